@@ -1,0 +1,182 @@
+import http from 'node:http';
+import https from 'node:https';
+import { pipeline } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import got, { type Got, type RetryObject } from 'got';
+import streamArray from 'stream-json/streamers/stream-array.js';
+import { API_KEY_HEADER, API_TOKEN_HEADER, DEFAULT_BASE_URL, LIST_PARAMS } from './assumptions.js';
+import { checkBaseUrl } from './base-url.js';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type RetryPolicy } from './retry-policy.js';
+import { toApiError } from './to-api-error.js';
+import type { Job, ListJobsOptions, VersionInfo } from './types.js';
+import { ApiError } from '../errors.js';
+
+/** How to reach the API. */
+export interface ClientOptions {
+  /** Default: the live service, https://app.coredination.net/api/1. */
+  baseUrl?: string;
+  apiKey?: string;
+  /** An optional user token; the tool never needs one. */
+  apiToken?: string;
+  /** Allow plain http to hosts other than loopback. */
+  insecure?: boolean;
+  /** Whole-request timeout in milliseconds (default 30 s). */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Sockets per host (default 64). */
+  maxSockets?: number;
+  /** Called before each retry, for progress reporting. */
+  onRetry?: (info: { method: string; path: string; attempt: number; delayMs: number; status?: number }) => void;
+}
+
+/** The typed calls of the Coredination API this tool uses. */
+export interface CoredinationClient {
+  readonly baseUrl: string;
+  /** `GET /version`. */
+  version(): Promise<VersionInfo>;
+  /**
+   * `GET /job`, page after page until a short page, yielding each job as the JSON array is
+   * parsed (never buffered whole). A server that ignores `limit` is read in one go.
+   */
+  listJobs(options?: ListJobsOptions): AsyncGenerator<Job>;
+  /** `GET /job/:id`, by numeric id or uuid: the full representation. */
+  getJob(id: number | string): Promise<Job>;
+  /** `POST /job`. Never retried here: a lost answer could otherwise become a duplicate. */
+  createJob(job: Job): Promise<Job>;
+  /** `PUT /job/:uuid`: update, or create with that uuid. Retried, being idempotent. */
+  putJob(uuid: string, job: Job): Promise<Job>;
+  /** `DELETE /job/:id`. */
+  deleteJob(id: number | string): Promise<void>;
+}
+
+const DEFAULT_PAGE_SIZE = 500;
+
+/** Builds the one configured HTTP client of the project. */
+export function createClient(options: ClientOptions = {}): CoredinationClient {
+  const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.insecure);
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const secrets = [options.apiKey, options.apiToken];
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
+
+  const headers: Record<string, string> = { 'user-agent': 'coredination-batch', accept: 'application/json' };
+  if (options.apiKey) headers[API_KEY_HEADER] = options.apiKey;
+  if (options.apiToken) headers[API_TOKEN_HEADER] = options.apiToken;
+
+  const delayFor = (retry: RetryObject): number => {
+    const error = retry.error;
+    const delayMs = retryDelay(
+      {
+        attempt: retry.attemptCount,
+        method: error.options.method,
+        status: error.response?.statusCode,
+        networkCode: error.code,
+        retryAfterMs: parseRetryAfter(error.response?.headers['retry-after']),
+      },
+      policy,
+    );
+    if (delayMs > 0) {
+      options.onRetry?.({
+        method: error.options.method,
+        path: error.options.url instanceof URL ? error.options.url.pathname : '',
+        attempt: retry.attemptCount,
+        delayMs,
+        status: error.response?.statusCode,
+      });
+    }
+    return delayMs;
+  };
+
+  const api: Got = got.extend({
+    prefixUrl: baseUrl,
+    headers,
+    agent: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
+    timeout: { request: timeoutMs },
+    responseType: 'text',
+    retry: {
+      limit: policy.limit,
+      methods: ['GET', 'PUT', 'DELETE', 'HEAD', 'OPTIONS'],
+      statusCodes: [429, 500, 502, 503, 504],
+      maxRetryAfter: policy.maxRetryAfterMs,
+      calculateDelay: delayFor,
+    },
+  });
+
+  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown): Promise<T> {
+    try {
+      const response = await api(path, { method, json });
+      const body = response.body;
+      return (body === '' ? undefined : JSON.parse(body)) as T;
+    } catch (error) {
+      throw toApiError(error, method, path, secrets);
+    }
+  }
+
+  /** One page as a stream of jobs. Retries the page itself, skipping what was already yielded. */
+  async function* page(searchParams: Record<string, string | number>): AsyncGenerator<Job> {
+    let yielded = 0;
+    for (let attempt = 1; ; attempt++) {
+      let seen = 0;
+      try {
+        const source = api.stream('job', { searchParams, retry: { limit: 0 } });
+        const parser = streamArray.withParserAsStream();
+        pipeline(source, parser, () => {});
+        for await (const item of parser as AsyncIterable<{ key: number; value: Job }>) {
+          seen++;
+          if (seen <= yielded) continue;
+          yielded++;
+          yield item.value;
+        }
+        return;
+      } catch (error) {
+        const apiError = toApiError(error, 'GET', 'job', secrets);
+        const delay = retryDelay(
+          {
+            attempt,
+            method: 'GET',
+            status: apiError.status,
+            networkCode: apiError.networkCode,
+            retryAfterMs: retryAfterOf(error),
+          },
+          policy,
+        );
+        if (delay === 0) throw apiError;
+        options.onRetry?.({ method: 'GET', path: 'job', attempt, delayMs: delay, status: apiError.status });
+        await sleep(delay);
+      }
+    }
+  }
+
+  return {
+    baseUrl,
+    version: () => call<VersionInfo>('GET', 'version'),
+    async *listJobs(list: ListJobsOptions = {}) {
+      const limit = list.limit ?? DEFAULT_PAGE_SIZE;
+      let offset = list.offset ?? 0;
+      for (;;) {
+        const searchParams: Record<string, string | number> = { [LIST_PARAMS.limit]: limit, [LIST_PARAMS.offset]: offset };
+        if (list.modified !== undefined) searchParams[LIST_PARAMS.modified] = list.modified;
+        let count = 0;
+        for await (const job of page(searchParams)) {
+          count++;
+          yield job;
+        }
+        // A short page is the last; a page longer than asked means the server does not page.
+        if (count !== limit) return;
+        offset += count;
+      }
+    },
+    getJob: (id) => call<Job>('GET', `job/${encodeURIComponent(String(id))}`),
+    createJob: (job) => call<Job>('POST', 'job', job),
+    putJob: (uuid, job) => call<Job>('PUT', `job/${encodeURIComponent(uuid)}`, job),
+    deleteJob: async (id) => {
+      await call<undefined>('DELETE', `job/${encodeURIComponent(String(id))}`);
+    },
+  };
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  if (error instanceof ApiError) return undefined;
+  const headers = (error as { response?: { headers?: Record<string, string | string[] | undefined> } }).response?.headers;
+  return parseRetryAfter(headers?.['retry-after']);
+}

@@ -1,0 +1,58 @@
+import yargs, { type Argv } from 'yargs';
+import { CdbError } from '../errors.js';
+import { TOOL_VERSION } from '../tool-version.js';
+import { sandboxCommand } from './commands/sandbox.js';
+import { versionCommand } from './commands/version.js';
+import type { CliIo, GlobalArgs } from './io.js';
+import { renderError } from './render-error.js';
+
+const BIN = 'coredination-batch';
+
+/** Runs the CLI on `argv` (without node and script) and resolves with the exit code. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const done = (code: number) => {
+    exitCode = code;
+  };
+  const verbose = argv.includes('--verbose');
+  const parser = (yargs(argv) as Argv<GlobalArgs>)
+    .scriptName(BIN)
+    .usage(`${BIN} <command> [options]\n\nMove jobs between spreadsheets and Coredination.`)
+    .option('base-url', { type: 'string', global: true, describe: 'API base URL [env: COREDINATION_BASE_URL] (default https://app.coredination.net/api/1)' })
+    .option('api-key', { type: 'string', global: true, describe: 'API key [env: COREDINATION_API_KEY]; never printed' })
+    .option('insecure', { type: 'boolean', global: true, describe: 'Allow plain http to hosts other than this machine' })
+    .option('json', { type: 'boolean', global: true, describe: 'Print one JSON summary on stdout' })
+    .option('quiet', { type: 'boolean', global: true, alias: 'q', describe: 'Print only the summary and warnings' })
+    .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })
+    .conflicts('quiet', 'verbose')
+    .command(versionCommand(io, done))
+    .command(sandboxCommand(io, done))
+    .demandCommand(1, 'Name a command.')
+    .recommendCommands()
+    .strict()
+    .version(false)
+    .help()
+    .alias('help', 'h')
+    .epilogue(`Exit codes: 0 done, 3 some rows rejected or failed, 2 invalid usage or input (nothing sent), 1 aborted.\n${BIN} ${TOOL_VERSION}`)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new CdbError('USAGE', message ?? 'Invalid usage.', { hint: `Run "${BIN} --help" for the commands and their options.` });
+    });
+  let helpShown = false;
+  try {
+    await parser.parseAsync(argv, {}, (error, _args, output) => {
+      if (output && !error) {
+        helpShown = true;
+        io.stdout.write(`${output}\n`);
+      }
+      if (error) throw error;
+    });
+  } catch (error) {
+    const { text, exitCode: code } = renderError(error, verbose);
+    io.stderr.write(`${text}\n`);
+    return code;
+  }
+  return helpShown ? 0 : exitCode;
+}

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { DRAFT_STATE, LIST_OMITTED_FIELDS, SCHEDULED_STATE } from '../api/assumptions.js';
+import type { Job } from '../api/types.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+const FIRST_ID = 100_001;
+const SERVER_FIELDS = new Set(['id', 'uuid', 'state', 'reported', 'created', 'modified']);
+
+/** The state a job's resources imply: DRAFT without resources, FINISHED when all finished. */
+function deriveState(job: Job): Pick<Job, 'state' | 'reported'> {
+  const resources = Array.isArray(job.resources) ? job.resources : [];
+  if (resources.length === 0) return { state: DRAFT_STATE, reported: false };
+  const finished = resources.every((resource) => resource.state === 'FINISHED');
+  return {
+    state: finished ? 'FINISHED' : SCHEDULED_STATE,
+    reported: resources.some((resource) => resource.reported === true),
+  };
+}
+
+/** The list representation: the job without events, signature, documents, items, customFields. */
+export function listView(job: Job): Job {
+  const view: Job = { ...job };
+  for (const field of LIST_OMITTED_FIELDS) delete view[field];
+  return view;
+}
+
+/** What `listJobs` filters by. */
+export interface StoreQuery {
+  limit?: number;
+  offset?: number;
+  modifiedSince?: number;
+}
+
+/**
+ * The sandbox's jobs, in id order, indexed by uuid; optionally persisted to a JSON file that is
+ * rewritten atomically shortly after each change.
+ */
+export class JobStore {
+  private readonly byId = new Map<number, Job>();
+  private readonly idByUuid = new Map<string, number>();
+  private nextId = FIRST_ID;
+  private lastStamp = 0;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(private readonly dataFile?: string) {}
+
+  /** Loads the data file when there is one and it exists. */
+  async load(): Promise<void> {
+    if (!this.dataFile) return;
+    let text: string;
+    try {
+      text = await readFile(this.dataFile, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const data = JSON.parse(text) as { jobs?: Job[] };
+    for (const job of data.jobs ?? []) this.insert(job);
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Every job, full representation, in id order. */
+  all(): Job[] {
+    return [...this.byId.values()];
+  }
+
+  /** A page of jobs, filtered by modification time. */
+  list(query: StoreQuery = {}): Job[] {
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    const since = query.modifiedSince;
+    const page: Job[] = [];
+    let skipped = 0;
+    for (const job of this.byId.values()) {
+      if (page.length >= limit) break;
+      if (since !== undefined && (job.modified ?? 0) < since) continue;
+      if (skipped < offset) {
+        skipped++;
+        continue;
+      }
+      page.push(job);
+    }
+    return page;
+  }
+
+  /** By numeric id or uuid. */
+  get(idOrUuid: string | number): Job | undefined {
+    const key = String(idOrUuid);
+    const id = /^\d+$/.test(key) ? Number(key) : this.idByUuid.get(key.toLowerCase());
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  /** Stores a new job from a (validated) body; the server makes id, uuid, state and timestamps. */
+  create(body: Job, uuid?: string): Job {
+    const now = this.stamp();
+    const fields = stripServerFields(body);
+    const job: Job = {
+      items: [],
+      customFields: {},
+      events: [],
+      documents: [],
+      ...fields,
+      id: this.nextId,
+      uuid: (uuid ?? (typeof body.uuid === 'string' ? body.uuid : randomUUID())).toLowerCase(),
+      created: now,
+      modified: now,
+    };
+    Object.assign(job, deriveState(job));
+    this.insert(job);
+    this.changed();
+    return job;
+  }
+
+  /** Updates the attributes present in `body`, leaving the others as they are. */
+  update(job: Job, body: Job): Job {
+    Object.assign(job, stripServerFields(body), { modified: this.stamp() });
+    Object.assign(job, deriveState(job));
+    this.changed();
+    return job;
+  }
+
+  delete(job: Job): void {
+    this.byId.delete(job.id as number);
+    if (job.uuid) this.idByUuid.delete(job.uuid);
+    this.changed();
+  }
+
+  /** Adds a complete job (loaded or generated) as it is. */
+  insert(job: Job): void {
+    const id = job.id as number;
+    this.byId.set(id, job);
+    if (job.uuid) this.idByUuid.set(job.uuid.toLowerCase(), id);
+    this.nextId = Math.max(this.nextId, id + 1);
+    this.lastStamp = Math.max(this.lastStamp, job.modified ?? 0);
+  }
+
+  /** The next numeric id. */
+  peekNextId(): number {
+    return this.nextId;
+  }
+
+  /** Writes pending changes now and stops the delayed save. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      await this.save();
+    }
+    await this.saving;
+  }
+
+  /** Modification stamps strictly increase, so that "modified since" never misses a change. */
+  private stamp(): number {
+    this.lastStamp = Math.max(Date.now(), this.lastStamp + 1);
+    return this.lastStamp;
+  }
+
+  private changed(): void {
+    if (!this.dataFile || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.save();
+    }, 50);
+  }
+
+  private save(): Promise<void> {
+    const file = this.dataFile;
+    if (!file) return Promise.resolve();
+    this.saving = this.saving.then(() => writeFileAtomic(file, JSON.stringify({ jobs: this.all() })));
+    return this.saving;
+  }
+}
+
+function stripServerFields(body: Job): Job {
+  const out: Job = {};
+  for (const [key, value] of Object.entries(body)) if (!SERVER_FIELDS.has(key)) out[key] = value;
+  return out;
+}
