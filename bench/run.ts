@@ -1,0 +1,17 @@
+// `npm run bench [name…]`: runs the named benchmarks, or all of them.
+import { apiThroughput } from './api-throughput.js';
+
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  api: apiThroughput,
+};
+
+const wanted = process.argv.slice(2);
+for (const name of wanted.length ? wanted : Object.keys(BENCHMARKS)) {
+  const bench = BENCHMARKS[name];
+  if (!bench) {
+    console.error(`No benchmark "${name}". Known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n== ${name}`);
+  await bench();
+}

@@ -1,0 +1,164 @@
+import { describe, expect, test } from '@jest/globals';
+import { createClient } from '../src/api/client.js';
+import { ApiError, CdbError } from '../src/errors.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
+
+const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
+
+function client(url: string, extra: Parameters<typeof createClient>[0] = {}) {
+  return createClient({ baseUrl: url, apiKey: KEY, retry: FAST, ...extra });
+}
+
+/** Every text an error could show a user or a log. */
+function allText(error: unknown): string {
+  const e = error as ApiError;
+  return [e.message, e.hint, e.body, e.stack, JSON.stringify(e), String(e)].join('\n');
+}
+
+async function caught(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ApiError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('API client against the sandbox', () => {
+  test('typed calls: version, create, put (create and update), get by id and uuid, delete', async () => {
+    const s = await sandbox();
+    const api = client(s.url);
+    expect((await api.version()).version).toBe('2180');
+    const created = await api.createJob({ title: 'API Test' });
+    expect(created).toMatchObject({ title: 'API Test', state: 'DRAFT' });
+    const uuid = '5d7e9f1a-0b9a-4f7e-8c1d-2b3c4d5e6f70';
+    await api.putJob(uuid, { title: 'Med uuid', referenceNo: '00042' });
+    const updated = await api.putJob(uuid, { title: 'Ändrad' });
+    expect(updated).toMatchObject({ uuid, title: 'Ändrad', referenceNo: '00042' });
+    expect(await api.getJob(uuid)).toEqual(await api.getJob(updated.id as number));
+    await api.deleteJob(created.id as number);
+    const missing = await caught(api.getJob(created.id as number));
+    expect(missing).toBeInstanceOf(ApiError);
+    expect(missing.status).toBe(404);
+    expect(missing.message).toBe(`GET /job/${created.id} answered 404: Job ${created.id} not found`);
+  });
+
+  test('listJobs streams across pages until a short page', async () => {
+    const s = await sandbox({ generate: 1234 });
+    const api = client(s.url);
+    const ids: number[] = [];
+    for await (const job of api.listJobs({ limit: 500 })) ids.push(job.id as number);
+    expect(ids).toHaveLength(1234);
+    expect(new Set(ids).size).toBe(1234);
+    const pages = s.requests.filter((r) => r.path.endsWith('/job'));
+    expect(pages).toHaveLength(3);
+  });
+
+  test('listJobs passes modified through', async () => {
+    const s = await sandbox({ generate: 10 });
+    const api = client(s.url);
+    const since = Date.now();
+    await api.putJob(s.jobs()[2]?.uuid as string, { title: 'Ny titel' });
+    const changed = [];
+    for await (const job of api.listJobs({ modified: since })) changed.push(job.title);
+    expect(changed).toEqual(['Ny titel']);
+  });
+
+  test('a 406 is an ApiError with status and the server message; nothing retried', async () => {
+    const s = await sandbox();
+    const error = await caught(client(s.url).putJob('5d7e9f1a-0b9a-4f7e-8c1d-2b3c4d5e6f71', { title: 5 as unknown as string }));
+    expect(error).toMatchObject({ code: 'HTTP', status: 406, method: 'PUT', body: 'Attribute title must be a string' });
+    expect(s.requests).toHaveLength(1);
+  });
+
+  test('a wrong key is AUTH, and the key appears in no error text', async () => {
+    const s = await sandbox();
+    const secret = 'very-secret-key-123';
+    const error = await caught(createClient({ baseUrl: s.url, apiKey: secret }).createJob({ title: 'x' }));
+    expect(error).toBeInstanceOf(CdbError);
+    expect(error.code).toBe('AUTH');
+    expect(error.status).toBe(401);
+    expect(allText(error)).not.toContain(secret);
+    expect(error.cause).toBeUndefined();
+  });
+
+  test('GET is retried on 500, 503 and 429 until it succeeds', async () => {
+    const s = await sandbox({ failRate: 0.3, seed: 4 });
+    const retries: number[] = [];
+    const api = client(s.url, { retry: { ...FAST, limit: 10 }, onRetry: (r) => retries.push(r.status ?? 0) });
+    for (let i = 0; i < 20; i++) expect((await api.getJob((await api.putJob(`5d7e9f1a-0b9a-4f7e-8c1d-2b3c4d5e6f${String(i).padStart(2, '0')}`, { title: `j${i}` })).uuid as string)).title).toBe(`j${i}`);
+    expect(retries.length).toBeGreaterThan(5);
+    expect(new Set(retries)).toEqual(new Set([500, 503, 429]));
+  });
+
+  test('500 is retried once only ("try again, once"), 503 and 429 as long as the limit allows', async () => {
+    const s = await sandbox({ failRate: 1, seed: 11 });
+    const error = await caught(client(s.url, { retry: { ...FAST, limit: 10 } }).version());
+    expect(error.code).toBe('HTTP');
+    const statuses = s.requests.map((r) => r.status);
+    // Only the first attempt's 500 earns a retry: any later 500 ends the request.
+    const later500 = statuses.slice(1).findIndex((status) => status === 500);
+    if (later500 === -1) expect(statuses).toHaveLength(11);
+    else expect(later500 + 2).toBe(statuses.length);
+    expect(statuses.length).toBeGreaterThan(1);
+  });
+
+  test('POST is never retried by the client: a 503 comes straight back', async () => {
+    const s = await sandbox({ failRate: 1 });
+    const error = await caught(client(s.url).createJob({ title: 'x' }));
+    expect([500, 503, 429]).toContain(error.status);
+    expect(s.requests).toHaveLength(1);
+    expect(s.jobs()).toHaveLength(0);
+  });
+
+  test('a POST whose connection drops after the commit is UNREACHABLE with outcomeUnknown, and not retried', async () => {
+    const s = await sandbox({ dropAfterCommit: 1 });
+    const error = await caught(client(s.url).createJob({ title: 'x' }));
+    expect(error).toMatchObject({ code: 'UNREACHABLE', method: 'POST', outcomeUnknown: true });
+    expect(s.jobs()).toHaveLength(1);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  test('a PUT whose connection drops is retried and ends with one job', async () => {
+    const s = await sandbox({ dropAfterCommit: 0.5, seed: 5 });
+    const api = client(s.url);
+    for (let i = 0; i < 10; i++) await api.putJob(`5d7e9f1a-0b9a-4f7e-8c1d-2b3c4d5e6f${String(i).padStart(2, '0')}`, { title: `j${i}` });
+    expect(s.jobs()).toHaveLength(10);
+    expect(s.requests.filter((r) => r.status === 'dropped').length).toBeGreaterThan(0);
+  });
+
+  test('Retry-After is honoured: the retry waits at least that long', async () => {
+    const s = await sandbox({ rateLimit: 1, retryAfter: 1 });
+    const api = client(s.url);
+    await api.version();
+    const started = Date.now();
+    await api.version(); // 429 with Retry-After: 1, then succeeds in the next second
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(s.requests.map((r) => r.status)).toEqual([200, 429, 200]);
+  });
+
+  test('an unreachable server is UNREACHABLE after retries, without the key in the text', async () => {
+    const s = await sandbox();
+    const url = s.url;
+    await s.close();
+    const error = await caught(client(url, { retry: { ...FAST, limit: 2 } }).version());
+    expect(error).toMatchObject({ code: 'UNREACHABLE', networkCode: 'ECONNREFUSED', outcomeUnknown: false });
+    expect(allText(error)).not.toContain(KEY);
+  });
+
+  test('listJobs retries a page that failed', async () => {
+    const s = await sandbox({ generate: 30, failRate: 0.4, seed: 9 });
+    const api = client(s.url, { retry: { ...FAST, limit: 10 } });
+    const ids: number[] = [];
+    for await (const job of api.listJobs({ limit: 10 })) ids.push(job.id as number);
+    expect(ids).toHaveLength(30);
+    expect(s.requests.some((r) => r.status !== 200)).toBe(true);
+  });
+
+  test('plain http to anything but loopback is refused unless insecure', () => {
+    expect(() => createClient({ baseUrl: 'http://jobs.example.com/api/1', apiKey: KEY })).toThrow(/plain http/);
+    expect(() => createClient({ baseUrl: 'http://jobs.example.com/api/1', apiKey: KEY, insecure: true })).not.toThrow();
+    expect(() => createClient({ baseUrl: 'http://localhost:9/api/1', apiKey: KEY })).not.toThrow();
+    expect(() => createClient({ baseUrl: 'not a url', apiKey: KEY })).toThrow(/not a URL/);
+  });
+});
