@@ -1,0 +1,176 @@
+import { rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { bindHeader, type BoundMapping } from '../mapping/bind-header.js';
+import { localeRules } from '../mapping/locale.js';
+import { formatIssue, mapRow, type MappedRow } from '../mapping/map-row.js';
+import type { Mapping, RowIssue } from '../mapping/types.js';
+import { cellText, type SheetRow } from '../readers/cell.js';
+import { openSpreadsheet, type Detected, type ReadOptions } from '../readers/spreadsheet.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import { openRowsWriter, type RowsWriter } from '../writers/rows-writer.js';
+
+/** What to read and check. */
+export interface PlanOptions {
+  file: string;
+  mapping: Mapping;
+  /** Flags that override the mapping's sheet, delimiter, encoding. */
+  read?: ReadOptions;
+  /** Where invalid rows go; default beside the input (`jobs.errors.csv`). */
+  errorsFile?: string;
+  /** Every valid payload as JSON lines, to see exactly what would be sent. */
+  payloadsFile?: string;
+  reporter?: Reporter;
+}
+
+/** What the validation pass found. */
+export interface PlanSummary {
+  file: string;
+  detected: Detected;
+  header: string[];
+  rows: number;
+  valid: number;
+  invalid: number;
+  /** The first problems (at most 200), each a row issue. */
+  issues: RowIssue[];
+  issueCount: number;
+  errorsFile?: string;
+  payloadsFile?: string;
+  unmapped: string[];
+  missing: string[];
+  bound: BoundMapping;
+}
+
+const KEPT_ISSUES = 200;
+
+/** The errors file beside an input: same format, `.errors` before the extension. */
+export function besideInput(file: string, suffix: string, ext = path.extname(file)): string {
+  const base = path.basename(file, path.extname(file));
+  return path.join(path.dirname(file), `${base}.${suffix}${ext}`);
+}
+
+/** Reads the sheet with the mapping's settings, overridden by flags. */
+export async function openForMapping(file: string, mapping: Mapping, read: ReadOptions = {}) {
+  return openSpreadsheet(file, {
+    sheet: read.sheet ?? mapping.sheet,
+    headerRow: read.headerRow ?? mapping.headerRow,
+    delimiter: read.delimiter ?? mapping.delimiter,
+    encoding: read.encoding ?? mapping.encoding,
+    format: read.format,
+  });
+}
+
+/** Writes the rows that failed, in the input's own columns plus the reason, ready to fix and import again. */
+export class ErrorRows {
+  private writer: RowsWriter | undefined;
+  constructor(
+    readonly file: string,
+    private readonly header: string[],
+    private readonly detected: Detected,
+  ) {}
+
+  async add(row: SheetRow, reason: string): Promise<void> {
+    if (!this.writer) {
+      this.writer = await openRowsWriter(this.file, {
+        header: [...this.header, 'Reason'],
+        format: path.extname(this.file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv',
+        delimiter: this.detected.delimiter ?? ';',
+        bom: true,
+        sheet: 'Errors',
+      });
+    }
+    const cells = this.header.map((_, i) => {
+      const cell = row.cells[i] ?? null;
+      return typeof cell === 'number' || typeof cell === 'boolean' ? cell : cellText(cell);
+    });
+    await this.writer.write([...cells, reason]);
+  }
+
+  get used(): boolean {
+    return this.writer !== undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.writer?.close();
+  }
+}
+
+/**
+ * The validation pass: read the whole file, map and check every row, with no network. Invalid
+ * rows go to the errors file with their reasons; `onValid` sees each valid payload in order.
+ */
+export async function planImport(options: PlanOptions, onValid?: (row: MappedRow, source: SheetRow) => Promise<void> | void): Promise<PlanSummary> {
+  const { file, mapping } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const sheet = await openForMapping(file, mapping, options.read);
+  const detected = sheet.detected;
+  reporter.detail(
+    detected.format === 'csv'
+      ? `Detected csv: encoding ${detected.encoding}${detected.bom ? ' with BOM' : ''}, delimiter ${JSON.stringify(detected.delimiter)}.`
+      : `Reading xlsx sheet "${detected.sheet}"${detected.date1904 ? ' (1904 date system)' : ''}.`,
+  );
+  let bound: BoundMapping;
+  try {
+    bound = bindHeader(mapping, sheet.header, { file, sheet: detected.sheet, row: sheet.headerRow });
+  } catch (error) {
+    await sheet.close();
+    throw error;
+  }
+  if (bound.unmapped.length) reporter.detail(`Columns not in the mapping (left out): ${bound.unmapped.map((h) => `"${h}"`).join(', ')}.`);
+  if (bound.missing.length) reporter.warn(`Optional columns not in the file: ${bound.missing.map((h) => `"${h}"`).join(', ')}.`);
+
+  const errorsFile = options.errorsFile ?? besideInput(file, 'errors', detected.format === 'xlsx' ? '.xlsx' : '.csv');
+  const errors = new ErrorRows(errorsFile, sheet.header, detected);
+  const payloads = options.payloadsFile ? createWriteStream(options.payloadsFile) : undefined;
+  const ctx = { locale: localeRules(mapping.locale), timezone: mapping.timezone };
+  const keys = new Map<string, number>();
+  const issues: RowIssue[] = [];
+  let rows = 0;
+  let invalid = 0;
+  let issueCount = 0;
+  try {
+    for await (const row of sheet.rows) {
+      rows++;
+      const mapped = mapRow(bound, ctx, row);
+      if (mapped.key) {
+        const first = keys.get(mapped.key);
+        if (first !== undefined) mapped.issues.push({ row: row.row, column: mapping.key, message: `key "${mapped.key}" repeats row ${first}; each row needs its own key` });
+        else keys.set(mapped.key, row.row);
+      }
+      if (mapped.issues.length) {
+        invalid++;
+        issueCount += mapped.issues.length;
+        for (const issue of mapped.issues) if (issues.length < KEPT_ISSUES) issues.push(issue);
+        await errors.add(row, mapped.issues.map((i) => formatIssue(i).replace(/^row \d+, /, '')).join('; '));
+      } else {
+        if (payloads && !payloads.write(`${JSON.stringify({ row: row.row, ...(mapped.key ? { key: mapped.key } : {}), job: mapped.job })}\n`)) await once(payloads, 'drain');
+        await onValid?.(mapped, row);
+      }
+      if (rows % 10_000 === 0) reporter.progress?.({ phase: 'check', done: rows });
+    }
+  } finally {
+    await errors.close();
+    if (payloads) {
+      payloads.end();
+      await once(payloads, 'close');
+    }
+  }
+  // A stale errors file from an earlier run of the same input would mislead: remove it.
+  if (!errors.used && !options.errorsFile) await rm(errorsFile, { force: true });
+  return {
+    file,
+    detected,
+    header: sheet.header,
+    rows,
+    valid: rows - invalid,
+    invalid,
+    issues,
+    issueCount,
+    errorsFile: errors.used ? errorsFile : undefined,
+    payloadsFile: options.payloadsFile,
+    unmapped: bound.unmapped,
+    missing: bound.missing,
+    bound,
+  };
+}

@@ -1,0 +1,99 @@
+import { CdbError, type ErrorContext } from '../errors.js';
+import { parseFieldPath } from './field-path.js';
+import type { ColumnSpec, Mapping } from './types.js';
+
+/** A mapping column tied to its position in the sheet's header. */
+export interface BoundColumn {
+  spec: ColumnSpec;
+  /** Where the column is in the row; undefined for a constant or a column the file lacks. */
+  index?: number;
+  /** The header as the file spells it. */
+  header?: string;
+  parts: (string | number)[];
+}
+
+/** A mapping applied to one file's header. */
+export interface BoundMapping {
+  mapping: Mapping;
+  columns: BoundColumn[];
+  /** Where the key column is, when the mapping has a key. */
+  keyIndex?: number;
+  header: string[];
+  /** Headers no column uses. */
+  unmapped: string[];
+  /** Optional columns the file lacks. */
+  missing: string[];
+}
+
+/** Header text compared ignoring case and surrounding or repeated spaces. */
+export function normaliseHeader(text: string): string {
+  return text.normalize('NFC').trim().toLowerCase().replace(/\s+/g, ' ');
+}
+
+/** The same, ignoring accents too (Plats ~ Plåts): used only where it is unambiguous. */
+export function foldHeader(text: string): string {
+  return normaliseHeader(text).normalize('NFD').replace(/\p{M}/gu, '');
+}
+
+/**
+ * Finds a column's position by its name and aliases: an exact (case- and space-insensitive) match
+ * first, else a match ignoring accents when exactly one header fits. Returns the index, 'ambiguous'
+ * or undefined.
+ */
+export function findColumn(header: readonly string[], names: readonly string[]): number | 'ambiguous' | undefined {
+  const normal = header.map(normaliseHeader);
+  for (const name of names) {
+    const hits = normal.flatMap((h, i) => (h === normaliseHeader(name) ? [i] : []));
+    if (hits.length > 1) return 'ambiguous';
+    if (hits.length === 1) return hits[0];
+  }
+  const folded = header.map(foldHeader);
+  const hits = new Set(names.flatMap((name) => folded.flatMap((h, i) => (h === foldHeader(name) ? [i] : []))));
+  if (hits.size === 1) return [...hits][0];
+  return hits.size > 1 ? 'ambiguous' : undefined;
+}
+
+/**
+ * Ties a mapping to a header. Every header problem (a required column missing, a header used
+ * twice, an ambiguous match, the key column missing) is reported at once, before any row is read.
+ */
+export function bindHeader(mapping: Mapping, header: string[], where: ErrorContext): BoundMapping {
+  const problems: string[] = [];
+  const missing: string[] = [];
+  const used = new Set<number>();
+  const columns: BoundColumn[] = mapping.columns.map((spec) => {
+    const parts = parseFieldPath(spec.field) ?? [spec.field];
+    if (spec.column === undefined) return { spec, parts };
+    const names = [spec.column, ...spec.aliases];
+    const found = findColumn(header, names);
+    if (found === 'ambiguous') {
+      problems.push(`column "${spec.column}" (for ${spec.field}) matches more than one header; rename the duplicate headers or list the exact one`);
+      return { spec, parts };
+    }
+    if (found === undefined) {
+      if (spec.required) problems.push(`required column "${spec.column}" (for ${spec.field}) is missing${spec.aliases.length ? ` (also looked for ${spec.aliases.map((a) => `"${a}"`).join(', ')})` : ''}`);
+      else missing.push(spec.column);
+      return { spec, parts };
+    }
+    used.add(found);
+    return { spec, parts, index: found, header: header[found] };
+  });
+
+  let keyIndex: number | undefined;
+  if (mapping.key) {
+    const keySpec = mapping.columns.find((c) => c.column && normaliseHeader(c.column) === normaliseHeader(mapping.key as string));
+    const found = findColumn(header, [mapping.key, ...(keySpec?.aliases ?? [])]);
+    if (found === undefined) problems.push(`key column "${mapping.key}" is missing`);
+    else if (found === 'ambiguous') problems.push(`key column "${mapping.key}" matches more than one header`);
+    else keyIndex = found;
+  }
+  if (problems.length) {
+    const found = header.filter(Boolean).map((h) => `"${h}"`).join(', ');
+    throw new CdbError('INPUT', `The header does not fit the mapping ${mapping.source}:\n${problems.map((p) => `  ${p}`).join('\n')}\nThe header row has: ${found || 'nothing'}.`, {
+      context: where,
+      hint: 'Rename the columns in the file, or add the file\'s names as aliases in the mapping ("coredination-batch mapping check <mapping> <file>" shows the match).',
+    });
+  }
+  const unmapped = header.filter((h, i) => h !== '' && !used.has(i) && i !== keyIndex);
+  return { mapping, columns, keyIndex, header, unmapped, missing };
+}

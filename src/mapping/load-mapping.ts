@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { IANAZone } from 'luxon';
+import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { CdbError } from '../errors.js';
+import { PACKAGE_ROOT } from '../tool-version.js';
+import { parseFieldPath } from './field-path.js';
+import { knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
+import { isKnownLocale } from './locale.js';
+import type { ColumnSpec, FieldType, Mapping } from './types.js';
+
+/** The default mapping, used when none is given. */
+export const DEFAULT_MAPPING = path.join(PACKAGE_ROOT, 'templates', 'jobs.mapping.yaml');
+const SCHEMA_FILE = path.join(PACKAGE_ROOT, 'templates', 'mapping.schema.json');
+
+/** A problem found in a mapping, with its path (`columns[3].type`) and line. */
+export interface MappingProblem {
+  path: string;
+  message: string;
+  line?: number;
+}
+
+/** What loading found: the mapping, and warnings that do not stop it. */
+export interface LoadedMapping {
+  mapping: Mapping;
+  warnings: MappingProblem[];
+}
+
+let validateSchema: ReturnType<Ajv['compile']> | undefined;
+
+async function schemaValidator() {
+  if (!validateSchema) {
+    const schema = JSON.parse(await readFile(SCHEMA_FILE, 'utf8')) as object;
+    validateSchema = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
+  return validateSchema;
+}
+
+function toPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
+}
+
+/** Ajv's errors as one line each, without the noise of oneOf branches. */
+function schemaProblems(errors: ErrorObject[]): MappingProblem[] {
+  const out = new Map<string, MappingProblem>();
+  for (const error of errors) {
+    const at = toPath(error.instancePath) || '(top)';
+    let message: string;
+    switch (error.keyword) {
+      case 'enum':
+        message = `expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+        break;
+      case 'additionalProperties': {
+        const name = (error.params as { additionalProperty: string }).additionalProperty;
+        out.set(`${at}.${name}`, { path: at === '(top)' ? name : `${at}.${name}`, message: 'is not a known setting' });
+        continue;
+      }
+      case 'required':
+        message = `needs "${(error.params as { missingProperty: string }).missingProperty}"`;
+        break;
+      case 'oneOf':
+      case 'not':
+        if (/^columns\[\d+\]$/.test(at)) message = 'needs either "column" (a spreadsheet column) or "value" (a constant), not both';
+        else message = 'is not a sheet name or a number from 1';
+        break;
+      case 'const':
+        message = `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
+        break;
+      default:
+        message = error.message ?? 'is not valid';
+    }
+    const key = `${at}:${error.keyword === 'not' ? 'oneOf' : error.keyword}`;
+    if (!out.has(key)) out.set(key, { path: at, message });
+  }
+  // A missing property inside a oneOf branch repeats the oneOf message: keep the clearest.
+  return [...out.values()].filter((p, _i, all) => !(p.message.startsWith('needs "') && all.some((q) => q.path === p.path && q.message.startsWith('needs either'))));
+}
+
+function lineOf(doc: Document, lines: LineCounter, pathText: string): number | undefined {
+  const keys = pathText.match(/[^.[\]]+/g) ?? [];
+  const node = doc.getIn(keys.map((k) => (/^\d+$/.test(k) ? Number(k) : k)), true) as { range?: [number, number, number] } | undefined;
+  const offset = node?.range?.[0];
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+/** Fails with every problem at once, each with its path and line. */
+function fail(source: string, problems: MappingProblem[]): never {
+  const list = problems.map((p) => `  ${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`).join('\n');
+  throw new CdbError('MAPPING', `The mapping ${source} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${list}`, {
+    context: { file: source },
+    hint: `Fix the mapping and run "coredination-batch mapping check ${source}". The format is described by templates/mapping.schema.json.`,
+  });
+}
+
+/** Checks a parsed mapping object and normalises it (defaults filled in). */
+export async function checkMapping(raw: unknown, source: string, locate: (path: string) => number | undefined = () => undefined): Promise<LoadedMapping> {
+  const validate = await schemaValidator();
+  if (!validate(raw)) fail(source, schemaProblems(validate.errors ?? []).map((p) => ({ ...p, line: locate(p.path) })));
+  const data = raw as Record<string, unknown> & { columns: Record<string, unknown>[] };
+  const problems: MappingProblem[] = [];
+  const warnings: MappingProblem[] = [];
+
+  const locale = (data.locale as string | undefined) ?? 'en-GB';
+  if (!isKnownLocale(locale)) problems.push({ path: 'locale', message: `"${locale}" is not a locale this machine knows (try sv-SE, en-GB, de-DE)` });
+  const timezone = (data.timezone as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!IANAZone.isValidZone(timezone)) problems.push({ path: 'timezone', message: `"${timezone}" is not an IANA time zone (e.g. Europe/Stockholm)` });
+
+  const fields = new Map<string, number>();
+  const headers = new Map<string, number>();
+  const columns: ColumnSpec[] = data.columns.map((column, i) => {
+    const at = `columns[${i}]`;
+    const field = column.field as string;
+    if (!parseFieldPath(field)) problems.push({ path: `${at}.field`, message: `"${field}" is not a field path like title or destinations[0].location.placeName` });
+    else if (SERVER_FIELDS[field] !== undefined && column.value !== undefined) problems.push({ path: `${at}.field`, message: `${field} is set by the server and cannot be sent` });
+    else if (!knownField(field) && SERVER_FIELDS[field] === undefined) warnings.push({ path: `${at}.field`, message: `"${field}" is not a job field this tool knows; it is sent as it is` });
+    const earlier = fields.get(field);
+    if (earlier !== undefined) problems.push({ path: `${at}.field`, message: `${field} is already mapped by columns[${earlier}]` });
+    else fields.set(field, i);
+    const type = (column.type as FieldType | undefined) ?? naturalType(field) ?? 'string';
+    if (type === 'enum' && !column.values && !column.map) problems.push({ path: `${at}.values`, message: 'an enum needs its allowed values (values: [...]) or a map' });
+    if (column.format && type !== 'date' && type !== 'datetime') warnings.push({ path: `${at}.format`, message: `format only applies to date and datetime columns, not ${type}` });
+    if (typeof column.column === 'string') {
+      const name = column.column.trim().toLowerCase();
+      const other = headers.get(name);
+      if (other !== undefined) problems.push({ path: `${at}.column`, message: `"${column.column}" is already used by columns[${other}]` });
+      else headers.set(name, i);
+    }
+    return {
+      column: column.column as string | undefined,
+      aliases: (column.aliases as string[] | undefined) ?? [],
+      field,
+      type,
+      format: column.format as string | undefined,
+      required: (column.required as boolean | undefined) ?? false,
+      value: column.value,
+      map: column.map as Record<string, unknown> | undefined,
+      values: column.values as string[] | undefined,
+      join: column.join as string | undefined,
+    };
+  });
+  if (problems.length) fail(source, problems.map((p) => ({ ...p, line: locate(p.path) })));
+  return {
+    mapping: {
+      resource: 'job',
+      sheet: data.sheet as string | number | undefined,
+      headerRow: (data.headerRow as number | undefined) ?? 1,
+      locale,
+      timezone,
+      key: data.key as string | undefined,
+      delimiter: data.delimiter as string | undefined,
+      encoding: data.encoding as string | undefined,
+      columns,
+      source,
+    },
+    warnings: warnings.map((w) => ({ ...w, line: locate(w.path) })),
+  };
+}
+
+/** Loads a YAML (or JSON) mapping file: parse, schema, rules, defaults. Every problem is reported at once. */
+export async function loadMapping(file: string = DEFAULT_MAPPING): Promise<LoadedMapping> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CdbError('MAPPING', `Cannot open the mapping file (${code === 'ENOENT' ? 'no such file' : (error as Error).message}).`, {
+      context: { file },
+      hint: 'Give an existing mapping with --mapping, or write one with "coredination-batch mapping init <spreadsheet>".',
+    });
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) {
+    fail(file, doc.errors.map((error) => ({
+      path: '(yaml)',
+      line: error.linePos?.[0]?.line,
+      message: error.message.split('\n')[0] ?? 'not valid YAML',
+    })));
+  }
+  const raw = doc.toJS() as unknown;
+  if (!isMap(doc.contents)) fail(file, [{ path: '(top)', message: 'expected a mapping with resource, columns, …' }]);
+  const columns = doc.get('columns', true);
+  if (columns !== undefined && !isSeq(columns)) fail(file, [{ path: 'columns', message: 'expected a list of columns (each starting with "- ")', line: lineOf(doc, lines, 'columns') }]);
+  return checkMapping(raw, file, (p) => lineOf(doc, lines, p));
+}

@@ -1,0 +1,50 @@
+import type { Job } from '../api/types.js';
+import { cellText, isBlank, type SheetRow } from '../readers/cell.js';
+import type { BoundMapping } from './bind-header.js';
+import { convertCell, type ConvertContext } from './convert-cell.js';
+import { setPath } from './field-path.js';
+import type { RowIssue } from './types.js';
+
+/** A row after mapping: the job payload, its key, and the problems (none when valid). */
+export interface MappedRow {
+  row: number;
+  job: Job;
+  key?: string;
+  issues: RowIssue[];
+}
+
+/**
+ * The engine of import: a pure function from a normalised row to a job payload or the list of
+ * its problems. Blank optional cells leave their field out; constants are set on every row.
+ */
+export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: SheetRow): MappedRow {
+  const job: Record<string, unknown> = {};
+  const issues: RowIssue[] = [];
+  const { row, cells } = sheetRow;
+  for (const column of bound.columns) {
+    const { spec } = column;
+    if (spec.value !== undefined) {
+      setPath(job, column.parts, spec.value);
+      continue;
+    }
+    const cell = column.index === undefined ? null : (cells[column.index] ?? null);
+    if (isBlank(cell)) {
+      if (spec.required) issues.push({ row, column: column.header ?? spec.column, field: spec.field, message: 'is required but empty' });
+      continue;
+    }
+    const converted = convertCell(cell, spec, ctx);
+    if ('problem' in converted) issues.push({ row, column: column.header, field: spec.field, message: converted.problem });
+    else setPath(job, column.parts, converted.value);
+  }
+  let key: string | undefined;
+  if (bound.keyIndex !== undefined) {
+    key = cellText(cells[bound.keyIndex] ?? null).trim();
+    if (key === '') issues.push({ row, column: bound.header[bound.keyIndex], message: 'is the key column and must not be empty' });
+  }
+  return { row, job: job as Job, key, issues };
+}
+
+/** `row 17, column "Start": expected …` */
+export function formatIssue(issue: RowIssue): string {
+  return `row ${issue.row}${issue.column ? `, column "${issue.column}"` : issue.field ? `, field ${issue.field}` : ''}: ${issue.message}`;
+}

@@ -1,0 +1,51 @@
+/** The value types a column can have. */
+export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'enum'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** One column of a mapping, normalised (defaults filled in). */
+export interface ColumnSpec {
+  /** The spreadsheet column's header; absent for a constant. */
+  column?: string;
+  /** Other headers that mean the same column. */
+  aliases: string[];
+  /** The job field, as a path such as `destinations[0].location.placeName`. */
+  field: string;
+  type: FieldType;
+  /** A luxon format such as `yyyy-MM-dd HH:mm` for date and datetime text. */
+  format?: string;
+  required: boolean;
+  /** A constant sent for every row instead of a column. */
+  value?: unknown;
+  /** Cell text → value (matched ignoring case), e.g. `{ Ja: true, Nej: false }`. */
+  map?: Record<string, unknown>;
+  /** The allowed values of an enum. */
+  values?: string[];
+  /** Export: how the elements of an array field are joined in one cell. */
+  join?: string;
+}
+
+/** A loaded and checked mapping file. */
+export interface Mapping {
+  resource: 'job';
+  /** xlsx: sheet name or 1-based index. */
+  sheet?: string | number;
+  headerRow: number;
+  locale: string;
+  timezone: string;
+  /** The column whose value identifies a row across runs. */
+  key?: string;
+  /** csv: override the detected delimiter and encoding. */
+  delimiter?: string;
+  encoding?: string;
+  columns: ColumnSpec[];
+  /** Where it was loaded from, for messages. */
+  source: string;
+}
+
+/** A problem with one row, as data (it goes to the errors file and the counts). */
+export interface RowIssue {
+  row: number;
+  column?: string;
+  field?: string;
+  message: string;
+}

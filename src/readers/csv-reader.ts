@@ -1,0 +1,130 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { CsvError, parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { CdbError } from '../errors.js';
+import type { SheetRow } from './cell.js';
+import { guessDelimiter, guessEncoding, sepLine } from './detect-text.js';
+import type { OpenSheet, ReadOptions } from './spreadsheet.js';
+
+const SAMPLE_BYTES = 64 * 1024;
+
+async function readSample(file: string): Promise<{ sample: Buffer; complete: boolean }> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  try {
+    const buffer = Buffer.alloc(SAMPLE_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
+    return { sample: buffer.subarray(0, bytesRead), complete: bytesRead < SAMPLE_BYTES };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The error for a file that cannot be opened. */
+export function unreadable(file: string, error: unknown): CdbError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
+  return new CdbError('INPUT', `Cannot open the file (${reason}).`, { context: { file }, hint: 'Check the path and try again.' });
+}
+
+function csvProblem(file: string, error: CsvError, row: number): CdbError {
+  const context = { file, row };
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new CdbError('INPUT', 'A quoted field is never closed: a " opens a field and no " ends it.', {
+        context, hint: 'Close the quote, or write a quote inside a field as "".',
+      });
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return new CdbError('INPUT', 'A quote is followed by other characters before the next delimiter.', {
+        context, hint: 'Write a quote inside a quoted field as "", or leave the field unquoted.',
+      });
+    default:
+      return new CdbError('INPUT', `The file is not valid CSV (${error.message.replace(/\s*at line \d+/, '')}).`, { context });
+  }
+}
+
+/**
+ * Opens a csv/tsv/txt file as a stream of rows, detecting encoding and delimiter unless told.
+ * Row numbers are those a spreadsheet shows: the record's position, a `sep=` line not counted.
+ */
+export async function openCsv(file: string, options: ReadOptions): Promise<OpenSheet> {
+  const { sample, complete } = await readSample(file);
+  const guess = guessEncoding(sample, complete);
+  const encoding = options.encoding ?? guess.encoding;
+  if (!iconv.encodingExists(encoding)) {
+    throw new CdbError('USAGE', `Unknown encoding "${encoding}".`, { hint: 'Use utf-8, windows-1252, iso-8859-1 or utf-16le.' });
+  }
+  const text = iconv.decode(sample.subarray(guess.bomLength), encoding);
+  if (text.trim() === '') {
+    throw new CdbError('INPUT', 'The file is empty: there is no header row.', { context: { file }, hint: 'Check that you exported the right file.' });
+  }
+  const sep = sepLine(text);
+  const delimiter = options.delimiter ?? sep ?? guessDelimiter(sep ? text.replace(/^[^\n]*\n/, '') : text);
+  const headerRow = options.headerRow ?? 1;
+
+  const source = createReadStream(file, { start: guess.bomLength });
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    from_line: sep ? 2 : 1,
+    skip_empty_lines: false,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  });
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(iconv.decodeStream(encoding, { stripBOM: true })).pipe(parser);
+
+  let row = 0;
+  const iterator = (parser as AsyncIterable<string[]>)[Symbol.asyncIterator]();
+  async function next(): Promise<string[] | undefined> {
+    try {
+      const result = await iterator.next();
+      if (result.done) return undefined;
+      row++;
+      return result.value;
+    } catch (error) {
+      if (error instanceof CsvError) throw csvProblem(file, error, row + 1);
+      throw unreadable(file, error);
+    }
+  }
+
+  let header: string[] | undefined;
+  while (row < headerRow) {
+    header = await next();
+    if (!header) {
+      throw new CdbError('INPUT', `The file has no row ${headerRow} to take the header from.`, { context: { file }, hint: 'Check headerRow in the mapping.' });
+    }
+  }
+  const columns = (header ?? []).map((cell) => cell.trim());
+
+  async function* rows(): AsyncGenerator<SheetRow> {
+    for (let record = await next(); record; record = await next()) {
+      if (record.every((cell) => cell.trim() === '')) continue;
+      const extra = record.slice(columns.length).some((cell) => cell.trim() !== '');
+      if (extra || record.length < columns.length) {
+        throw new CdbError('INPUT', `This row has ${record.length} fields but the header has ${columns.length}.`, {
+          context: { file, row },
+          hint: `Check the row for a stray or missing delimiter ("${delimiter === '\t' ? 'tab' : delimiter}"), or quote fields that contain it.`,
+        });
+      }
+      yield { row, cells: record.slice(0, columns.length) };
+    }
+  }
+
+  return {
+    file,
+    detected: { format: 'csv', encoding, delimiter, bom: guess.bomLength > 0 },
+    headerRow,
+    header: columns,
+    rows: rows(),
+    close: async () => {
+      source.destroy();
+      parser.destroy();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { CdbError } from '../errors.js';
+import type { SheetRow } from './cell.js';
+import { openCsv } from './csv-reader.js';
+import { openXlsx } from './xlsx-reader.js';
+
+/** What a reader found out about the file, for verbose output and the summary. */
+export interface Detected {
+  format: 'csv' | 'xlsx';
+  encoding?: string;
+  delimiter?: string;
+  bom?: boolean;
+  sheet?: string;
+  sheets?: string[];
+  date1904?: boolean;
+}
+
+/** An opened spreadsheet: its header (the cells of the header row, as text) and its data rows. */
+export interface OpenSheet {
+  file: string;
+  detected: Detected;
+  /** 1-based row number of the header. */
+  headerRow: number;
+  header: string[];
+  /** Data rows after the header, blank rows left out. Can be iterated once. */
+  rows: AsyncIterable<SheetRow>;
+  /** Stops reading early and frees the file. */
+  close(): Promise<void>;
+}
+
+/** How to read a spreadsheet; the mapping or flags fill it in. */
+export interface ReadOptions {
+  /** xlsx: sheet name or 1-based index; default the first. */
+  sheet?: string | number;
+  /** 1-based; default 1. */
+  headerRow?: number;
+  /** csv: override the detected encoding (utf-8, windows-1252, utf-16le, …). */
+  encoding?: string;
+  /** csv: override the detected delimiter. */
+  delimiter?: string;
+  /** Force a format instead of the extension's. */
+  format?: 'csv' | 'xlsx';
+}
+
+const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);
+
+/** The format a file name implies, or undefined. */
+export function formatOf(file: string): 'csv' | 'xlsx' | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
+  if (CSV_EXTENSIONS.has(ext)) return 'csv';
+  return undefined;
+}
+
+/** Opens a csv/tsv/txt or xlsx file by its extension (or `options.format`). */
+export async function openSpreadsheet(file: string, options: ReadOptions = {}): Promise<OpenSheet> {
+  const format = options.format ?? formatOf(file);
+  if (format === 'csv') return openCsv(file, options);
+  if (format === 'xlsx') return openXlsx(file, options);
+  const ext = path.extname(file) || '(none)';
+  throw new CdbError('INPUT', `Cannot read files of type ${ext}.`, {
+    context: { file },
+    hint: path.extname(file).toLowerCase() === '.xls'
+      ? 'Old .xls workbooks are not supported: open the file in Excel and save it as .xlsx (Excel Workbook).'
+      : 'Give an .xlsx, .csv, .tsv or .txt file.',
+  });
+}

@@ -1,0 +1,113 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { once } from 'node:events';
+import { stringify, type Stringifier } from 'csv-stringify';
+import ExcelJS from 'exceljs';
+import { temporaryPathFor } from '../util/atomic-write.js';
+
+/** A value a writer puts in a cell. Dates are wall-clock times (their UTC fields are what shows). */
+export type OutCell = string | number | boolean | Date | null | undefined;
+
+/** How to write a table. */
+export interface RowsWriterOptions {
+  header: string[];
+  format: 'csv' | 'xlsx';
+  /** csv */
+  delimiter?: string;
+  /** csv: a UTF-8 byte order mark, so that Excel reads åäö right. */
+  bom?: boolean;
+  /** xlsx */
+  sheet?: string;
+  /** xlsx: number formats per column (e.g. 'yyyy-mm-dd hh:mm'). */
+  numFmts?: (string | undefined)[];
+}
+
+/** Writes rows as they come to a temporary file, and puts it at its path only when complete. */
+export interface RowsWriter {
+  write(cells: OutCell[]): Promise<void>;
+  /** Finishes the file and renames it into place. */
+  close(): Promise<void>;
+  /** Removes the temporary file; nothing appears at the path. */
+  abort(): Promise<void>;
+}
+
+/** The format a path's extension implies (csv unless it ends in .xlsx). */
+export function outputFormat(file: string): 'csv' | 'xlsx' {
+  return path.extname(file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv';
+}
+
+/** Opens a csv or xlsx writer. */
+export async function openRowsWriter(file: string, options: RowsWriterOptions): Promise<RowsWriter> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const temporary = temporaryPathFor(path.resolve(file));
+  const writer = options.format === 'xlsx' ? xlsxWriter(temporary, options) : await csvWriter(temporary, options);
+  let finished = false;
+  return {
+    write: (cells) => writer.write(cells),
+    async close() {
+      if (finished) return;
+      finished = true;
+      try {
+        await writer.close();
+        await rename(temporary, file);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+    },
+    async abort() {
+      if (finished) return;
+      finished = true;
+      await writer.close().catch(() => undefined);
+      await rm(temporary, { force: true });
+    },
+  };
+}
+
+async function csvWriter(temporary: string, options: RowsWriterOptions): Promise<Pick<RowsWriter, 'write' | 'close'>> {
+  const out = createWriteStream(temporary);
+  const stringifier: Stringifier = stringify({
+    delimiter: options.delimiter ?? ',',
+    bom: options.bom ?? false,
+    record_delimiter: 'windows',
+    cast: {
+      date: (value) => value.toISOString().slice(0, 16).replace('T', ' '),
+      boolean: (value) => (value ? 'true' : 'false'),
+    },
+  });
+  stringifier.pipe(out);
+  const write = async (cells: OutCell[]) => {
+    if (!stringifier.write(cells.map((cell) => cell ?? ''))) await once(stringifier, 'drain');
+  };
+  await write(options.header);
+  return {
+    write,
+    async close() {
+      stringifier.end();
+      await once(out, 'close');
+    },
+  };
+}
+
+function xlsxWriter(temporary: string, options: RowsWriterOptions): Pick<RowsWriter, 'write' | 'close'> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: temporary, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(options.sheet ?? 'Sheet1', { views: [{ state: 'frozen', ySplit: 1 }] });
+  const widths = options.header.map((h) => Math.max(8, h.length + 2));
+  sheet.columns = options.header.map((header, i) => ({ header, key: String(i), width: widths[i], style: options.numFmts?.[i] ? { numFmt: options.numFmts[i] } : {} }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  let rows = 1;
+  return {
+    async write(cells) {
+      rows++;
+      const row = sheet.addRow(cells.map((cell) => (cell === undefined ? null : cell)));
+      row.commit();
+    },
+    async close() {
+      sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(rows, 1), column: Math.max(options.header.length, 1) } };
+      sheet.commit();
+      await workbook.commit();
+    },
+  };
+}
