@@ -1,7 +1,10 @@
 import yargs, { type Argv } from 'yargs';
 import { CdbError } from '../errors.js';
 import { TOOL_VERSION } from '../tool-version.js';
+import { importCommand } from './commands/import.js';
+import { mappingCommand } from './commands/mapping.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { templateCommand } from './commands/template.js';
 import { versionCommand } from './commands/version.js';
 import type { CliIo, GlobalArgs } from './io.js';
 import { renderError } from './render-error.js';
@@ -25,6 +28,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('quiet', { type: 'boolean', global: true, alias: 'q', describe: 'Print only the summary and warnings' })
     .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })
     .conflicts('quiet', 'verbose')
+    .command(importCommand(io, done, async () => {
+      throw new CdbError('USAGE', 'Sending is not built yet: run import with --dry-run.');
+    }))
+    .command(mappingCommand(io, done))
+    .command(templateCommand(io, done))
     .command(versionCommand(io, done))
     .command(sandboxCommand(io, done))
     .demandCommand(1, 'Name a command.')

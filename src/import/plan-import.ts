@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { bindHeader, type BoundMapping } from '../mapping/bind-header.js';
 import { localeRules } from '../mapping/locale.js';
-import { formatIssue, mapRow, type MappedRow } from '../mapping/map-row.js';
+import { mapRow, type MappedRow } from '../mapping/map-row.js';
 import type { Mapping, RowIssue } from '../mapping/types.js';
 import { cellText, type SheetRow } from '../readers/cell.js';
 import { openSpreadsheet, type Detected, type ReadOptions } from '../readers/spreadsheet.js';
@@ -43,6 +43,11 @@ export interface PlanSummary {
 }
 
 const KEPT_ISSUES = 200;
+
+/** A row issue as the errors file's Reason: `Start: expected …`. */
+export function reasonText(issue: RowIssue): string {
+  return `${issue.column ?? issue.field ?? 'row'}: ${issue.message}`;
+}
 
 /** The errors file beside an input: same format, `.errors` before the extension. */
 export function besideInput(file: string, suffix: string, ext = path.extname(file)): string {
@@ -118,7 +123,7 @@ export async function planImport(options: PlanOptions, onValid?: (row: MappedRow
     throw error;
   }
   if (bound.unmapped.length) reporter.detail(`Columns not in the mapping (left out): ${bound.unmapped.map((h) => `"${h}"`).join(', ')}.`);
-  if (bound.missing.length) reporter.warn(`Optional columns not in the file: ${bound.missing.map((h) => `"${h}"`).join(', ')}.`);
+  if (bound.missing.length) reporter.detail(`Optional columns of the mapping not in the file: ${bound.missing.map((h) => `"${h}"`).join(', ')}.`);
 
   const errorsFile = options.errorsFile ?? besideInput(file, 'errors', detected.format === 'xlsx' ? '.xlsx' : '.csv');
   const errors = new ErrorRows(errorsFile, sheet.header, detected);
@@ -142,7 +147,7 @@ export async function planImport(options: PlanOptions, onValid?: (row: MappedRow
         invalid++;
         issueCount += mapped.issues.length;
         for (const issue of mapped.issues) if (issues.length < KEPT_ISSUES) issues.push(issue);
-        await errors.add(row, mapped.issues.map((i) => formatIssue(i).replace(/^row \d+, /, '')).join('; '));
+        await errors.add(row, mapped.issues.map(reasonText).join('; '));
       } else {
         if (payloads && !payloads.write(`${JSON.stringify({ row: row.row, ...(mapped.key ? { key: mapped.key } : {}), job: mapped.job })}\n`)) await once(payloads, 'drain');
         await onValid?.(mapped, row);

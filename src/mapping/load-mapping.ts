@@ -92,7 +92,6 @@ function lineOf(doc: Document, lines: LineCounter, pathText: string): number | u
 function fail(source: string, problems: MappingProblem[]): never {
   const list = problems.map((p) => `  ${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`).join('\n');
   throw new CdbError('MAPPING', `The mapping ${source} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${list}`, {
-    context: { file: source },
     hint: `Fix the mapping and run "coredination-batch mapping check ${source}". The format is described by templates/mapping.schema.json.`,
   });
 }
@@ -174,12 +173,12 @@ export async function loadMapping(file: string = DEFAULT_MAPPING): Promise<Loade
     });
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length) {
     fail(file, doc.errors.map((error) => ({
       path: '(yaml)',
       line: error.linePos?.[0]?.line,
-      message: error.message.split('\n')[0] ?? 'not valid YAML',
+      message: (error.message.split('\n')[0] ?? 'not valid YAML').replace(/ at line \d+, column \d+:?$/, ''),
     })));
   }
   const raw = doc.toJS() as unknown;

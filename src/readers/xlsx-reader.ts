@@ -4,8 +4,9 @@ import { CdbError } from '../errors.js';
 import type { Cell, SheetRow } from './cell.js';
 import { unreadable } from './csv-reader.js';
 import type { OpenSheet, ReadOptions } from './spreadsheet.js';
+import { readWorkbookInfo, type WorkbookInfo } from './xlsx-workbook.js';
 
-type WorksheetReader = AsyncIterable<ExcelJS.Row> & { name: string; id: number | string };
+type WorksheetReader = AsyncIterable<ExcelJS.Row>;
 
 const DATE_FORMAT = /[dmyhs]/i;
 const NOT_DATE_FORMAT = /^(General|@|0.*|#.*)$/i;
@@ -70,50 +71,56 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
   } catch (error) {
     throw unreadable(file, error);
   }
+  let info: WorkbookInfo;
+  try {
+    info = await readWorkbookInfo(file);
+  } catch (error) {
+    throw damaged(file, error);
+  }
+  const wanted = options.sheet ?? 1;
+  const chosen = typeof wanted === 'number' ? info.sheets[wanted - 1] : info.sheets.find((s) => s.name.trim().toLowerCase() === wanted.trim().toLowerCase());
+  if (!chosen) {
+    const which = typeof wanted === 'number' ? `number ${wanted}` : `"${wanted}"`;
+    throw new CdbError('INPUT', `The workbook has no sheet ${which}; it has ${info.sheets.map((s) => `"${s.name}"`).join(', ') || 'no sheets'}.`, {
+      context: { file },
+      hint: 'Set sheet in the mapping (or --sheet) to one of those names, or a 1-based number.',
+    });
+  }
+  const sheetName = chosen.name;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
     worksheets: 'emit',
+    entries: 'emit',
   });
-  const wanted = options.sheet;
+  // exceljs announces each worksheet's file number in an 'entry' event just before yielding it.
+  let fileNumber = 0;
+  (reader as unknown as NodeJS.EventEmitter).on('entry', (entry: { type: string; id?: string }) => {
+    if (entry.type === 'worksheet') fileNumber = Number(entry.id);
+  });
   const headerRow = options.headerRow ?? 1;
-  const seen: string[] = [];
-  const date1904 = () => Boolean((reader as unknown as { properties?: { date1904?: boolean } }).properties?.date1904);
 
-  async function* sheetRows(): AsyncGenerator<{ sheet: string } | SheetRow> {
-    let index = 0;
-    let found = false;
+  async function* sheetRows(): AsyncGenerator<SheetRow> {
     for await (const worksheet of reader as unknown as AsyncIterable<WorksheetReader>) {
-      index++;
-      seen.push(worksheet.name);
-      const match = !found && (wanted === undefined ? index === 1 : typeof wanted === 'number' ? index === wanted : worksheet.name.trim().toLowerCase() === wanted.trim().toLowerCase());
-      if (!match) {
+      if (fileNumber !== chosen?.fileNumber) {
         for await (const _row of worksheet) void _row; // a sheet must be drained for the next to come
         continue;
       }
-      found = true;
-      yield { sheet: worksheet.name };
       for await (const row of worksheet) {
         const cells: Cell[] = [];
         row.eachCell({ includeEmpty: false }, (cell, column) => {
-          cells[column - 1] = normaliseCell(cell.value, cell.numFmt, date1904());
+          cells[column - 1] = normaliseCell(cell.value, cell.numFmt, info.date1904);
         });
         for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
         yield { row: row.number, cells };
       }
-    }
-    if (!found) {
-      const which = typeof wanted === 'number' ? `number ${wanted}` : `"${wanted}"`;
-      throw new CdbError('INPUT', `The workbook has no sheet ${which}; it has ${seen.map((name) => `"${name}"`).join(', ') || 'no sheets'}.`, {
-        context: { file },
-        hint: 'Set sheet in the mapping (or --sheet) to one of those names, or a 1-based index.',
-      });
+      return;
     }
   }
 
   const source = sheetRows();
-  async function next(): Promise<{ sheet: string } | SheetRow | undefined> {
+  async function next(): Promise<SheetRow | undefined> {
     try {
       const result = await source.next();
       return result.done ? undefined : result.value;
@@ -123,10 +130,9 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
     }
   }
 
-  const first = await next();
-  const sheet = first && 'sheet' in first ? first.sheet : '';
+  const sheet = sheetName;
   let header: string[] | undefined;
-  for (let item = await next(); item && 'row' in item && item.row <= headerRow; item = await next()) {
+  for (let item = await next(); item && item.row <= headerRow; item = await next()) {
     if (item.row === headerRow) {
       header = item.cells.map((cell) => (typeof cell === 'string' || typeof cell === 'number' ? String(cell).trim() : ''));
       break;
@@ -142,7 +148,6 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
 
   async function* rows(): AsyncGenerator<SheetRow> {
     for (let item = await next(); item; item = await next()) {
-      if (!('row' in item)) continue;
       const cells = item.cells.slice(0, Math.max(columns.length, 0));
       const overflow = item.cells.slice(columns.length).some((cell) => cell !== null && !(typeof cell === 'string' && cell.trim() === ''));
       if (overflow) {
@@ -158,7 +163,7 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
 
   return {
     file,
-    detected: { format: 'xlsx', sheet, date1904: date1904() },
+    detected: { format: 'xlsx', sheet, sheets: info.sheets.map((s) => s.name), date1904: info.date1904 },
     headerRow,
     header: columns,
     rows: rows(),

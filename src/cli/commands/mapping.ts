@@ -1,0 +1,92 @@
+import { access, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { CdbError } from '../../errors.js';
+import { bindHeader } from '../../mapping/bind-header.js';
+import { matchHeaders, starterMapping } from '../../mapping/init-mapping.js';
+import { DEFAULT_MAPPING, loadMapping } from '../../mapping/load-mapping.js';
+import { openForMapping } from '../../import/plan-import.js';
+import type { CliIo, GlobalArgs } from '../io.js';
+import { Output } from '../io.js';
+import { mappingFrom, readOptionsFrom, withMappingArgs, type MappingArgs } from '../mapping-args.js';
+
+interface InitArgs extends GlobalArgs, MappingArgs {
+  file: string;
+  out?: string;
+  force?: boolean;
+}
+
+interface CheckArgs extends GlobalArgs, MappingArgs {
+  mappingFile: string;
+  file?: string;
+}
+
+/** `mapping init` and `mapping check`. */
+export function mappingCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, GlobalArgs> {
+  return {
+    command: 'mapping <command>',
+    describe: 'Write a starter mapping from a spreadsheet, or check a mapping',
+    builder: (yargs) =>
+      yargs
+        .command({
+          command: 'init <file>',
+          describe: "Write a starter mapping from a spreadsheet's header row (English and Swedish names understood)",
+          builder: (y: Argv<GlobalArgs>) =>
+            withMappingArgs(y)
+              .positional('file', { type: 'string', demandOption: true, describe: 'The spreadsheet (xlsx or csv)' })
+              .option('out', { type: 'string', alias: 'o', describe: 'Where to write it (default: <file>.mapping.yaml beside the spreadsheet)' })
+              .option('force', { type: 'boolean', describe: 'Overwrite an existing mapping file' }) as unknown as Argv<InitArgs>,
+          handler: async (args: InitArgs) => {
+            const out = new Output(io, args);
+            const defaults = (await loadMapping(DEFAULT_MAPPING)).mapping;
+            const sheet = await openForMapping(args.file, { ...defaults, sheet: undefined }, readOptionsFrom(args));
+            await sheet.close();
+            const target = args.out ?? path.join(path.dirname(args.file), `${path.basename(args.file, path.extname(args.file))}.mapping.yaml`);
+            if (!args.force && (await access(target).then(() => true, () => false))) {
+              throw new CdbError('USAGE', `${target} exists already.`, { hint: 'Pass --force to overwrite it, or --out to write elsewhere.' });
+            }
+            await writeFile(target, starterMapping(sheet.header, defaults, path.basename(args.file)));
+            const matches = matchHeaders(sheet.header, defaults);
+            const matched = matches.filter((m) => m.spec);
+            const lines = matches.map((m) => `  ${m.spec ? '✓' : '?'} "${m.header}"${m.spec ? ` → ${m.spec.field}` : ' (not matched: completed by you, or left out)'}`);
+            out.result(
+              `Wrote ${target}: ${matched.length} of ${matches.length} columns matched.\n${lines.join('\n')}\nNext: check it with "coredination-batch mapping check ${target} ${args.file}".`,
+              { file: target, matched: matched.map((m) => ({ column: m.header, field: m.spec?.field })), unmatched: matches.filter((m) => !m.spec).map((m) => m.header) },
+            );
+            done(0);
+          },
+        })
+        .command({
+          command: 'check <mappingFile> [file]',
+          describe: "Check a mapping, and how it fits a spreadsheet's header when one is given",
+          builder: (y: Argv<GlobalArgs>) =>
+            withMappingArgs(y)
+              .positional('mappingFile', { type: 'string', demandOption: true, describe: 'The mapping (YAML or JSON)' })
+              .positional('file', { type: 'string', describe: 'A spreadsheet to check the header of' }) as unknown as Argv<CheckArgs>,
+          handler: async (args: CheckArgs) => {
+            const out = new Output(io, args);
+            const mapping = await mappingFrom({ mapping: args.mappingFile }, out);
+            const lines = [`${mapping.source}: valid, ${mapping.columns.length} columns (locale ${mapping.locale}, time zone ${mapping.timezone}${mapping.key ? `, key "${mapping.key}"` : ''}).`];
+            let fit: unknown;
+            if (args.file) {
+              const sheet = await openForMapping(args.file, mapping, readOptionsFrom(args));
+              await sheet.close();
+              const bound = bindHeader(mapping, sheet.header, { file: args.file, sheet: sheet.detected.sheet, row: sheet.headerRow });
+              lines.push(`${args.file}: the header fits.`);
+              for (const column of bound.columns) {
+                const { spec } = column;
+                if (spec.value !== undefined) lines.push(`  = ${spec.field} ← constant ${JSON.stringify(spec.value)}`);
+                else if (column.index !== undefined) lines.push(`  ✓ ${spec.field} ← "${column.header}" (${spec.type}${spec.required ? ', required' : ''})`);
+                else lines.push(`  - ${spec.field} ← "${spec.column}" not in the file (optional, left out)`);
+              }
+              if (bound.unmapped.length) lines.push(`  Columns the mapping does not use: ${bound.unmapped.map((h) => `"${h}"`).join(', ')}`);
+              fit = { columns: bound.columns.map((c) => ({ field: c.spec.field, header: c.header ?? null })), unmapped: bound.unmapped, missing: bound.missing };
+            }
+            out.result(lines.join('\n'), { valid: true, mapping: mapping.source, columns: mapping.columns.length, fit });
+            done(0);
+          },
+        })
+        .demandCommand(1, 'Name a mapping command: init or check.'),
+    handler: () => {},
+  };
+}

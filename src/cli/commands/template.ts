@@ -1,0 +1,29 @@
+import type { Argv, CommandModule } from 'yargs';
+import { writeTemplate } from '../../template/write-template.js';
+import type { CliIo, GlobalArgs } from '../io.js';
+import { Output } from '../io.js';
+import { mappingFrom } from '../mapping-args.js';
+
+interface TemplateArgs extends GlobalArgs {
+  out: string;
+  mapping?: string;
+}
+
+/** `template <out.xlsx>`: a blank import workbook for a mapping. */
+export function templateCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, TemplateArgs> {
+  return {
+    command: 'template <out>',
+    describe: 'Write a blank import workbook for a mapping: headers, a note on each column, drop-downs and date formats',
+    builder: (yargs: Argv<GlobalArgs>) =>
+      yargs
+        .positional('out', { type: 'string', demandOption: true, describe: 'The .xlsx file to write' })
+        .option('mapping', { type: 'string', alias: 'm', describe: 'Mapping file; default templates/jobs.mapping.yaml' }) as unknown as Argv<TemplateArgs>,
+    handler: async (args) => {
+      const out = new Output(io, args);
+      const mapping = await mappingFrom(args, out);
+      const { columns } = await writeTemplate(args.out, mapping);
+      out.result(`Wrote ${args.out}: ${columns} columns from ${mapping.source}. Fill it in and run "coredination-batch import ${args.out}${args.mapping ? ` --mapping ${args.mapping}` : ''}".`, { file: args.out, columns });
+      done(0);
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Argv } from 'yargs';
+import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
+import type { Mapping } from '../mapping/types.js';
+import type { ReadOptions } from '../readers/spreadsheet.js';
+import type { Output } from './io.js';
+
+/** Flags that choose a mapping and how to read a spreadsheet. */
+export interface MappingArgs {
+  mapping?: string;
+  sheet?: string;
+  headerRow?: number;
+  delimiter?: string;
+  encoding?: string;
+}
+
+/** Adds --mapping, --sheet, --header-row, --delimiter, --encoding. */
+export function withMappingArgs<T>(yargs: Argv<T>): Argv<T & MappingArgs> {
+  return yargs
+    .option('mapping', { type: 'string', alias: 'm', describe: 'Mapping file (YAML or JSON); default templates/jobs.mapping.yaml' })
+    .option('sheet', { type: 'string', describe: 'xlsx: sheet name or 1-based number (overrides the mapping)' })
+    .option('header-row', { type: 'number', describe: 'Row holding the column names (overrides the mapping)' })
+    .option('delimiter', { type: 'string', describe: 'csv: delimiter, when detection should be overridden (use "\\t" for tab)' })
+    .option('encoding', { type: 'string', describe: 'csv: encoding (utf-8, windows-1252, utf-16le), when detection should be overridden' }) as Argv<T & MappingArgs>;
+}
+
+/** Loads the mapping named by --mapping (or the default), printing its warnings. */
+export async function mappingFrom(args: MappingArgs, out: Output): Promise<Mapping> {
+  const { mapping, warnings } = await loadMapping(args.mapping ?? DEFAULT_MAPPING);
+  for (const warning of warnings) out.warn(`Warning: ${mapping.source}: ${warning.path}${warning.line ? ` (line ${warning.line})` : ''}: ${warning.message}`);
+  return mapping;
+}
+
+/** The reading flags as ReadOptions. */
+export function readOptionsFrom(args: MappingArgs): ReadOptions {
+  const sheet = args.sheet === undefined ? undefined : /^\d+$/.test(args.sheet) ? Number(args.sheet) : args.sheet;
+  return {
+    sheet,
+    headerRow: args.headerRow,
+    delimiter: args.delimiter === '\\t' ? '\t' : args.delimiter,
+    encoding: args.encoding,
+  };
+}

@@ -1,0 +1,172 @@
+// The spreadsheet and mapping commands through the built CLI, as a user runs them.
+import { copyFile, readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import ExcelJS from 'exceljs';
+import { loadMapping } from '../src/mapping/load-mapping.js';
+import { fixture, readAll, SAMPLES, tempDir, TEMPLATES } from './helpers/files.js';
+import { runCli } from './helpers/sandbox.js';
+
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .*\(/);
+
+describe('import --dry-run', () => {
+  test.each([
+    ['samples/jobs.xlsx', [], 36],
+    ['samples/erp-export.csv', ['--mapping', 'samples/erp.mapping.yaml'], 12],
+  ])('%s: every row valid, exit 0, nothing sent', async (file, extra, rows) => {
+    const dir = await tempDir();
+    const payloads = path.join(dir, 'payloads.jsonl');
+    const run = await runCli(['import', file, '--dry-run', '--payloads', payloads, ...extra]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${rows} rows, ${rows} valid, 0 invalid`);
+    expect(run.stdout).toContain('nothing was sent');
+    const lines = (await readFile(payloads, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { job: Record<string, unknown> });
+    expect(lines).toHaveLength(rows);
+    expect(lines[0]?.job.referenceNo).toMatch(/^00\d{5}$/);
+    expect(typeof lines[0]?.job.startTime).toBe('number');
+  });
+
+  test('invalid rows: exit 2, each problem by row and column, the rows in an errors file in the input\'s columns', async () => {
+    const dir = await tempDir();
+    const input = path.join(dir, 'jobb.csv');
+    await copyFile(fixture('invalid-rows.csv'), input);
+    const run = await runCli(['import', input, '--dry-run', '--json']);
+    expect(run.code).toBe(2);
+    const summary = JSON.parse(run.stdout) as { rows: number; valid: number; invalid: number; issues: { text: string }[]; errorsFile: string };
+    expect(summary).toMatchObject({ rows: 4, valid: 1, invalid: 3 });
+    expect(summary.issues.map((i) => i.text)).toEqual([
+      'row 3, column "Title": is required but empty',
+      'row 4, column "Start": expected a date like 2026-03-01 08:00, got "tomorrow"',
+      'row 5, column "Duration": expected a number like 42, got "en timme"',
+      'row 5, column "All day": expected yes or no (true/false, ja/nej, 1/0, x), got "kanske"',
+    ]);
+    expect(summary.errorsFile).toBe(path.join(dir, 'jobb.errors.csv'));
+    const errors = await readAll(summary.errorsFile);
+    expect(errors.header).toEqual(['Title', 'Reference no', 'Start', 'Duration', 'All day', 'Reason']);
+    expect(errors.rows.map((r) => r.cells[1])).toEqual(['002', '003', '004']);
+    expect(errors.rows[1]?.cells[5]).toBe('Start: expected a date like 2026-03-01 08:00, got "tomorrow"');
+  });
+
+  test.each([
+    ['empty.csv', /The file is empty/],
+    ['garbage.xlsx', /not a readable xlsx workbook/],
+    ['truncated.xlsx', /not a readable xlsx workbook/],
+    ['unclosed-quote.csv', /row 3: A quoted field is never closed/],
+    ['ragged.csv', /row 3: This row has 4 fields but the header has 3/],
+    ['duplicate-headers.csv', /column "Title" \(for title\) matches more than one header/],
+    ['missing-required.csv', /required column "Title" \(for title\) is missing/],
+    ['no-such-file.csv', /Cannot open the file \(no such file\)/],
+    ['bad-yaml.mapping.yaml', /Cannot read files of type \.yaml/],
+  ])('%s: exit 2 and one clear message, no stack trace', async (name, message) => {
+    const run = await runCli(['import', fixture(name), '--dry-run']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.match(/^Error:/gm)).toHaveLength(1);
+    expect(run.stdout).toBe('');
+    noStack(run.stderr);
+  });
+
+  test.each([
+    ['bad-yaml.mapping.yaml', /\(yaml\) \(line 5\): Sequence item without - indicator/],
+    ['unknown-type.mapping.yaml', /columns\[0\]\.type \(line 5\): expected one of "string"/],
+  ])('mapping %s: exit 2 before reading rows', async (name, message) => {
+    const run = await runCli(['import', 'samples/jobs.xlsx', '--dry-run', '--mapping', fixture(name)]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    noStack(run.stderr);
+  });
+
+  test('a missing sheet lists the sheets there are', async () => {
+    const run = await runCli(['import', 'samples/jobs.xlsx', '--dry-run', '--sheet', 'Blad1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('The workbook has no sheet "Blad1"; it has "Uppdrag".');
+  });
+
+  test('--verbose says what was detected', async () => {
+    const run = await runCli(['import', fixture('win1252-sep-line.csv'), '--dry-run', '--verbose', '--mapping', fixture('../../samples/erp.mapping.yaml')]);
+    expect(run.stderr).toContain('Detected csv: encoding windows-1252, delimiter ";"');
+  });
+});
+
+describe('mapping init and check', () => {
+  test('init writes a starter mapping that check accepts against the same file', async () => {
+    const dir = await tempDir();
+    const out = path.join(dir, 'erp.mapping.yaml');
+    const init = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
+    expect(init.code).toBe(0);
+    expect(init.stdout).toContain('6 of 8 columns matched');
+    const text = await readFile(out, 'utf8');
+    expect(text).toContain('# - column: "Akut"');
+    const { mapping } = await loadMapping(out);
+    expect(mapping.columns.map((c) => [c.column, c.field])).toContainEqual(['Uppdrag', 'title']);
+    const check = await runCli(['mapping', 'check', out, 'samples/erp-export.csv']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain('the header fits');
+    const again = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/exists already/);
+  });
+
+  test('check reports every problem of a bad mapping, exit 2', async () => {
+    const run = await runCli(['mapping', 'check', fixture('many-problems.mapping.yaml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('has 4 problems');
+    noStack(run.stderr);
+  });
+
+  test('check against a file whose header does not fit: exit 2', async () => {
+    const run = await runCli(['mapping', 'check', 'samples/erp.mapping.yaml', 'samples/jobs.xlsx']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/required column "Order nr"/);
+  });
+});
+
+describe('templates and samples', () => {
+  test('every mapping in templates/ and samples/ is valid', async () => {
+    const files = [
+      ...(await readdir(TEMPLATES)).filter((f) => f.endsWith('.yaml')).map((f) => path.join(TEMPLATES, f)),
+      ...(await readdir(SAMPLES)).filter((f) => f.endsWith('.mapping.yaml')).map((f) => path.join(SAMPLES, f)),
+    ];
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files) {
+      const run = await runCli(['mapping', 'check', file]);
+      expect(run.code).toBe(0);
+    }
+  });
+
+  test('template writes a workbook with a bold frozen header, notes, drop-downs and date formats; importing it empty is valid', async () => {
+    const dir = await tempDir();
+    const out = path.join(dir, 'mall.xlsx');
+    const run = await runCli(['template', out]);
+    expect(run.code).toBe(0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    const sheet = workbook.worksheets[0] as ExcelJS.Worksheet;
+    const header = sheet.getRow(1);
+    expect(header.getCell(1).value).toBe('Title');
+    expect(header.getCell(1).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(String(header.getCell(1).note)).toMatch(/Field: title/);
+    const columns = (header.values as unknown[]).slice(1);
+    const allDay = columns.indexOf('All day') + 1;
+    const start = columns.indexOf('Start') + 1;
+    const reference = columns.indexOf('Reference no') + 1;
+    expect(sheet.getCell(2, allDay).dataValidation).toMatchObject({ type: 'list', formulae: ['"Ja,Nej"'] });
+    expect(sheet.getCell(2, start).numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(sheet.getCell(2, reference).numFmt).toBe('@');
+    const check = await runCli(['mapping', 'check', path.join(TEMPLATES, 'jobs.mapping.yaml'), out]);
+    expect(check.code).toBe(0);
+  });
+});
+
+describe('the committed blank workbook', () => {
+  test('templates/jobs-template.xlsx has the default mapping\'s columns and fits it', async () => {
+    const { mapping } = await loadMapping(path.join(TEMPLATES, 'jobs.mapping.yaml'));
+    const { header } = await readAll(path.join(TEMPLATES, 'jobs-template.xlsx'));
+    expect(header).toEqual(mapping.columns.flatMap((c) => (c.column ? [c.column] : [])));
+    const run = await runCli(['import', path.join(TEMPLATES, 'jobs-template.xlsx'), '--dry-run']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('0 rows');
+  });
+});
