@@ -1,8 +1,10 @@
 // `npm run bench [name…]`: runs the named benchmarks, or all of them.
 import { apiThroughput } from './api-throughput.js';
+import { dryRun } from './dry-run.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   api: apiThroughput,
+  'dry-run': dryRun,
 };
 
 const wanted = process.argv.slice(2);

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { cellText, isDateCell, isErrorCell, type Cell } from '../readers/cell.js';
 import type { LocaleRules } from './locale.js';
 import type { ColumnSpec } from './types.js';
+import { wallToEpoch, type WallClock } from '../time/zone-time.js';
 
 /** The result of converting one cell: a value, or what was expected. */
 export type Converted = { value: unknown } | { problem: string };
@@ -21,6 +22,7 @@ const got = (cell: Cell) => `got "${cellText(cell)}"`;
 
 /** Reads a number written under a locale: decimal comma or point, spaces or dots between thousands. */
 export function parseLocaleNumber(text: string, locale: LocaleRules): number | undefined {
+  if (/^-?\d{1,15}$/.test(text)) return Number(text);
   let t = text.trim().replace(/[\s\u00a0\u202f']/g, '').replace(/^−/, '-');
   if (locale.decimal === ',') {
     if (t.includes(',')) t = t.replace(/\./g, '').replace(',', '.');
@@ -31,51 +33,54 @@ export function parseLocaleNumber(text: string, locale: LocaleRules): number | u
   return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(t) ? Number(t) : undefined;
 }
 
-/** Wall-clock parts to epoch ms in a zone; a time that the clocks skip is a problem, not a guess. */
-function zoned(parts: { year: number; month: number; day: number; hour?: number; minute?: number; second?: number }, zone: string): Converted {
-  const dt = DateTime.fromObject(parts, { zone });
-  if (!dt.isValid) return { problem: 'not a valid date' };
-  if (dt.hour !== (parts.hour ?? 0) || dt.minute !== (parts.minute ?? 0)) {
-    return { problem: `${dt.toFormat('yyyy-MM-dd')} ${String(parts.hour).padStart(2, '0')}:${String(parts.minute).padStart(2, '0')} does not exist in ${zone} (the clocks go forward then)` };
-  }
-  return { value: dt.toMillis() };
+const ISO_LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+const DAY_MONTH_YEAR = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:[ T]+(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?$/;
+const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** A wall clock from numbers, or undefined when no such day or time exists (31.02). */
+function wallOf(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): WallClock | undefined {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const check = new Date(Date.UTC(year, month - 1, day));
+  if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
+  return { year, month, day, hour, minute, second };
 }
 
-function wallParts(dt: DateTime) {
-  return { year: dt.year, month: dt.month, day: dt.day, hour: dt.hour, minute: dt.minute, second: dt.second };
+function wallFromMillis(ms: number): WallClock {
+  const d = new Date(ms);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
-/** Text or a cell as a wall-clock DateTime (zone-less, in UTC), or undefined. */
-function readWallClock(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): { dt: DateTime; offset?: boolean } | undefined {
-  if (isDateCell(cell)) return { dt: DateTime.fromISO(cell.wall, { zone: 'utc' }) };
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** A cell as a wall-clock time, or an instant when the text names its own offset. */
+function readWallClock(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): { wall: WallClock } | { instant: number } | undefined {
+  if (isDateCell(cell)) return readWallClock(cell.wall, { ...spec, format: undefined }, ctx);
   if (typeof cell === 'number') {
     if (cell < SERIAL_MIN || cell > SERIAL_MAX) return undefined;
-    return { dt: DateTime.fromMillis(Date.UTC(1899, 11, 30) + Math.round(cell * 86_400) * 1000, { zone: 'utc' }) };
+    return { wall: wallFromMillis(Date.UTC(1899, 11, 30) + Math.round(cell * 86_400) * 1000) };
   }
   if (typeof cell !== 'string') return undefined;
   const text = cell.trim();
   if (spec.format) {
     const dt = DateTime.fromFormat(text, spec.format, { zone: 'utc' });
-    return dt.isValid ? { dt } : undefined;
+    return dt.isValid ? { wall: wallFromMillis(dt.toMillis()) } : undefined;
   }
   if (/^\d{5}(\.\d+)?$/.test(text)) return readWallClock(Number(text), spec, ctx);
-  // ISO, with or without T, seconds, or an offset (an explicit offset wins over the mapping's zone).
-  const iso = text.replace(/^(\d{4}-\d{2}-\d{2})[ ]+(\d)/, '$1T$2');
-  if (/^\d{4}-\d{2}-\d{2}/.test(iso)) {
-    const hasOffset = /(Z|[+-]\d{2}:?\d{2})$/.test(iso);
-    const dt = DateTime.fromISO(iso, { zone: 'utc', setZone: hasOffset });
-    if (dt.isValid) return { dt, offset: hasOffset };
-    return undefined;
+  let m = ISO_LOCAL.exec(text);
+  if (m) {
+    const wall = wallOf(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+    return wall && { wall };
   }
-  const separated = /^(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:[ T]+(\d{1,2})[:.](\d{2})(?::(\d{2}))?)?$/.exec(text);
-  if (separated) {
-    const [, a, , b, year, hour, minute, second] = separated;
+  if (WITH_OFFSET.test(text)) {
+    const dt = DateTime.fromISO(text.replace(' ', 'T').replace(/\s+/, ''), { setZone: true });
+    return dt.isValid ? { instant: dt.toMillis() } : undefined;
+  }
+  m = DAY_MONTH_YEAR.exec(text);
+  if (m) {
+    const [a, b] = [Number(m[1]), Number(m[3])];
     const [day, month] = ctx.locale.dayFirst ? [a, b] : [b, a];
-    const dt = DateTime.fromObject(
-      { year: Number(year), month: Number(month), day: Number(day), hour: Number(hour ?? 0), minute: Number(minute ?? 0), second: Number(second ?? 0) },
-      { zone: 'utc' },
-    );
-    return dt.isValid ? { dt } : undefined;
+    const wall = wallOf(Number(m[4]), month, day, Number(m[5] ?? 0), Number(m[6] ?? 0), Number(m[7] ?? 0));
+    return wall && { wall };
   }
   return undefined;
 }
@@ -117,8 +122,8 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
     }
     case 'date': {
       const read = readWallClock(cell, spec, ctx);
-      if (!read) return { problem: `expected a date like ${spec.format ? DateTime.fromISO('2026-03-01').toFormat(spec.format) : '2026-03-01'}, ${got(cell)}` };
-      return { value: read.dt.toFormat('yyyy-MM-dd') };
+      if (!read || 'instant' in read) return { problem: `expected a date like ${spec.format ? DateTime.fromISO('2026-03-01').toFormat(spec.format) : '2026-03-01'}, ${got(cell)}` };
+      return { value: `${read.wall.year}-${pad(read.wall.month)}-${pad(read.wall.day)}` };
     }
     case 'datetime': {
       const read = readWallClock(cell, spec, ctx);
@@ -126,8 +131,13 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
         const example = spec.format ? DateTime.fromISO('2026-03-01T08:00').toFormat(spec.format) : '2026-03-01 08:00';
         return { problem: `expected a date like ${example}, ${got(cell)}` };
       }
-      if (read.offset) return { value: read.dt.toMillis() };
-      return zoned(wallParts(read.dt), ctx.timezone);
+      if ('instant' in read) return { value: read.instant };
+      const ms = wallToEpoch(read.wall, ctx.timezone);
+      if (ms === undefined) {
+        const w = read.wall;
+        return { problem: `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} does not exist in ${ctx.timezone} (the clocks go forward then)` };
+      }
+      return { value: ms };
     }
   }
 }
