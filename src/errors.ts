@@ -61,6 +61,8 @@ export class ApiError extends CdbError {
    * client never heard the answer (a dropped connection or a timeout after sending).
    */
   readonly outcomeUnknown: boolean;
+  /** The answer's Retry-After, in milliseconds, when it had one. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(
     code: ErrorCode,
@@ -72,6 +74,7 @@ export class ApiError extends CdbError {
       body?: string;
       networkCode?: string;
       outcomeUnknown?: boolean;
+      retryAfterMs?: number;
       cause?: unknown;
       hint?: string;
     },
@@ -83,6 +86,7 @@ export class ApiError extends CdbError {
     this.body = details.body;
     this.networkCode = details.networkCode;
     this.outcomeUnknown = details.outcomeUnknown ?? false;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 

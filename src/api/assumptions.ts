@@ -36,3 +36,11 @@ export const API_KEY_HEADER = 'API-Key';
 
 /** The header that carries an optional user token. */
 export const API_TOKEN_HEADER = 'API-Token';
+
+/**
+ * [assumed] A PUT answer tells an update from a create by its timestamps: a job just created has
+ * `modified` equal to `created`.
+ */
+export function putCreated(job: { created?: unknown; modified?: unknown }): boolean {
+  return job.created === undefined || job.modified === undefined || job.created === job.modified;
+}

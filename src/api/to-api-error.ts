@@ -1,6 +1,6 @@
 import { HTTPError, RequestError, TimeoutError } from 'got';
 import { ApiError } from '../errors.js';
-import { NOT_SENT_NETWORK_CODES } from './retry-policy.js';
+import { NOT_SENT_NETWORK_CODES, parseRetryAfter } from './retry-policy.js';
 
 const BODY_LIMIT = 200;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -43,7 +43,9 @@ export function toApiError(error: unknown, method: string, path: string, secrets
         hint: 'Ask your Coredination administrator to grant the key access to jobs.',
       });
     }
-    return new ApiError('HTTP', `${where} answered ${status}${safeBody ? `: ${safeBody}` : ''}`, { method, path, status, body: safeBody });
+    return new ApiError('HTTP', `${where} answered ${status}${safeBody ? `: ${safeBody}` : ''}`, {
+      method, path, status, body: safeBody, retryAfterMs: parseRetryAfter(error.response.headers['retry-after']),
+    });
   }
   const code = error instanceof RequestError ? error.code : (error as NodeJS.ErrnoException | undefined)?.code;
   const sent = !(code && NOT_SENT_NETWORK_CODES.has(code));

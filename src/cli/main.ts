@@ -28,9 +28,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('quiet', { type: 'boolean', global: true, alias: 'q', describe: 'Print only the summary and warnings' })
     .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })
     .conflicts('quiet', 'verbose')
-    .command(importCommand(io, done, async () => {
-      throw new CdbError('USAGE', 'Sending is not built yet: run import with --dry-run.');
-    }))
+    .command(importCommand(io, done))
     .command(mappingCommand(io, done))
     .command(templateCommand(io, done))
     .command(versionCommand(io, done))

@@ -6,7 +6,10 @@ import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { mappingFrom, readOptionsFrom, withMappingArgs, type MappingArgs } from '../mapping-args.js';
 import { cliReporter } from '../cli-reporter.js';
-import { EXIT } from '../render-error.js';
+import { EXIT, renderError } from '../render-error.js';
+import { clientFrom } from '../client-options.js';
+import { progressReporter } from '../progress.js';
+import { runImport, type ImportSummary } from '../../import/run-import.js';
 
 export interface ImportArgs extends GlobalArgs, MappingArgs {
   file: string;
@@ -52,7 +55,7 @@ export function planJson(plan: PlanSummary) {
 }
 
 /** `import <file>`: spreadsheet → jobs. */
-export function importCommand(io: CliIo, done: (code: number) => void, upload: (args: ImportArgs, out: Output) => Promise<number>): CommandModule<GlobalArgs, ImportArgs> {
+export function importCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, ImportArgs> {
   return {
     command: 'import <file>',
     describe: 'Import a spreadsheet (xlsx, csv) of jobs: check every row, then send them, throttled and resumable',
@@ -65,21 +68,22 @@ export function importCommand(io: CliIo, done: (code: number) => void, upload: (
         .option('results', { type: 'string', describe: 'Results file, csv or xlsx (default: <file>.results.csv beside the input)' })
         .option('limit', { type: 'number', describe: 'Send only the first N valid rows (a canary run)' })
         .option('concurrency', { type: 'number', describe: 'Requests in flight at most (default 4)' })
-        .option('rate', { type: 'number', describe: 'Requests per second at most (default 10)' })
+        .option('rate', { type: 'number', describe: 'Requests per second at most (default 10; 0: no cap)' })
         .option('key', { type: 'string', describe: 'Column identifying a row across runs: rows are PUT to a uuid derived from it (idempotent)' })
         .option('skip-invalid', { type: 'boolean', describe: 'Send the valid rows and report the invalid ones as rejected' })
         .option('fresh', { type: 'boolean', describe: 'Ignore the journal of earlier runs of this file' })
         .check((args) => {
-          for (const name of ['limit', 'concurrency', 'rate'] as const) {
+          for (const name of ['limit', 'concurrency'] as const) {
             const value = args[name];
-            if (value !== undefined && !(Number.isFinite(value) && value > 0)) throw new CdbError('USAGE', `--${name} takes a number above 0, got ${value}.`);
+            if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new CdbError('USAGE', `--${name} takes a whole number above 0, got ${value}.`);
           }
+          if (args.rate !== undefined && !(Number.isFinite(args.rate) && args.rate >= 0)) throw new CdbError('USAGE', `--rate takes requests per second (0 for no cap), got ${args.rate}.`);
           return true;
         }) as unknown as Argv<ImportArgs>,
     handler: async (args) => {
       const out = new Output(io, args);
       if (!args.dryRun) {
-        done(await upload(args, out));
+        done(await upload(args, io, out));
         return;
       }
       const mapping = await mappingFrom(args, out);
@@ -96,4 +100,86 @@ export function importCommand(io: CliIo, done: (code: number) => void, upload: (
       done(plan.invalid === 0 ? EXIT.ok : EXIT.invalid);
     },
   };
+}
+
+/** The end of a real import as lines. */
+export function describeImport(summary: ImportSummary): string[] {
+  const c = summary.counts;
+  const lines: string[] = [];
+  const what = `${summary.reported} rows: ${c.created} created, ${c.updated} updated, ${c.skipped} skipped, ${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
+  if (summary.status === 'done') lines.push(`Done in ${summary.seconds.toFixed(1)} s. ${what}.`);
+  else if (summary.status === 'interrupted') lines.push(`Interrupted after ${summary.seconds.toFixed(1)} s. ${what}.`);
+  else lines.push(`Stopped after ${summary.seconds.toFixed(1)} s. ${what}.`);
+  if (summary.retries || summary.throttles) lines.push(`The server asked to slow down ${summary.throttles} times; ${summary.retries} requests were retried.`);
+  if (summary.limited) lines.push(`--limit: only the first rows were sent. Run again without --limit to send the rest; rows already sent are skipped.`);
+  if (summary.unknownRows.length) {
+    const rows = summary.unknownRows.slice(0, 20).join(', ');
+    lines.push(`${summary.unknownRows.length} rows may or may not have created a job: the connection was lost before the answer (rows ${rows}${summary.unknownRows.length > 20 ? ', …' : ''}).`);
+    lines.push('Run the same command again: it looks for those jobs on the server and sends only the ones it does not find.');
+  }
+  if (summary.resultsFile) lines.push(`Results: ${summary.resultsFile}`);
+  if (summary.errorsFile) lines.push(`Rejected and failed rows: ${summary.errorsFile} (fix them there and import that file).`);
+  if (summary.status === 'interrupted' || summary.status === 'aborted') lines.push('Run the same command again to resume: rows already done are skipped.');
+  return lines;
+}
+
+/** `import` without --dry-run: validate, then send. */
+async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number> {
+  const client = clientFrom(args, io);
+  const mapping = await mappingFrom(args, out);
+  if (args.key) mapping.key = args.key;
+  const controller = new AbortController();
+  const reporter = progressReporter(io, args, 'Importing');
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(EXIT.aborted);
+    reporter.stop();
+    out.warn('Stopping: waiting for the requests in flight, then writing the journal and results (Ctrl+C again quits at once).');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  let summary: ImportSummary;
+  try {
+    summary = await runImport({
+      file: args.file,
+      mapping,
+      client,
+      read: readOptionsFrom(args),
+      concurrency: args.concurrency,
+      rate: args.rate,
+      limit: args.limit,
+      skipInvalid: args.skipInvalid,
+      fresh: args.fresh,
+      resultsFile: args.results,
+      errorsFile: args.errors,
+      reporter,
+      signal: controller.signal,
+    });
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  if (summary.status === 'invalid') {
+    out.result([...describePlan(summary.plan), 'Nothing was sent: fix the rows, or pass --skip-invalid to send the valid ones.'].join('\n'), { status: 'invalid', ...planJson(summary.plan) });
+    return EXIT.invalid;
+  }
+  if (summary.error) out.warn(renderError(summary.error, args.verbose).text);
+  out.result(describeImport(summary).join('\n'), {
+    status: summary.status,
+    file: args.file,
+    rows: summary.plan.rows,
+    counts: summary.counts,
+    resultsFile: summary.resultsFile ?? null,
+    errorsFile: summary.errorsFile ?? null,
+    unknownRows: summary.unknownRows,
+    limited: summary.limited,
+    retries: summary.retries,
+    throttles: summary.throttles,
+    seconds: summary.seconds,
+    error: summary.error ? { code: summary.error.code, message: summary.error.message } : null,
+  });
+  if (summary.status !== 'done') return EXIT.aborted;
+  const c = summary.counts;
+  return c.rejected + c.failed + c.unknown > 0 ? EXIT.partial : EXIT.ok;
 }

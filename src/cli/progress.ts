@@ -1,0 +1,45 @@
+import cliProgress from 'cli-progress';
+import type { Reporter } from '../reporter.js';
+import type { CliIo, GlobalArgs } from './io.js';
+import { Output } from './io.js';
+
+/**
+ * The core's reporter for a long run: a progress bar on a terminal (rows, rate, ETA, retries,
+ * rejects), a plain line every few seconds otherwise, nothing with --quiet or --json.
+ */
+export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Reporter & { stop(): void } {
+  const out = new Output(io, args);
+  const quiet = args.quiet || args.json;
+  const tty = Boolean(io.stderr.isTTY);
+  let bar: cliProgress.SingleBar | undefined;
+  let lastLine = 0;
+  const started = Date.now();
+  return {
+    info: (message) => out.info(message),
+    detail: (message) => out.detail(message),
+    warn: (message) => out.warn(`Warning: ${message}`),
+    progress(update) {
+      if (quiet || update.total === undefined) return;
+      const rate = update.done / Math.max((Date.now() - started) / 1000, 0.001);
+      const extra = { rate: rate.toFixed(1), retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0 };
+      if (tty) {
+        if (!bar) {
+          bar = new cliProgress.SingleBar(
+            { stream: io.stderr as NodeJS.WriteStream, format: `${label} [{bar}] {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}`, hideCursor: true, etaBuffer: 50 },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(update.total, 0, extra);
+        }
+        bar.update(update.done, extra);
+      } else if (Date.now() - lastLine >= 5000 || update.done === update.total) {
+        lastLine = Date.now();
+        const left = rate > 0 ? Math.round((update.total - update.done) / rate) : 0;
+        out.info(`${label}: ${update.done}/${update.total} rows, ${extra.rate} rows/s, about ${left} s left, ${extra.retries} retries, ${extra.rejected} rejected, ${extra.failed} failed`);
+      }
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+/** How a row ended. */
+export type Outcome = 'created' | 'updated' | 'skipped' | 'rejected' | 'failed' | 'unknown';
+
+/** A journal line: a row about to be sent, or how it ended. */
+export type JournalEntry =
+  | { t: 'run'; at: number; file: string; baseUrl: string }
+  | { t: 'send'; row: number; at: number; hash: string; method: 'POST' | 'PUT'; uuid?: string }
+  | { t: 'done'; row: number; at: number; outcome: Outcome; id?: number; uuid?: string; reason?: string };
+
+/** What an earlier run knows of a row. */
+export interface RowState {
+  hash: string;
+  /** When it was last sent. */
+  sentAt: number;
+  method: 'POST' | 'PUT';
+  outcome?: Outcome;
+  id?: number;
+  uuid?: string;
+}
+
+/** A short stable fingerprint of a payload. */
+export function payloadHash(payload: unknown): string {
+  return createHash('sha256').update(JSON.stringify(payload)).digest('base64url').slice(0, 16);
+}
+
+/**
+ * The journal's path: beside the results, named after the input, and keyed by the input, mapping,
+ * key and base URL, so that a run against another server or with another mapping starts afresh.
+ */
+export function journalPath(dir: string, input: string, identity: readonly string[]): string {
+  const hash = createHash('sha256').update([path.resolve(input), ...identity].join('\0')).digest('hex').slice(0, 10);
+  return path.join(dir, `.${path.basename(input)}.${hash}.journal.jsonl`);
+}
+
+/**
+ * An append-only record of each row before its request and after its answer. Lines are written
+ * with a synchronous write, so that a line is with the operating system before the request
+ * leaves: a killed process loses nothing it had sent.
+ */
+export class Journal {
+  private fd: number | undefined;
+
+  constructor(readonly file: string) {}
+
+  /** What the journal knows, by row number; a broken last line (a kill mid-write) is ignored. */
+  load(): Map<number, RowState> {
+    const states = new Map<number, RowState>();
+    if (!existsSync(this.file)) return states;
+    for (const line of readFileSync(this.file, 'utf8').split('\n')) {
+      if (!line) continue;
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(line) as JournalEntry;
+      } catch {
+        continue;
+      }
+      if (entry.t === 'send') {
+        const before = states.get(entry.row);
+        states.set(entry.row, { hash: entry.hash, sentAt: entry.at, method: entry.method, uuid: entry.uuid, id: before?.hash === entry.hash ? before.id : undefined });
+      } else if (entry.t === 'done') {
+        const state = states.get(entry.row);
+        if (state) Object.assign(state, { outcome: entry.outcome, id: entry.id ?? state.id, uuid: entry.uuid ?? state.uuid });
+      }
+    }
+    return states;
+  }
+
+  /** Starts writing; `fresh` moves an earlier journal aside first. */
+  open(fresh: boolean): void {
+    mkdirSync(path.dirname(this.file), { recursive: true });
+    if (fresh && existsSync(this.file)) renameSync(this.file, `${this.file}.${Date.now()}.old`);
+    this.fd = openSync(this.file, 'a');
+  }
+
+  append(entry: JournalEntry): void {
+    if (this.fd === undefined) throw new Error('journal not open');
+    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

@@ -1,0 +1,147 @@
+import pLimit from 'p-limit';
+import { putCreated } from '../api/assumptions.js';
+import type { CoredinationClient } from '../api/client.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../api/retry-policy.js';
+import type { Job } from '../api/types.js';
+import { ApiError, CdbError } from '../errors.js';
+import type { Outcome } from './journal.js';
+import { realClock, type Clock, type RateGate } from './rate-gate.js';
+
+/** How one row's request ended. */
+export interface SendResult {
+  outcome: Exclude<Outcome, 'skipped'> | 'not-sent';
+  job?: Job;
+  reason?: string;
+  status?: number;
+}
+
+/** Tunables of the uploader. */
+export interface UploaderOptions {
+  concurrency: number;
+  retry?: Partial<RetryPolicy>;
+  /** How many 429/503 answers one row may meet before it fails (default 12). */
+  throttleRetries?: number;
+  signal?: AbortSignal;
+  clock?: Clock;
+  onRetry?: (info: { status?: number; networkCode?: string; delayMs: number }) => void;
+}
+
+/**
+ * Sends job payloads with at most `concurrency` in flight and starts spaced by the rate gate.
+ * It decides every retry itself (the client is built without retries), so that a 429 or 503 on
+ * one request slows all of them, and so that a POST whose answer was lost is never re-sent.
+ */
+export class Uploader {
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly policy: RetryPolicy;
+  private readonly clock: Clock;
+  private waiters: (() => void)[] = [];
+  private queued = 0;
+  /** A run-wide failure (key refused, server unreachable): no further request is started. */
+  fatal: CdbError | undefined;
+  retries = 0;
+
+  constructor(
+    private readonly client: CoredinationClient,
+    private readonly gate: RateGate,
+    private readonly options: UploaderOptions,
+  ) {
+    this.limit = pLimit(options.concurrency);
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.clock = options.clock ?? realClock;
+  }
+
+  /** Requests in flight or waiting for a slot. */
+  get pending(): number {
+    return this.queued;
+  }
+
+  get stopped(): boolean {
+    return this.fatal !== undefined || this.options.signal?.aborted === true;
+  }
+
+  /** Waits until fewer than `window` requests are pending: the reader pauses meanwhile. */
+  async room(window: number): Promise<void> {
+    while (this.pending >= window) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Waits until nothing is pending. */
+  async drain(): Promise<void> {
+    await this.room(1);
+  }
+
+  /**
+   * Queues one row. `beforeSend` runs right before each attempt leaves (the journal's record);
+   * a row that never left comes back as `not-sent`.
+   */
+  send(job: Job, uuid: string | undefined, beforeSend: () => void): Promise<SendResult> {
+    this.queued++;
+    const settled = () => {
+      this.queued--;
+      const waiters = this.waiters;
+      this.waiters = [];
+      for (const wake of waiters) wake();
+    };
+    const result = this.limit(() => this.attempts(job, uuid, beforeSend));
+    result.then(settled, settled);
+    return result;
+  }
+
+  private async attempts(job: Job, uuid: string | undefined, beforeSend: () => void): Promise<SendResult> {
+    const method = uuid ? 'PUT' : 'POST';
+    let failures = 0;
+    let throttled = 0;
+    let serverErrors = 0;
+    for (let sent = false; ; ) {
+      if (this.stopped) return sent ? { outcome: 'failed', reason: 'the run stopped before this row was answered' } : { outcome: 'not-sent' };
+      await this.gate.acquire(this.options.signal);
+      if (this.stopped) return sent ? { outcome: 'failed', reason: 'the run stopped before this row was answered' } : { outcome: 'not-sent' };
+      beforeSend();
+      sent = true;
+      try {
+        const answer = uuid ? await this.client.putJob(uuid, job) : await this.client.createJob(job);
+        return { outcome: uuid && !putCreated(answer) ? 'updated' : 'created', job: answer };
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const status = error.status;
+        let wait: number | undefined;
+        if (status === 401 || status === 403) {
+          this.fatal ??= error;
+          return { outcome: 'failed', reason: error.message, status };
+        } else if (status === 429 || status === 503) {
+          throttled++;
+          if (throttled > (this.options.throttleRetries ?? 12)) return { outcome: 'failed', reason: `${error.message} (still after ${throttled} tries)`, status };
+          wait = error.retryAfterMs ?? backoffDelay(throttled, this.policy);
+          this.gate.throttled(wait);
+        } else if (status === 500) {
+          // "Try again, once": a second 500 for the same row is its answer.
+          serverErrors++;
+          if (serverErrors > 1) return { outcome: 'failed', reason: error.message, status };
+          wait = backoffDelay(1, this.policy);
+        } else if (status === 502 || status === 504) {
+          if (method === 'POST') return { outcome: 'unknown', reason: `${error.message}: a gateway error, the job may or may not have been created`, status };
+          failures++;
+          wait = failures > this.policy.limit ? undefined : backoffDelay(failures, this.policy);
+          if (wait === undefined) return { outcome: 'failed', reason: error.message, status };
+        } else if (status !== undefined) {
+          return { outcome: 'rejected', reason: error.body ?? error.message, status };
+        } else if (error.outcomeUnknown && method === 'POST') {
+          return { outcome: 'unknown', reason: `${error.message}: the job may or may not have been created` };
+        } else {
+          failures++;
+          if (failures > this.policy.limit) {
+            if (!error.outcomeUnknown) {
+              this.fatal ??= new ApiError('UNREACHABLE', `${error.message} Gave up after ${failures} attempts.`, { method: error.method, path: error.path, networkCode: error.networkCode, hint: error.hint });
+              return { outcome: 'failed', reason: error.message };
+            }
+            return { outcome: 'unknown', reason: `${error.message} (after ${failures} attempts)` };
+          }
+          wait = backoffDelay(failures, this.policy);
+        }
+        this.retries++;
+        this.options.onRetry?.({ status, networkCode: error.networkCode, delayMs: wait });
+        await this.clock.sleep(wait, this.options.signal);
+      }
+    }
+  }
+}
