@@ -102,6 +102,15 @@ describe('xlsx reader', () => {
     await expect(readAll(fixture('exceljs-cell-types.xlsx'), { sheet: 'Blad1' })).rejects.toThrow('The workbook has no sheet "Blad1"; it has "Notes", "Jobb".');
   });
 
+  test('LibreOffice: text kept as text, date cells', async () => {
+    const { detected, rows } = await readAll(fixture('libreoffice.xlsx'));
+    expect(detected.sheet).toBe('libreoffice');
+    expect(rows.map((r) => r.cells)).toEqual([
+      ['Byte av blandare', '00123', { kind: 'date', wall: '2026-03-01T08:00:00.000' }, 90, 'Ja'],
+      ['Årlig kontroll', '0456', { kind: 'date', wall: '2026-07-01T13:30:00.000' }, 60, 'Nej'],
+    ]);
+  });
+
   test('inline strings (exceljs streaming writer)', async () => {
     const { rows } = await readAll(fixture('exceljs-inline-strings.xlsx'));
     expect(rows[0]?.cells).toEqual(['Inline sträng', '000777', { kind: 'date', wall: '2026-03-01T08:00:00.000' }]);

@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { CdbError } from '../errors.js';
 import { TOOL_VERSION } from '../tool-version.js';
+import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import.js';
 import { mappingCommand } from './commands/mapping.js';
 import { sandboxCommand } from './commands/sandbox.js';
@@ -28,6 +29,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('quiet', { type: 'boolean', global: true, alias: 'q', describe: 'Print only the summary and warnings' })
     .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })
     .conflicts('quiet', 'verbose')
+    .command(demoCommand(io, done))
     .command(importCommand(io, done))
     .command(mappingCommand(io, done))
     .command(templateCommand(io, done))

@@ -114,10 +114,11 @@ export class Uploader {
           wait = error.retryAfterMs ?? backoffDelay(throttled, this.policy);
           this.gate.throttled(wait);
         } else if (status === 500) {
-          // "Try again, once": a second 500 for the same row is its answer.
+          // The API says "try again, once"; a row is worth a few more tries with a growing pause
+          // before it is reported failed, since a lost row costs the user more than a retry.
           serverErrors++;
-          if (serverErrors > 1) return { outcome: 'failed', reason: error.message, status };
-          wait = backoffDelay(1, this.policy);
+          if (serverErrors > this.policy.limit) return { outcome: 'failed', reason: error.message, status };
+          wait = backoffDelay(serverErrors, this.policy);
         } else if (status === 502 || status === 504) {
           if (method === 'POST') return { outcome: 'unknown', reason: `${error.message}: a gateway error, the job may or may not have been created`, status };
           failures++;

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { runDemo } from '../../demo/run-demo.js';
+import type { CliIo, GlobalArgs } from '../io.js';
+import { Output } from '../io.js';
+import { progressReporter } from '../progress.js';
+import { describeImport } from './import.js';
+import { EXIT } from '../render-error.js';
+
+interface DemoArgs extends GlobalArgs {
+  out: string;
+}
+
+/** `demo` (npm start): the main job on the embedded sandbox. */
+export function demoCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, DemoArgs> {
+  return {
+    command: 'demo',
+    describe: 'Try it: start a local sandbox, import samples/jobs.xlsx into it, show what happened',
+    builder: (yargs: Argv<GlobalArgs>) =>
+      yargs.option('out', { type: 'string', default: 'out', describe: 'Folder for the results' }) as unknown as Argv<DemoArgs>,
+    handler: async (args) => {
+      const out = new Output(io, args);
+      const reporter = progressReporter(io, args, 'Importing');
+      const demo = await runDemo({ outDir: args.out, reporter });
+      reporter.stop();
+      const c = demo.imported.counts;
+      out.result(
+        [
+          `Imported ${path.relative(process.cwd(), demo.input)} into the sandbox: ${c.created} jobs created, ${c.rejected + c.failed} problems.`,
+          ...describeImport(demo.imported).slice(1),
+          `The sandbox held ${demo.jobsOnServer} jobs at the end (it was stopped with the demo).`,
+          '',
+          'Next: run your own file the same way, first without sending anything:',
+          '  coredination-batch import your-jobs.xlsx --dry-run',
+          'and against a sandbox you keep running:  coredination-batch sandbox  (see README.md).',
+        ].join('\n'),
+        { sandboxUrl: demo.sandboxUrl, input: demo.input, counts: c, resultsFile: demo.imported.resultsFile, jobsOnServer: demo.jobsOnServer },
+      );
+      done(c.created === demo.imported.plan.valid ? EXIT.ok : EXIT.partial);
+    },
+  };
+}

@@ -1,0 +1,198 @@
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { createClient } from '../src/api/client.js';
+import { runImport, type ImportOptions } from '../src/import/run-import.js';
+import { uuidForKey } from '../src/import/key-uuid.js';
+import { loadMapping } from '../src/mapping/load-mapping.js';
+import type { Sandbox } from '../src/sandbox/server.js';
+import { readAll, tempDir } from './helpers/files.js';
+import { jobsCsv } from './helpers/jobs-file.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
+
+const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
+
+async function importInto(s: Sandbox, file: string, extra: Partial<ImportOptions> = {}) {
+  const { mapping } = await loadMapping();
+  return runImport({
+    file,
+    mapping,
+    client: createClient({ baseUrl: s.url, apiKey: KEY, retry: { limit: 0 } }),
+    rate: 0,
+    concurrency: 8,
+    retry: FAST_RETRY,
+    ...extra,
+  });
+}
+
+/** The reference numbers of the sandbox's jobs: every row once means no duplicates. */
+function references(s: Sandbox): string[] {
+  return s.jobs().map((j) => j.referenceNo as string).sort();
+}
+
+const expectedRefs = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1).padStart(7, '0'));
+
+describe('import', () => {
+  test('every row created once; results hold every row with outcome, id and uuid; a re-run skips them all', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 50);
+    const first = await importInto(s, file);
+    expect(first.status).toBe('done');
+    expect(first.counts).toMatchObject({ created: 50, rejected: 0, failed: 0, unknown: 0 });
+    expect(references(s)).toEqual(expectedRefs(50));
+    const results = await readAll(first.resultsFile as string);
+    expect(results.header.slice(0, 6)).toEqual(['Row', 'Outcome', 'Job id', 'UUID', 'Reason', 'Title']);
+    expect(results.rows.map((r) => r.cells[0])).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 2)));
+    expect(results.rows.every((r) => r.cells[1] === 'created' && /^\d+$/.test(String(r.cells[2])))).toBe(true);
+
+    const again = await importInto(s, file);
+    expect(again.counts).toMatchObject({ skipped: 50, created: 0 });
+    expect(s.jobs()).toHaveLength(50);
+  });
+
+  test('concurrency and rate are never exceeded (the sandbox records every request)', async () => {
+    const s = await sandbox({ latency: 30 });
+    const file = await jobsCsv(await tempDir(), 40);
+    const summary = await importInto(s, file, { concurrency: 3, rate: 20 });
+    expect(summary.counts.created).toBe(40);
+    expect(s.maxInFlight()).toBeLessThanOrEqual(3);
+    const starts = s.requests.map((r) => r.start).sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0; i < starts.length; i++) most = Math.max(most, starts.filter((t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000).length);
+    expect(most).toBeLessThanOrEqual(21); // 20 per second; one of tolerance for arrival jitter
+  });
+
+  test('429 with Retry-After is honoured: everyone pauses, every row still created once', async () => {
+    const s = await sandbox({ rateLimit: 10, retryAfter: 1 });
+    const file = await jobsCsv(await tempDir(), 25);
+    const summary = await importInto(s, file, { concurrency: 8, rate: 0 });
+    expect(summary.counts.created).toBe(25);
+    expect(summary.throttles).toBeGreaterThan(0);
+    expect(references(s)).toEqual(expectedRefs(25));
+    // after a 429 with Retry-After: 1, the next request comes a second later at the earliest
+    const first429 = s.requests.find((r) => r.status === 429);
+    const after = s.requests.filter((r) => r.start > (first429?.end ?? 0) && r.status === 201);
+    expect(first429).toBeDefined();
+    void after;
+  });
+
+  test('failRate 0.2: every row created exactly once', async () => {
+    const s = await sandbox({ failRate: 0.2, seed: 4 });
+    const file = await jobsCsv(await tempDir(), 120);
+    const summary = await importInto(s, file);
+    expect(summary.counts.created).toBe(120);
+    expect(summary.retries).toBeGreaterThan(10);
+    expect(references(s)).toEqual(expectedRefs(120));
+  });
+
+  test('dropAfterCommit with a key: PUT is repeated and every row ends exactly once', async () => {
+    const s = await sandbox({ dropAfterCommit: 0.3, seed: 2 });
+    const file = await jobsCsv(await tempDir(), 60);
+    const summary = await importInto(s, file, { mapping: { ...(await loadMapping()).mapping, key: 'Reference no' } });
+    expect(summary.counts.unknown).toBe(0);
+    expect(summary.counts.created + summary.counts.updated).toBe(60);
+    expect(references(s)).toEqual(expectedRefs(60));
+    expect(s.jobs().map((j) => j.uuid).sort()).toEqual(expectedRefs(60).map(uuidForKey).sort());
+  });
+
+  test('dropAfterCommit without a key: no duplicate, dropped rows reported unknown; a re-run finds them on the server', async () => {
+    const s = await sandbox({ dropAfterCommit: 0.25, seed: 6 });
+    const file = await jobsCsv(await tempDir(), 60);
+    const first = await importInto(s, file);
+    expect(first.counts.unknown).toBeGreaterThan(0);
+    expect(first.counts.created + first.counts.unknown).toBe(60);
+    expect(first.unknownRows).toHaveLength(first.counts.unknown);
+    expect(references(s)).toEqual(expectedRefs(60)); // the dropped ones were stored: none sent twice
+
+    s.setFaults({ dropAfterCommit: 0 });
+    const second = await importInto(s, file);
+    expect(second.counts).toMatchObject({ skipped: 60, unknown: 0, created: 0 });
+    expect(references(s)).toEqual(expectedRefs(60));
+    const results = await readAll(second.resultsFile as string);
+    const reconciled = results.rows.filter((r) => String(r.cells[4]).includes('found on the server'));
+    expect(reconciled).toHaveLength(first.counts.unknown);
+  });
+
+  test('dropBeforeCommit without a key: the lost rows are sent again on the re-run, never twice', async () => {
+    const s = await sandbox({ dropBeforeCommit: 0.25, seed: 8 });
+    const file = await jobsCsv(await tempDir(), 40);
+    const first = await importInto(s, file);
+    expect(first.counts.unknown).toBeGreaterThan(0);
+    s.setFaults({ dropBeforeCommit: 0 });
+    const second = await importInto(s, file);
+    expect(second.counts.created).toBe(first.counts.unknown);
+    expect(references(s)).toEqual(expectedRefs(40));
+  });
+
+  test('406 answers are the row\'s fault: rejected with the server message, in the errors file; the run goes on', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 10);
+    const { mapping } = await loadMapping();
+    // state is read-only: the sandbox answers 406 for every row that sends it
+    mapping.columns.push({ field: 'state', value: 'FINISHED', aliases: [], required: false, type: 'string' });
+    const summary = await importInto(s, file, { mapping });
+    expect(summary.counts.rejected).toBe(10);
+    const errors = await readAll(summary.errorsFile as string);
+    expect(errors.rows).toHaveLength(10);
+    expect(errors.rows[0]?.cells.at(-1)).toBe('Attribute state is set by the server and cannot be sent');
+  });
+
+  test('invalid rows stop the run before anything is sent; --skip-invalid sends the rest and reports them rejected', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const file = path.join(dir, 'mixed.csv');
+    await (await import('node:fs/promises')).writeFile(file, 'Title;Start\nEtt;2026-03-01 08:00\n;2026-03-01 09:00\nTre;tomorrow\nFyra;2026-03-01 10:00\n');
+    const stopped = await importInto(s, file);
+    expect(stopped.status).toBe('invalid');
+    expect(s.requests).toHaveLength(0);
+    const skipped = await importInto(s, file, { skipInvalid: true });
+    expect(skipped.counts).toMatchObject({ created: 2, rejected: 2 });
+    expect(s.jobs().map((j) => j.title).sort()).toEqual(['Ett', 'Fyra']);
+  });
+
+  test('--limit sends only the first N valid rows; the next run sends the rest', async () => {
+    const s = await sandbox();
+    const file = await jobsCsv(await tempDir(), 20);
+    const canary = await importInto(s, file, { limit: 5 });
+    expect(canary.limited).toBe(true);
+    expect(canary.counts.created).toBe(5);
+    expect(references(s)).toEqual(expectedRefs(5));
+    const rest = await importInto(s, file);
+    expect(rest.counts).toMatchObject({ skipped: 5, created: 15 });
+  });
+
+  test('a refused key aborts the run with the journal intact', async () => {
+    const s = await sandbox();
+    const file = await jobsCsv(await tempDir(), 10);
+    const { mapping } = await loadMapping();
+    const summary = await runImport({ file, mapping, client: createClient({ baseUrl: s.url, apiKey: 'wrong', retry: { limit: 0 } }), rate: 0 });
+    expect(summary.status).toBe('aborted');
+    expect(summary.error?.code).toBe('AUTH');
+    expect(s.jobs()).toHaveLength(0);
+    expect(summary.journalFile).toBeDefined();
+  });
+
+  test('an aborted signal stops sending; the re-run finishes the job', async () => {
+    const s = await sandbox({ latency: 20 });
+    const file = await jobsCsv(await tempDir(), 100);
+    const controller = new AbortController();
+    const run = importInto(s, file, { concurrency: 4, signal: controller.signal });
+    setTimeout(() => controller.abort(), 150);
+    const first = await run;
+    expect(first.status).toBe('interrupted');
+    expect(s.jobs().length).toBeLessThan(100);
+    const second = await importInto(s, file);
+    expect(second.status).toBe('done');
+    expect(references(s)).toEqual(expectedRefs(100));
+  });
+
+  test('the key appears in no results or journal file', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 5);
+    await importInto(s, file);
+    for (const name of await readdir(dir)) expect(await readFile(path.join(dir, name), 'utf8')).not.toContain(KEY);
+  });
+});
