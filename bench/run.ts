@@ -1,10 +1,12 @@
 // `npm run bench [name…]`: runs the named benchmarks, or all of them.
 import { apiThroughput } from './api-throughput.js';
 import { dryRun } from './dry-run.js';
+import { importThroughput } from './import-throughput.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   api: apiThroughput,
   'dry-run': dryRun,
+  import: importThroughput,
 };
 
 const wanted = process.argv.slice(2);

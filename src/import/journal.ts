@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
@@ -24,7 +24,7 @@ export interface RowState {
 
 /** A short stable fingerprint of a payload. */
 export function payloadHash(payload: unknown): string {
-  return createHash('sha256').update(JSON.stringify(payload)).digest('base64url').slice(0, 16);
+  return hash('sha1', JSON.stringify(payload), 'base64url').slice(0, 16);
 }
 
 /**

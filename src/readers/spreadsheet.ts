@@ -2,7 +2,6 @@ import path from 'node:path';
 import { CdbError } from '../errors.js';
 import type { SheetRow } from './cell.js';
 import { openCsv } from './csv-reader.js';
-import { openXlsx } from './xlsx-reader.js';
 
 /** What a reader found out about the file, for verbose output and the summary. */
 export interface Detected {
@@ -56,7 +55,8 @@ export function formatOf(file: string): 'csv' | 'xlsx' | undefined {
 export async function openSpreadsheet(file: string, options: ReadOptions = {}): Promise<OpenSheet> {
   const format = options.format ?? formatOf(file);
   if (format === 'csv') return openCsv(file, options);
-  if (format === 'xlsx') return openXlsx(file, options);
+  // exceljs takes a third of a second to load: only when a workbook is read.
+  if (format === 'xlsx') return (await import('./xlsx-reader.js')).openXlsx(file, options);
   const ext = path.extname(file) || '(none)';
   throw new CdbError('INPUT', `Cannot read files of type ${ext}.`, {
     context: { file },

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { DateTime } from 'luxon';
 import type { ColumnSpec, Mapping } from '../mapping/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -38,6 +37,7 @@ function example(spec: ColumnSpec): string {
  * (field, type, example), date formats on date columns and drop-downs for booleans and enums.
  */
 export async function writeTemplate(file: string, mapping: Mapping, rows = 500): Promise<{ columns: number }> {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'coredination-batch';
   const sheet = workbook.addWorksheet(typeof mapping.sheet === 'string' ? mapping.sheet : 'Jobs', { views: [{ state: 'frozen', ySplit: mapping.headerRow }] });

@@ -3,7 +3,6 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { stringify, type Stringifier } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import { temporaryPathFor } from '../util/atomic-write.js';
 
 /** A value a writer puts in a cell. Dates are wall-clock times (their UTC fields are what shows). */
@@ -41,7 +40,7 @@ export function outputFormat(file: string): 'csv' | 'xlsx' {
 export async function openRowsWriter(file: string, options: RowsWriterOptions): Promise<RowsWriter> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const temporary = temporaryPathFor(path.resolve(file));
-  const writer = options.format === 'xlsx' ? xlsxWriter(temporary, options) : await csvWriter(temporary, options);
+  const writer = options.format === 'xlsx' ? await xlsxWriter(temporary, options) : await csvWriter(temporary, options);
   let finished = false;
   return {
     write: (cells) => writer.write(cells),
@@ -90,7 +89,9 @@ async function csvWriter(temporary: string, options: RowsWriterOptions): Promise
   };
 }
 
-function xlsxWriter(temporary: string, options: RowsWriterOptions): Pick<RowsWriter, 'write' | 'close'> {
+async function xlsxWriter(temporary: string, options: RowsWriterOptions): Promise<Pick<RowsWriter, 'write' | 'close'>> {
+  // exceljs takes a third of a second to load: only when a workbook is written.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: temporary, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(options.sheet ?? 'Sheet1', { views: [{ state: 'frozen', ySplit: 1 }] });
   const widths = options.header.map((h) => Math.max(8, h.length + 2));

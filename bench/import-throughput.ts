@@ -1,0 +1,125 @@
+// The import end to end (the whole command, in its own process) against the sandbox in another:
+//  1. 20 ms latency, 6,000 rows, concurrency 16, no rate cap: rows/s as a share of 16 / 0.020 s.
+//  2. 0 ms latency, concurrency 32: rows/s as a share of a bare got + p-limit loop posting the
+//     same payloads.
+//  3. 1,000 rows at 10 ms latency: the import against newman (Postman's runner, --iteration-data).
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import got from 'got';
+import pLimit from 'p-limit';
+import { PACKAGE_ROOT } from '../src/tool-version.js';
+import { BENCH_KEY, startSandboxProcess, timed } from './sandbox-process.js';
+
+const run = promisify(execFile);
+const DIR = path.join(PACKAGE_ROOT, '.bench-tmp', 'import');
+const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+const NEWMAN_DIR = path.join(PACKAGE_ROOT, '.bench-tmp', 'newman');
+const NEWMAN_VERSION = '6.2.2';
+
+async function jobsFile(count: number): Promise<string> {
+  const file = path.join(DIR, `jobs-${count}.csv`);
+  const lines = ['Title;Reference no;Start;Duration;Place'];
+  for (let i = 1; i <= count; i++) lines.push(`Service av värmepump ${i};${String(i).padStart(7, '0')};2026-12-${String(1 + (i % 28)).padStart(2, '0')} 08:00;60;Storgatan ${i % 90}, Västerås`);
+  await writeFile(file, `${lines.join('\r\n')}\r\n`);
+  return file;
+}
+
+/** The whole import command, timed; returns rows per second. */
+async function importCommand(url: string, file: string, concurrency: number): Promise<number> {
+  await rm(path.join(DIR, 'results'), { recursive: true, force: true });
+  let created = 0;
+  const seconds = await timed(async () => {
+    const { stdout } = await run(process.execPath, [CLI, 'import', file, '--concurrency', String(concurrency), '--rate', '0', '--json', '--results', path.join(DIR, 'results', 'results.csv')], {
+      env: { ...process.env, COREDINATION_BASE_URL: url, COREDINATION_API_KEY: BENCH_KEY },
+      maxBuffer: 1 << 24,
+    });
+    created = (JSON.parse(stdout) as { counts: { created: number } }).counts.created;
+  });
+  return created / seconds;
+}
+
+async function payloadsOf(file: string): Promise<unknown[]> {
+  const out = path.join(DIR, 'payloads.jsonl');
+  await run(process.execPath, [CLI, 'import', file, '--dry-run', '--payloads', out, '-q']);
+  return (await readFile(out, 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { job: unknown }).job);
+}
+
+async function bareLoop(url: string, payloads: unknown[], concurrency: number): Promise<number> {
+  const api = got.extend({ prefixUrl: url, headers: { 'API-Key': BENCH_KEY }, retry: { limit: 0 } });
+  const limit = pLimit(concurrency);
+  const seconds = await timed(() => Promise.all(payloads.map((json) => limit(() => api.post('job', { json: json as Record<string, unknown> }).json()))));
+  return payloads.length / seconds;
+}
+
+async function ensureNewman(): Promise<string | undefined> {
+  const bin = path.join(NEWMAN_DIR, 'node_modules', 'newman', 'bin', 'newman.js');
+  if (!existsSync(bin)) {
+    console.log(`(installing newman@${NEWMAN_VERSION} into .bench-tmp/newman for the comparison)`);
+    await mkdir(NEWMAN_DIR, { recursive: true });
+    try {
+      await run('npm', ['install', '--prefix', NEWMAN_DIR, '--no-audit', '--no-fund', '--no-save', `newman@${NEWMAN_VERSION}`], { maxBuffer: 1 << 24 });
+    } catch (error) {
+      console.log(`newman could not be installed: ${(error as Error).message.split('\n')[0]}`);
+      return undefined;
+    }
+  }
+  return bin;
+}
+
+async function newman(url: string, payloads: unknown[]): Promise<number | undefined> {
+  const bin = await ensureNewman();
+  if (!bin) return undefined;
+  const collection = {
+    info: { name: 'import jobs', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+    item: [{
+      name: 'POST /job',
+      request: { method: 'POST', header: [{ key: 'API-Key', value: BENCH_KEY }, { key: 'Content-Type', value: 'application/json' }], url: `${url}/job`, body: { mode: 'raw', raw: '{{payload}}' } },
+    }],
+  };
+  const data = payloads.map((p) => ({ payload: JSON.stringify(p) }));
+  await writeFile(path.join(DIR, 'collection.json'), JSON.stringify(collection));
+  await writeFile(path.join(DIR, 'data.json'), JSON.stringify(data));
+  const seconds = await timed(() => run(process.execPath, [bin, 'run', path.join(DIR, 'collection.json'), '--iteration-data', path.join(DIR, 'data.json'), '--reporters', 'cli', '--reporter-cli-no-summary', '--reporter-cli-no-success-assertions', '--silent'], { maxBuffer: 1 << 26 }));
+  return payloads.length / seconds;
+}
+
+export async function importThroughput(): Promise<void> {
+  await mkdir(DIR, { recursive: true });
+  const six = await jobsFile(6000);
+  {
+    const sandbox = await startSandboxProcess(['--latency', '20']);
+    try {
+      const rate = await importCommand(sandbox.url, six, 16);
+      console.log(`20 ms latency, 6,000 rows, concurrency 16: ${rate.toFixed(0)} rows/s = ${(rate / 800).toFixed(2)} of the ideal 800 rows/s (target 0.85)`);
+    } finally {
+      await sandbox.stop();
+    }
+  }
+  {
+    const sandbox = await startSandboxProcess();
+    try {
+      const payloads = await payloadsOf(six);
+      const bare = await bareLoop(sandbox.url, payloads, 32);
+      const ours = await importCommand(sandbox.url, six, 32);
+      console.log(`0 ms latency, 6,000 rows, concurrency 32: import ${ours.toFixed(0)} rows/s, bare got + p-limit ${bare.toFixed(0)} rows/s: ${(ours / bare).toFixed(2)} (target 0.8)`);
+    } finally {
+      await sandbox.stop();
+    }
+  }
+  {
+    const sandbox = await startSandboxProcess(['--latency', '10']);
+    try {
+      const thousand = await jobsFile(1000);
+      const payloads = await payloadsOf(thousand);
+      const ours = await importCommand(sandbox.url, thousand, 16);
+      const theirs = await newman(sandbox.url, payloads);
+      if (theirs === undefined) console.log(`10 ms latency, 1,000 rows: import ${ours.toFixed(0)} rows/s; newman not available`);
+      else console.log(`10 ms latency, 1,000 rows: import ${ours.toFixed(0)} rows/s, newman ${theirs.toFixed(0)} rows/s: the import is ${(ours / theirs).toFixed(1)} times faster`);
+    } finally {
+      await sandbox.stop();
+    }
+  }
+}
