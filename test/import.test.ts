@@ -130,13 +130,13 @@ describe('import', () => {
     const dir = await tempDir();
     const file = await jobsCsv(dir, 10);
     const { mapping } = await loadMapping();
-    // state is read-only: the sandbox answers 406 for every row that sends it
-    mapping.columns.push({ field: 'state', value: 'FINISHED', aliases: [], required: false, type: 'string' });
+    // a description that is not a string: the sandbox answers 406 for every row that sends it
+    mapping.columns.push({ field: 'description', value: 5, aliases: [], required: false, readOnly: false, type: 'integer' });
     const summary = await importInto(s, file, { mapping });
     expect(summary.counts.rejected).toBe(10);
     const errors = await readAll(summary.errorsFile as string);
     expect(errors.rows).toHaveLength(10);
-    expect(errors.rows[0]?.cells.at(-1)).toBe('Attribute state is set by the server and cannot be sent');
+    expect(errors.rows[0]?.cells.at(-1)).toBe('Attribute description must be a string');
   });
 
   test('invalid rows stop the run before anything is sent; --skip-invalid sends the rest and reports them rejected', async () => {

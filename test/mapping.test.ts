@@ -11,7 +11,7 @@ import { fixture, SAMPLES } from './helpers/files.js';
 
 const sv = { locale: localeRules('sv-SE'), timezone: 'Europe/Stockholm' };
 const en = { locale: localeRules('en-US'), timezone: 'America/New_York' };
-const spec = (type: FieldType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ field: 'x', column: 'X', aliases: [], required: false, type, ...extra });
+const spec = (type: FieldType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ field: 'x', column: 'X', aliases: [], required: false, readOnly: false, type, ...extra });
 const stockholm = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Stockholm' }).toMillis();
 
 async function mappingError(run: () => Promise<unknown>): Promise<CdbError> {

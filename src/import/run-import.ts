@@ -208,6 +208,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       admitted++;
       const hash = payloadHash(mapped.job);
       const uuid = mapped.key ? uuidForKey(mapped.key) : undefined;
+      if (uuid) delete mapped.job.uuid; // the path names the job; a uuid column could only contradict it
       const before = previous.get(row.row);
       if (before && before.hash === hash && (before.outcome === 'created' || before.outcome === 'updated' || before.outcome === 'skipped')) {
         report(seq++, row, { outcome: 'skipped', id: before.id, uuid: before.uuid, reason: `done by an earlier run (${before.outcome})` });

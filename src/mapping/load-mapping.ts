@@ -140,6 +140,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       map: column.map as Record<string, unknown> | undefined,
       values: column.values as string[] | undefined,
       join: column.join as string | undefined,
+      readOnly: SERVER_FIELDS[field] !== undefined,
     };
   });
   if (problems.length) fail(source, problems.map((p) => ({ ...p, line: locate(p.path) })));

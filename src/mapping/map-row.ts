@@ -23,6 +23,7 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
   const { row, cells } = sheetRow;
   for (const column of bound.columns) {
     const { spec } = column;
+    if (spec.readOnly) continue;
     if (spec.value !== undefined) {
       setPath(job, column.parts, spec.value);
       continue;

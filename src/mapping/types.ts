@@ -22,6 +22,8 @@ export interface ColumnSpec {
   values?: string[];
   /** Export: how the elements of an array field are joined in one cell. */
   join?: string;
+  /** Set by the server (id, state, …): exported, never sent. */
+  readOnly: boolean;
 }
 
 /** A loaded and checked mapping file. */

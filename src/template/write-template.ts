@@ -41,7 +41,7 @@ export async function writeTemplate(file: string, mapping: Mapping, rows = 500):
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'coredination-batch';
   const sheet = workbook.addWorksheet(typeof mapping.sheet === 'string' ? mapping.sheet : 'Jobs', { views: [{ state: 'frozen', ySplit: mapping.headerRow }] });
-  const specs = mapping.columns.filter((c) => c.column !== undefined);
+  const specs = mapping.columns.filter((c) => c.column !== undefined && !c.readOnly);
   specs.forEach((spec, i) => {
     const col = sheet.getColumn(i + 1);
     col.width = Math.max(14, (spec.column as string).length + 4);
