@@ -2,6 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { CdbError } from '../errors.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { mappingCommand } from './commands/mapping.js';
 import { sandboxCommand } from './commands/sandbox.js';
@@ -31,6 +32,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .conflicts('quiet', 'verbose')
     .command(demoCommand(io, done))
     .command(importCommand(io, done))
+    .command(exportCommand(io, done))
     .command(mappingCommand(io, done))
     .command(templateCommand(io, done))
     .command(versionCommand(io, done))

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createClient } from '../api/client.js';
 import { loadMapping } from '../mapping/load-mapping.js';
 import { runImport, type ImportSummary } from '../import/run-import.js';
+import { runExport, type ExportSummary } from '../export/run-export.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { startSandbox, SANDBOX_KEY } from '../sandbox/server.js';
 import { PACKAGE_ROOT } from '../tool-version.js';
@@ -11,6 +12,7 @@ export interface DemoSummary {
   sandboxUrl: string;
   input: string;
   imported: ImportSummary;
+  exported: ExportSummary;
   jobsOnServer: number;
 }
 
@@ -19,7 +21,7 @@ export const DEMO_INPUT = path.join(PACKAGE_ROOT, 'samples', 'jobs.xlsx');
 
 /**
  * The main job on the embedded sandbox: start it on a free port, import samples/jobs.xlsx with
- * the default mapping, leave the results in `outDir`.
+ * the default mapping, export every job back to `outDir`/jobs.xlsx, leave the results there.
  */
 export async function runDemo(options: { outDir: string; reporter?: Reporter }): Promise<DemoSummary> {
   const reporter = options.reporter ?? silentReporter;
@@ -39,7 +41,14 @@ export async function runDemo(options: { outDir: string; reporter?: Reporter }):
       errorsFile: path.join(options.outDir, 'import-errors.csv'),
       reporter,
     });
-    return { sandboxUrl: sandbox.url, input: DEMO_INPUT, imported, jobsOnServer: sandbox.store.size };
+    const exported = await runExport({
+      client,
+      mapping,
+      output: path.join(options.outDir, 'jobs.xlsx'),
+      stateDir: path.join(options.outDir, '.state'),
+      reporter,
+    });
+    return { sandboxUrl: sandbox.url, input: DEMO_INPUT, imported, exported, jobsOnServer: sandbox.store.size };
   } finally {
     await sandbox.close();
   }

@@ -1,8 +1,12 @@
+/** Stands for "every element" in a path such as `resources[].name` (joined in one cell). */
+export const EACH = '[]';
+
 /** `destinations[0].location.placeName` → ['destinations', 0, 'location', 'placeName']. */
 export function parseFieldPath(path: string): (string | number)[] | undefined {
-  if (!/^[A-Za-z_$][\w$]*(\[\d+\]|\.[A-Za-z_$][\w$]*)*$/.test(path)) return undefined;
+  if (!/^[A-Za-z_$][\w$]*(\[\d*\]|\.[A-Za-z_$][\w$]*)*$/.test(path)) return undefined;
+  if (path.split(EACH).length > 2) return undefined;
   const parts: (string | number)[] = [];
-  for (const match of path.matchAll(/([A-Za-z_$][\w$]*)|\[(\d+)\]/g)) parts.push(match[1] ?? Number(match[2]));
+  for (const match of path.matchAll(/([A-Za-z_$][\w$]*)|\[(\d*)\]/g)) parts.push(match[1] ?? (match[2] === '' ? EACH : Number(match[2])));
   return parts;
 }
 
@@ -18,12 +22,24 @@ export function setPath(target: Record<string, unknown>, parts: readonly (string
   node[parts[parts.length - 1] as string | number] = value;
 }
 
-/** Reads the value at a path, or undefined. */
+/** Reads the value at a path, or undefined; through `[]`, the array of every element's value. */
 export function getPath(source: unknown, parts: readonly (string | number)[]): unknown {
   let node: unknown = source;
-  for (const key of parts) {
+  for (let i = 0; i < parts.length; i++) {
+    const key = parts[i] as string | number;
     if (node === null || typeof node !== 'object') return undefined;
+    if (key === EACH) {
+      if (!Array.isArray(node)) return undefined;
+      const rest = parts.slice(i + 1);
+      return node.map((element) => getPath(element, rest)).filter((v) => v !== undefined && v !== null);
+    }
     node = (node as Record<string | number, unknown>)[key];
   }
   return node;
+}
+
+/** Sets each value of a list through a path with `[]`: element i gets values[i]. */
+export function setEach(target: Record<string, unknown>, parts: readonly (string | number)[], values: unknown[]): void {
+  const at = parts.indexOf(EACH);
+  values.forEach((value, i) => setPath(target, parts.map((p, j) => (j === at ? i : p)), value));
 }

@@ -29,7 +29,7 @@ export const SERVER_FIELDS: Record<string, FieldType> = { id: 'integer', state: 
 
 /** The JOB_FIELDS entry a path falls under, if any. */
 export function knownField(path: string): string | undefined {
-  const generic = path.replace(/\[\d+\]/g, '[n]');
+  const generic = path.replace(/\[\d*\]/g, '[n]');
   if (generic in JOB_FIELDS) return generic;
   if (/^customFields\.[^.[\]]+$/.test(path)) return 'customFields.*';
   return undefined;

@@ -2,7 +2,7 @@ import type { Job } from '../api/types.js';
 import { cellText, isBlank, type SheetRow } from '../readers/cell.js';
 import type { BoundMapping } from './bind-header.js';
 import { convertCell, type ConvertContext } from './convert-cell.js';
-import { setPath } from './field-path.js';
+import { EACH, setEach, setPath } from './field-path.js';
 import type { RowIssue } from './types.js';
 
 /** A row after mapping: the job payload, its key, and the problems (none when valid). */
@@ -31,6 +31,18 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
     const cell = column.index === undefined ? null : (cells[column.index] ?? null);
     if (isBlank(cell)) {
       if (spec.required) issues.push({ row, column: column.header ?? spec.column, field: spec.field, message: 'is required but empty' });
+      continue;
+    }
+    if (column.parts.includes(EACH)) {
+      // One cell, many elements: "Anna Lind; Erik Ek" → resources[0].name, resources[1].name
+      const pieces = cellText(cell).split((spec.join ?? ';').trim() || ';').map((p) => p.trim()).filter(Boolean);
+      const values: unknown[] = [];
+      for (const piece of pieces) {
+        const converted = convertCell(piece, spec, ctx);
+        if ('problem' in converted) issues.push({ row, column: column.header, field: spec.field, message: converted.problem });
+        else values.push(converted.value);
+      }
+      setEach(job, column.parts, values);
       continue;
     }
     const converted = convertCell(cell, spec, ctx);

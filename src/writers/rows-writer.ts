@@ -20,6 +20,8 @@ export interface RowsWriterOptions {
   sheet?: string;
   /** xlsx: number formats per column (e.g. 'yyyy-mm-dd hh:mm'). */
   numFmts?: (string | undefined)[];
+  /** xlsx: column widths in characters (default: the header's). */
+  widths?: number[];
 }
 
 /** Writes rows as they come to a temporary file, and puts it at its path only when complete. */
@@ -94,7 +96,7 @@ async function xlsxWriter(temporary: string, options: RowsWriterOptions): Promis
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: temporary, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(options.sheet ?? 'Sheet1', { views: [{ state: 'frozen', ySplit: 1 }] });
-  const widths = options.header.map((h) => Math.max(8, h.length + 2));
+  const widths = options.header.map((h, i) => options.widths?.[i] ?? Math.max(8, h.length + 2));
   sheet.columns = options.header.map((header, i) => ({ header, key: String(i), width: widths[i], style: options.numFmts?.[i] ? { numFmt: options.numFmts[i] } : {} }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();

@@ -15,7 +15,7 @@ interface DemoArgs extends GlobalArgs {
 export function demoCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, DemoArgs> {
   return {
     command: 'demo',
-    describe: 'Try it: start a local sandbox, import samples/jobs.xlsx into it, show what happened',
+    describe: 'Try it: start a local sandbox, import samples/jobs.xlsx into it, export every job to out/jobs.xlsx',
     builder: (yargs: Argv<GlobalArgs>) =>
       yargs.option('out', { type: 'string', default: 'out', describe: 'Folder for the results' }) as unknown as Argv<DemoArgs>,
     handler: async (args) => {
@@ -28,13 +28,14 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
         [
           `Imported ${path.relative(process.cwd(), demo.input)} into the sandbox: ${c.created} jobs created, ${c.rejected + c.failed} problems.`,
           ...describeImport(demo.imported).slice(1),
+          `Exported all ${demo.exported.rows} jobs back to ${demo.exported.file}: open it in Excel or LibreOffice.`,
           `The sandbox held ${demo.jobsOnServer} jobs at the end (it was stopped with the demo).`,
           '',
           'Next: run your own file the same way, first without sending anything:',
           '  coredination-batch import your-jobs.xlsx --dry-run',
           'and against a sandbox you keep running:  coredination-batch sandbox  (see README.md).',
         ].join('\n'),
-        { sandboxUrl: demo.sandboxUrl, input: demo.input, counts: c, resultsFile: demo.imported.resultsFile, jobsOnServer: demo.jobsOnServer },
+        { sandboxUrl: demo.sandboxUrl, input: demo.input, counts: c, resultsFile: demo.imported.resultsFile, exportFile: demo.exported.file, exported: demo.exported.rows, jobsOnServer: demo.jobsOnServer },
       );
       done(c.created === demo.imported.plan.valid ? EXIT.ok : EXIT.partial);
     },

@@ -1,0 +1,234 @@
+import pLimit from 'p-limit';
+import type { CoredinationClient } from '../api/client.js';
+import type { Job } from '../api/types.js';
+import { CdbError } from '../errors.js';
+import { getPath, parseFieldPath } from '../mapping/field-path.js';
+import { naturalType } from '../mapping/job-fields.js';
+import { localeRules } from '../mapping/locale.js';
+import type { ColumnSpec, Mapping } from '../mapping/types.js';
+import { RateGate } from '../import/rate-gate.js';
+import { silentReporter, type Reporter } from '../reporter.js';
+import { removeStaleTemporaries } from '../util/stale-temporaries.js';
+import { openRowsWriter, outputFormat, type OutCell } from '../writers/rows-writer.js';
+import { numFmtOf, toCell, type CellTarget } from './to-cell.js';
+import { defaultStateDir, exportKey, OVERLAP_MS, WatermarkStore, type Watermark } from './watermark.js';
+import { wallToEpoch } from '../time/zone-time.js';
+
+/** What to export, where, and how. */
+export interface ExportOptions {
+  client: CoredinationClient;
+  mapping: Mapping;
+  output: string;
+  /** Default: the output's extension (.xlsx, else csv). */
+  format?: 'xlsx' | 'csv';
+  sheet?: string;
+  /** csv: default ';' under a decimal-comma locale (sv-SE), else ','. */
+  delimiter?: string;
+  /** csv: a UTF-8 BOM for Excel; default on under a decimal-comma locale. */
+  bom?: boolean;
+  /** Time zone of the date cells; default the mapping's. */
+  timezone?: string;
+  /** Only jobs modified since: epoch ms, a date (yyyy-MM-dd[ HH:mm]) in the zone, or 'last'. */
+  since?: number | string;
+  /** Fetch each job's full representation (items, customFields, events). */
+  details?: boolean;
+  /** Only jobs in these states. */
+  states?: string[];
+  /** Add every field the mapping does not name, as dotted-path columns. */
+  allFields?: boolean;
+  /** csv: do not neutralise text that looks like a formula. */
+  raw?: boolean;
+  /** --details: requests in flight and per second. */
+  concurrency?: number;
+  rate?: number;
+  /** Jobs per page of GET /job. */
+  pageSize?: number;
+  /** Where watermarks are kept (default: COREDINATION_STATE_DIR or ~/.local/state/coredination-batch). */
+  stateDir?: string;
+  /** Identifies the export for --since last (default: output, mapping, base URL). */
+  exportId?: string;
+  reporter?: Reporter;
+  signal?: AbortSignal;
+}
+
+/** What an export did. */
+export interface ExportSummary {
+  file: string;
+  format: 'xlsx' | 'csv';
+  rows: number;
+  columns: number;
+  /** The `modified` lower bound sent to the server, if any. */
+  since?: number;
+  seconds: number;
+}
+
+const SAMPLE = 500;
+const MAX_WIDTH = 60;
+
+/** `--since`: a timestamp, or a wall-clock date in the zone. */
+export function parseSince(value: string | number, timezone: string): number {
+  if (typeof value === 'number') return value;
+  if (/^\d{10,}$/.test(value)) return Number(value);
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/.exec(value.trim());
+  if (m) {
+    const ms = wallToEpoch({ year: +m[1]!, month: +m[2]!, day: +m[3]!, hour: +(m[4] ?? 0), minute: +(m[5] ?? 0), second: +(m[6] ?? 0) }, timezone);
+    if (ms !== undefined) return ms;
+  }
+  const parsed = Date.parse(value);
+  if (Number.isNaN(parsed)) {
+    throw new CdbError('USAGE', `--since takes a date (2026-03-01 or 2026-03-01 08:00), a timestamp in milliseconds, or "last"; got "${value}".`);
+  }
+  return parsed;
+}
+
+/** Dotted paths of a job's values that the mapping does not name (for --all-fields). */
+function extraPaths(jobs: Job[], known: Set<string>): string[] {
+  const seen = new Set<string>();
+  const walk = (value: unknown, at: string, depth: number) => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      if (value.length === 0) return;
+      if (value.every((v) => v === null || typeof v !== 'object')) seen.add(at);
+      else value.slice(0, 3).forEach((v, i) => walk(v, `${at}[${i}]`, depth + 1));
+      return;
+    }
+    if (typeof value === 'object' && depth < 4) {
+      for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k, depth + 1);
+      return;
+    }
+    seen.add(at);
+  };
+  for (const job of jobs) walk(job, '', 0);
+  return [...seen].filter((p) => !known.has(p)).sort();
+}
+
+/** Yields the full representation of each job, fetched concurrently and rate-limited, in order. */
+async function* withDetails(jobs: AsyncIterable<Job>, client: CoredinationClient, concurrency: number, rate: number, signal?: AbortSignal): AsyncGenerator<Job> {
+  const limit = pLimit(concurrency);
+  const gate = new RateGate(rate);
+  const queue: Promise<Job>[] = [];
+  const fetch = (job: Job) =>
+    limit(async () => {
+      await gate.acquire(signal);
+      return client.getJob((job.uuid ?? job.id) as string | number);
+    });
+  for await (const job of jobs) {
+    queue.push(fetch(job));
+    // A failed fetch must not go unhandled while it waits its turn in the queue.
+    queue.at(-1)?.catch(() => undefined);
+    if (queue.length >= concurrency * 2) yield await (queue.shift() as Promise<Job>);
+  }
+  while (queue.length) yield await (queue.shift() as Promise<Job>);
+}
+
+/**
+ * Every job (or those changed since a time) to an xlsx or csv file through the mapping in
+ * reverse: pages streamed from the API, rows written as they arrive, the file put in place only
+ * when complete. With `since: 'last'`, only what changed since the last complete run of the same
+ * export, overlapping by a margin and de-duplicated by job id and modification time.
+ */
+export async function runExport(options: ExportOptions): Promise<ExportSummary> {
+  const started = Date.now();
+  const { client, mapping, output } = options;
+  const reporter = options.reporter ?? silentReporter;
+  const format = options.format ?? outputFormat(output);
+  const timezone = options.timezone ?? mapping.timezone;
+  const locale = localeRules(mapping.locale);
+  const target: CellTarget = { format, timezone, locale, raw: options.raw };
+  const removed = await removeStaleTemporaries(output);
+  if (removed.length) reporter.detail(`Removed ${removed.length} temporary file(s) a killed run left beside ${output}.`);
+
+  const store = new WatermarkStore(options.stateDir ?? defaultStateDir());
+  const key = options.exportId ?? exportKey(output, mapping.source, client.baseUrl);
+  let since: number | undefined;
+  let previous: Watermark | undefined;
+  if (options.since === 'last') {
+    previous = await store.get(key);
+    since = previous ? previous.modified - OVERLAP_MS : undefined;
+    reporter.info(previous ? `Exporting jobs changed since the last export (${new Date(previous.modified).toISOString()}).` : 'No earlier export of this kind: exporting every job.');
+  } else if (options.since !== undefined) {
+    since = parseSince(options.since, timezone);
+  }
+
+  const states = options.states?.length ? new Set(options.states.map((s) => s.toUpperCase())) : undefined;
+  async function* listed(): AsyncGenerator<Job> {
+    for await (const job of client.listJobs({ limit: options.pageSize ?? 500, modified: since })) {
+      if (states && !states.has(String(job.state).toUpperCase())) continue;
+      // Jobs already in the last export at the boundary, unchanged since, are not written twice.
+      if (previous && job.id !== undefined && previous.near[String(job.id)] === job.modified) continue;
+      yield job;
+    }
+  }
+  const source = options.details ? withDetails(listed(), client, options.concurrency ?? 4, options.rate ?? 10, options.signal) : listed();
+
+  // The first jobs decide the extra columns (--all-fields) and the column widths.
+  const sample: Job[] = [];
+  const iterator = source[Symbol.asyncIterator]();
+  let next = await iterator.next();
+  while (!next.done && sample.length < SAMPLE) {
+    sample.push(next.value);
+    if (sample.length < SAMPLE) next = await iterator.next();
+  }
+  const mapped = mapping.columns.filter((c) => c.column !== undefined && c.value === undefined);
+  const specs: ColumnSpec[] = [...mapped];
+  if (options.allFields) {
+    const known = new Set(mapped.map((c) => c.field));
+    for (const field of extraPaths(sample, known)) {
+      specs.push({ column: field, field, aliases: [], required: false, readOnly: true, type: naturalType(field.replace(/\[\d+\]/g, '[0]')) ?? 'string' });
+    }
+  }
+  const parts = specs.map((spec) => parseFieldPath(spec.field) ?? [spec.field]);
+  const header = specs.map((spec) => spec.column as string);
+  const rowOf = (job: Job): OutCell[] => specs.map((spec, i) => toCell(getPath(job, parts[i] as (string | number)[]), spec, target));
+  const widths = header.map((h, i) => {
+    let width = h.length;
+    for (const job of sample.slice(0, 200)) {
+      const cell = rowOf(job)[i];
+      const text = cell instanceof Date ? 'yyyy-mm-dd hh:mm' : String(cell ?? '');
+      width = Math.max(width, text.length);
+    }
+    return Math.min(MAX_WIDTH, width + 2);
+  });
+
+  const writer = await openRowsWriter(output, {
+    header,
+    format,
+    delimiter: options.delimiter ?? locale.listSeparator,
+    bom: options.bom ?? locale.decimal === ',',
+    sheet: options.sheet ?? (typeof mapping.sheet === 'string' ? mapping.sheet : 'Jobs'),
+    numFmts: specs.map(numFmtOf),
+    widths,
+  });
+  let rows = 0;
+  let newest = previous?.modified ?? 0;
+  const modifiedById = new Map<string, number>();
+  const remember = (job: Job) => {
+    if (typeof job.modified === 'number') {
+      newest = Math.max(newest, job.modified);
+      if (job.id !== undefined) modifiedById.set(String(job.id), job.modified);
+    }
+  };
+  try {
+    const write = async (job: Job) => {
+      if (options.signal?.aborted) throw new CdbError('INTERRUPTED', 'The export was interrupted; nothing was written to its path.', { hint: 'Run it again.' });
+      await writer.write(rowOf(job));
+      remember(job);
+      rows++;
+      if (rows % 500 === 0) reporter.progress?.({ phase: 'export', done: rows });
+    };
+    for (const job of sample) await write(job);
+    if (sample.length === SAMPLE) for (next = await iterator.next(); !next.done; next = await iterator.next()) await write(next.value);
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    await iterator.return?.(undefined);
+    throw error;
+  }
+
+  // Advance the watermark only now that the file is complete.
+  const near: Record<string, number> = {};
+  for (const [id, modified] of modifiedById) if (modified >= newest - OVERLAP_MS) near[id] = modified;
+  if (previous) for (const [id, modified] of Object.entries(previous.near)) if (modified >= newest - OVERLAP_MS && near[id] === undefined) near[id] = modified;
+  await store.set(key, { modified: newest, near, finishedAt: Date.now() });
+  return { file: output, format, rows, columns: header.length, since, seconds: (Date.now() - started) / 1000 };
+}

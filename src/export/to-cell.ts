@@ -1,0 +1,86 @@
+import { DATE_ONLY_PATTERN } from '../api/assumptions.js';
+import type { LocaleRules } from '../mapping/locale.js';
+import type { ColumnSpec } from '../mapping/types.js';
+import { epochToWall } from '../time/zone-time.js';
+import type { OutCell } from '../writers/rows-writer.js';
+
+/** How cells are written: to a workbook (typed cells) or to csv (text). */
+export interface CellTarget {
+  format: 'xlsx' | 'csv';
+  timezone: string;
+  locale: LocaleRules;
+  /** csv: leave text that starts like a formula as it is (--raw). */
+  raw?: boolean;
+}
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The Excel number format of a column, for typed xlsx cells. */
+export function numFmtOf(spec: ColumnSpec): string | undefined {
+  if (spec.type === 'datetime') return 'yyyy-mm-dd hh:mm';
+  if (spec.type === 'date') return 'yyyy-mm-dd';
+  if (spec.type === 'string') return '@';
+  return undefined;
+}
+
+/**
+ * Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
+ * apostrophe, as OWASP advises for csv; the apostrophe shows what was done.
+ */
+export function neutralise(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+function reverseMap(spec: ColumnSpec, value: unknown): unknown {
+  if (!spec.map) return value;
+  for (const [from, to] of Object.entries(spec.map)) if (to === value) return from;
+  return value;
+}
+
+/** A date-only or wall-clock cell: in xlsx a Date whose UTC fields are the wall clock. */
+function timeCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell {
+  if (typeof value === 'string' && DATE_ONLY_PATTERN.test(value)) {
+    return target.format === 'xlsx' ? new Date(`${value}T00:00:00Z`) : value;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value === null || value === undefined ? null : String(value);
+  const w = epochToWall(value, target.timezone);
+  if (spec.type === 'date') {
+    return target.format === 'xlsx' ? new Date(Date.UTC(w.year, w.month - 1, w.day)) : `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+  }
+  if (target.format === 'xlsx') return new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second));
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+/**
+ * A job's value as a cell, the mapping applied in reverse: value maps reversed (true → Ja), dates
+ * as wall-clock time in the mapping's zone, numbers as numbers (decimal comma in csv under a locale
+ * that uses one), text as text, arrays joined.
+ */
+export function toCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) {
+    const parts = value.map((v) => toCell(v, { ...spec }, { ...target, format: 'csv', raw: true })).filter((v) => v !== null && v !== '');
+    const text = parts.map(String).join(spec.join ?? '; ');
+    return target.format === 'csv' && !target.raw ? neutralise(text) : text;
+  }
+  const mapped = reverseMap(spec, value);
+  if (mapped !== value) return typeof mapped === 'string' && target.format === 'csv' && !target.raw ? neutralise(mapped) : (mapped as OutCell);
+  switch (spec.type) {
+    case 'date':
+    case 'datetime':
+      return timeCell(value, spec, target);
+    case 'integer':
+    case 'number':
+      if (typeof value !== 'number') break;
+      if (target.format === 'csv' && target.locale.decimal === ',') return String(value).replace('.', ',');
+      return value;
+    case 'boolean':
+      if (typeof value === 'boolean') return target.format === 'xlsx' ? value : value ? 'true' : 'false';
+      break;
+    default:
+      break;
+  }
+  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return target.format === 'csv' && !target.raw ? neutralise(text) : text;
+}
