@@ -2,11 +2,13 @@
 import { apiThroughput } from './api-throughput.js';
 import { dryRun } from './dry-run.js';
 import { importThroughput } from './import-throughput.js';
+import { exportThroughput } from './export-throughput.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   api: apiThroughput,
   'dry-run': dryRun,
   import: importThroughput,
+  export: exportThroughput,
 };
 
 const wanted = process.argv.slice(2);

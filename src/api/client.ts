@@ -1,13 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
-import { pipeline } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import got, { type Got, type RetryObject } from 'got';
-import streamArray from 'stream-json/streamers/stream-array.js';
 import { API_KEY_HEADER, API_TOKEN_HEADER, DEFAULT_BASE_URL, LIST_PARAMS } from './assumptions.js';
 import { checkBaseUrl } from './base-url.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type RetryPolicy } from './retry-policy.js';
 import { toApiError } from './to-api-error.js';
+import { parseJsonArray } from './json-array.js';
 import type { Job, ListJobsOptions, VersionInfo } from './types.js';
 import { ApiError } from '../errors.js';
 
@@ -120,13 +119,15 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
       let seen = 0;
       try {
         const source = api.stream('job', { searchParams, retry: { limit: 0 } });
-        const parser = streamArray.withParserAsStream();
-        pipeline(source, parser, () => {});
-        for await (const item of parser as AsyncIterable<{ key: number; value: Job }>) {
-          seen++;
-          if (seen <= yielded) continue;
-          yielded++;
-          yield item.value;
+        try {
+          for await (const job of parseJsonArray<Job>(source)) {
+            seen++;
+            if (seen <= yielded) continue;
+            yielded++;
+            yield job;
+          }
+        } finally {
+          source.destroy();
         }
         return;
       } catch (error) {
@@ -153,18 +154,38 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
     version: () => call<VersionInfo>('GET', 'version'),
     async *listJobs(list: ListJobsOptions = {}) {
       const limit = list.limit ?? DEFAULT_PAGE_SIZE;
-      let offset = list.offset ?? 0;
-      for (;;) {
+      const params = (offset: number) => {
         const searchParams: Record<string, string | number> = { [LIST_PARAMS.limit]: limit, [LIST_PARAMS.offset]: offset };
         if (list.modified !== undefined) searchParams[LIST_PARAMS.modified] = list.modified;
-        let count = 0;
-        for await (const job of page(searchParams)) {
-          count++;
-          yield job;
+        return searchParams;
+      };
+      let offset = list.offset ?? 0;
+      // The first page is streamed: a server that ignores limit sends everything in it.
+      let count = 0;
+      for await (const job of page(params(offset))) {
+        count++;
+        yield job;
+      }
+      // A short page is the last; a page longer than asked means the server does not page.
+      if (count !== limit) return;
+      offset += count;
+      // The server pages: fetch one page ahead (at most `limit` jobs) while the caller works.
+      const collect = async (at: number) => {
+        const jobs: Job[] = [];
+        for await (const job of page(params(at))) jobs.push(job);
+        return jobs;
+      };
+      let next = collect(offset);
+      next.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      for (;;) {
+        const jobs = await next;
+        if (jobs.length === limit) {
+          next = collect(offset + limit);
+          next.catch(() => undefined);
         }
-        // A short page is the last; a page longer than asked means the server does not page.
-        if (count !== limit) return;
-        offset += count;
+        yield* jobs;
+        if (jobs.length !== limit) return;
+        offset += limit;
       }
     },
     getJob: (id) => call<Job>('GET', `job/${encodeURIComponent(String(id))}`),

@@ -202,11 +202,12 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   let rows = 0;
   let newest = previous?.modified ?? 0;
   const modifiedById = new Map<string, number>();
+  // Only the jobs near the newest modification are remembered, so memory stays flat.
   const remember = (job: Job) => {
-    if (typeof job.modified === 'number') {
-      newest = Math.max(newest, job.modified);
-      if (job.id !== undefined) modifiedById.set(String(job.id), job.modified);
-    }
+    if (typeof job.modified !== 'number') return;
+    newest = Math.max(newest, job.modified);
+    if (job.id !== undefined && job.modified >= newest - OVERLAP_MS) modifiedById.set(String(job.id), job.modified);
+    if (modifiedById.size > 10_000) for (const [id, m] of modifiedById) if (m < newest - OVERLAP_MS) modifiedById.delete(id);
   };
   try {
     const write = async (job: Job) => {

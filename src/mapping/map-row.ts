@@ -4,6 +4,7 @@ import type { BoundMapping } from './bind-header.js';
 import { convertCell, type ConvertContext } from './convert-cell.js';
 import { EACH, setEach, setPath } from './field-path.js';
 import type { RowIssue } from './types.js';
+import { epochToWall } from '../time/zone-time.js';
 
 /** A row after mapping: the job payload, its key, and the problems (none when valid). */
 export interface MappedRow {
@@ -48,6 +49,16 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
     const converted = convertCell(cell, spec, ctx);
     if ('problem' in converted) issues.push({ row, column: column.header, field: spec.field, message: converted.problem });
     else setPath(job, column.parts, converted.value);
+  }
+  // An all-day job's start and end are dates, not times (whatever the columns' type).
+  if (job.allDay === true) {
+    for (const field of ['startTime', 'endTime']) {
+      const value = job[field];
+      if (typeof value === 'number') {
+        const w = epochToWall(value, ctx.timezone);
+        job[field] = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+      }
+    }
   }
   let key: string | undefined;
   if (bound.keyIndex !== undefined) {

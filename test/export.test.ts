@@ -1,0 +1,195 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { describe, expect, test } from '@jest/globals';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { createClient } from '../src/api/client.js';
+import { runExport, type ExportOptions } from '../src/export/run-export.js';
+import { runImport } from '../src/import/run-import.js';
+import { loadMapping } from '../src/mapping/load-mapping.js';
+import type { Sandbox } from '../src/sandbox/server.js';
+import { tempDir } from './helpers/files.js';
+import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+
+const client = (s: Sandbox) => createClient({ baseUrl: s.url, apiKey: KEY });
+
+async function exportFrom(s: Sandbox, output: string, extra: Partial<ExportOptions> = {}) {
+  const { mapping } = await loadMapping();
+  return runExport({ client: client(s), mapping, output, stateDir: path.join(path.dirname(output), '.state'), ...extra });
+}
+
+async function csvRows(file: string, delimiter = ';'): Promise<string[][]> {
+  const rows: string[][] = [];
+  for await (const row of createReadStream(file).pipe(parse({ delimiter, bom: true }))) rows.push(row as string[]);
+  return rows;
+}
+
+describe('export', () => {
+  test('xlsx: real date cells in the mapping\'s zone, numbers as numbers, job numbers as text, bold frozen header, autofilter', async () => {
+    const s = await sandbox();
+    await client(s).createJob({ title: 'Byte av blandare', referenceNo: '00123', startTime: Date.UTC(2026, 6, 1, 6, 0), duration: 90, allDay: false, destinations: [{ location: { placeName: 'Storgatan 1, Uppsala', latitude: 59.86, longitude: 17.64 } }] });
+    const out = path.join(await tempDir(), 'jobs.xlsx');
+    const summary = await exportFrom(s, out);
+    expect(summary.rows).toBe(1);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    const sheet = workbook.getWorksheet('Jobs') as ExcelJS.Worksheet;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
+    const cell = (name: string) => sheet.getRow(2).getCell(header.indexOf(name) + 1);
+    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet.autoFilter).toBeTruthy();
+    expect(cell('Start').value).toEqual(new Date(Date.UTC(2026, 6, 1, 8, 0))); // 08:00 in Stockholm (UTC+2 in July)
+    expect(cell('Start').numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(cell('Duration').value).toBe(90);
+    expect(cell('Latitude').value).toBe(59.86);
+    expect(cell('Reference no').value).toBe('00123');
+    expect(cell('All day').value).toBe(false);
+    expect(cell('State').value).toBe('DRAFT');
+    expect(sheet.getColumn(header.indexOf('Place') + 1).width).toBeGreaterThan(20);
+  });
+
+  test('csv under sv-SE: BOM, ";", decimal comma, wall-clock dates; read back by csv-parse', async () => {
+    const s = await sandbox();
+    await client(s).createJob({ title: 'Årlig kontroll', referenceNo: '0456', startTime: Date.UTC(2026, 0, 15, 7, 30), destinations: [{ location: { placeName: 'Åsgatan 2, Umeå', latitude: 63.8258 } }] });
+    const out = path.join(await tempDir(), 'jobs.csv');
+    await exportFrom(s, out);
+    const rows = await csvRows(out);
+    const header = rows[0] as string[];
+    const row = rows[1] as string[];
+    expect(row[header.indexOf('Title')]).toBe('Årlig kontroll');
+    expect(row[header.indexOf('Start')]).toBe('2026-01-15 08:30');
+    expect(row[header.indexOf('Latitude')]).toBe('63,8258');
+    expect(row[header.indexOf('Reference no')]).toBe('0456');
+  });
+
+  test('text that a spreadsheet would run as a formula is neutralised in csv; --raw leaves it', async () => {
+    const s = await sandbox();
+    await client(s).createJob({ title: '=HYPERLINK("http://evil.example","klicka")', description: '+46 70 123 45 67', customerName: '@SUM(A1)' });
+    const dir = await tempDir();
+    await exportFrom(s, path.join(dir, 'safe.csv'));
+    await exportFrom(s, path.join(dir, 'raw.csv'), { raw: true });
+    const [safeHeader, safe] = (await csvRows(path.join(dir, 'safe.csv'))) as [string[], string[]];
+    const [, raw] = (await csvRows(path.join(dir, 'raw.csv'))) as [string[], string[]];
+    expect(safe[safeHeader.indexOf('Title')]).toBe('\'=HYPERLINK("http://evil.example","klicka")');
+    expect(safe[safeHeader.indexOf('Description')]).toBe("'+46 70 123 45 67");
+    expect(safe[safeHeader.indexOf('Customer')]).toBe("'@SUM(A1)");
+    expect(raw[safeHeader.indexOf('Title')]).toBe('=HYPERLINK("http://evil.example","klicka")');
+  });
+
+  test('round trip: export, import into an empty sandbox with --key UUID, the same jobs; edited and imported again, updated not duplicated', async () => {
+    const source = await sandbox({ generate: 150 });
+    const target = await sandbox();
+    const dir = await tempDir();
+    const file = path.join(dir, 'jobs.xlsx');
+    await exportFrom(source, file);
+    const { mapping } = await loadMapping();
+    mapping.key = 'UUID';
+    const imported = await runImport({ file, mapping, client: client(target), rate: 0, concurrency: 8 });
+    expect(imported.counts.created).toBe(150);
+    const fields = ['uuid', 'title', 'referenceNo', 'description', 'customerName', 'startTime', 'endTime', 'duration', 'allDay', 'priority'] as const;
+    const pick = (jobs: Record<string, unknown>[]) => [...jobs].sort((a, b) => String(a.uuid).localeCompare(String(b.uuid))).map((j) => ({ ...Object.fromEntries(fields.map((f) => [f, j[f] ?? null])), place: (j.destinations as { location: { placeName: string } }[])[0]?.location.placeName, names: ((j.resources as { name?: string }[]) ?? []).map((r) => r.name) }));
+    expect(pick(target.jobs())).toEqual(pick(source.jobs()));
+
+    // edit one title in the exported workbook and import it again: an update
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.getWorksheet('Jobs') as ExcelJS.Worksheet;
+    const titleColumn = ((sheet.getRow(1).values as unknown[]).indexOf('Title'));
+    sheet.getRow(2).getCell(titleColumn).value = 'Ändrad titel';
+    await workbook.xlsx.writeFile(file);
+    const again = await runImport({ file, mapping, client: client(target), rate: 0, concurrency: 8, fresh: true });
+    expect(again.counts.updated).toBe(150);
+    expect(target.jobs()).toHaveLength(150);
+    expect(target.jobs().filter((j) => j.title === 'Ändrad titel')).toHaveLength(1);
+  });
+
+  test('--since last across three runs: only what changed, nothing lost or doubled at the boundary', async () => {
+    const s = await sandbox({ generate: 40 });
+    const dir = await tempDir();
+    const out = path.join(dir, 'changes.csv');
+    const first = await exportFrom(s, out, { since: 'last' });
+    expect(first.rows).toBe(40);
+    const api = client(s);
+    const jobs = s.jobs();
+    await api.putJob(jobs[3]?.uuid as string, { title: 'Ändrad 1' });
+    await api.putJob(jobs[7]?.uuid as string, { title: 'Ändrad 2' });
+    const second = await exportFrom(s, out, { since: 'last' });
+    expect(second.rows).toBe(2);
+    expect((await csvRows(out)).slice(1).map((r) => r[3]).sort()).toEqual(['Ändrad 1', 'Ändrad 2']);
+    await sleep(5);
+    await api.putJob(jobs[7]?.uuid as string, { title: 'Ändrad igen' });
+    await api.createJob({ title: 'Ny' });
+    const third = await exportFrom(s, out, { since: 'last' });
+    expect((await csvRows(out)).slice(1).map((r) => r[3]).sort()).toEqual(['Ny', 'Ändrad igen']);
+    expect(third.rows).toBe(2);
+  });
+
+  test('--state filters; --details brings the full representation; --all-fields adds dotted-path columns', async () => {
+    const s = await sandbox({ generate: 60, seed: 3 });
+    const dir = await tempDir();
+    const finished = await exportFrom(s, path.join(dir, 'finished.csv'), { states: ['finished'] });
+    expect(finished.rows).toBe(s.jobs().filter((j) => j.state === 'FINISHED').length);
+    const detailed = await exportFrom(s, path.join(dir, 'all.csv'), { details: true, allFields: true, rate: Number.POSITIVE_INFINITY, concurrency: 8 });
+    expect(detailed.rows).toBe(60);
+    const [header, first] = (await csvRows(path.join(dir, 'all.csv'))) as [string[], string[]];
+    expect(header).toContain('customFields.avtal'); // only in the full representation
+    expect(header).toContain('modified');
+    expect(first[header.indexOf('customFields.avtal')]).toMatch(/Serviceavtal|Löpande räkning|Fastpris/);
+    expect(s.requests.filter((r) => /\/job\/[0-9a-f-]+$/.test(r.path))).toHaveLength(60);
+  });
+
+  test('20,000 jobs come page by page (limit/offset)', async () => {
+    const s = await sandbox({ generate: 20_000 });
+    const out = path.join(await tempDir(), 'big.csv');
+    const summary = await exportFrom(s, out, { pageSize: 1000 });
+    expect(summary.rows).toBe(20_000);
+    const pages = s.requests.filter((r) => r.path.endsWith('/job'));
+    expect(pages).toHaveLength(21); // 20 full pages and an empty one
+  });
+
+  test('a killed export leaves nothing at the target, and the next run removes its temporary file', async () => {
+    const s = await sandbox({ generate: 3000, latency: 150 });
+    const dir = await tempDir();
+    const out = path.join(dir, 'jobs.xlsx');
+    const child = spawn(process.execPath, [CLI, 'export', out, '-q'], { env: { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: dir } , stdio: 'ignore' });
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    for (let i = 0; i < 300 && !(await readdir(dir)).some((n) => n.endsWith('.tmp')); i++) await sleep(20);
+    child.kill('SIGKILL');
+    await closed;
+    expect(existsSync(out)).toBe(false);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toHaveLength(1);
+    s.setFaults({ latency: 0 });
+    await exportFrom(s, out);
+    expect(existsSync(out)).toBe(true);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toHaveLength(0);
+  });
+
+  test('an interrupted export writes nothing at its path', async () => {
+    const s = await sandbox({ generate: 2000 });
+    const out = path.join(await tempDir(), 'jobs.csv');
+    const controller = new AbortController();
+    controller.abort();
+    await expect(exportFrom(s, out, { signal: controller.signal })).rejects.toThrow(/interrupted/);
+    expect(existsSync(out)).toBe(false);
+    await writeFile(out + '.keep', '');
+  });
+});
+
+describe('export via the CLI', () => {
+  test('--json summary, exit 0; a bad --tz is exit 2', async () => {
+    const { runCli } = await import('./helpers/sandbox.js');
+    const s = await sandbox({ generate: 5 });
+    const dir = await tempDir();
+    const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: dir };
+    const run = await runCli(['export', path.join(dir, 'jobs.xlsx'), '--json'], env);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ rows: 5, format: 'xlsx' });
+    const bad = await runCli(['export', path.join(dir, 'x.csv'), '--tz', 'Europe/Gothenburg'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not an IANA time zone/);
+  });
+});
