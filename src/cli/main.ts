@@ -6,6 +6,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { mappingCommand } from './commands/mapping.js';
 import { sandboxCommand } from './commands/sandbox.js';
+import { scheduleCommand } from './commands/schedule.js';
 import { templateCommand } from './commands/template.js';
 import { versionCommand } from './commands/version.js';
 import type { CliIo, GlobalArgs } from './io.js';
@@ -33,6 +34,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command(demoCommand(io, done))
     .command(importCommand(io, done))
     .command(exportCommand(io, done))
+    .command(scheduleCommand(io, done))
     .command(mappingCommand(io, done))
     .command(templateCommand(io, done))
     .command(versionCommand(io, done))

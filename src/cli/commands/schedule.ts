@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv, CommandModule } from 'yargs';
+import { defaultStateDir } from '../../export/watermark.js';
+import { cronOf, loadSchedule } from '../../schedule/load-schedule.js';
+import { crontab, systemdUnits } from '../../schedule/os-scheduler.js';
+import { entryNamed, runEntry, type RunRecord } from '../../schedule/run-entry.js';
+import { startScheduler } from '../../schedule/scheduler.js';
+import { epochToWall } from '../../time/zone-time.js';
+import { clientFrom } from '../client-options.js';
+import type { CliIo, GlobalArgs } from '../io.js';
+import { Output } from '../io.js';
+import { EXIT } from '../render-error.js';
+
+interface ScheduleArgs extends GlobalArgs {
+  file: string;
+  once?: string;
+  print?: 'systemd' | 'crontab';
+  next?: number;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const wall = (d: Date, zone: string) => {
+  const w = epochToWall(d.getTime(), zone);
+  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
+};
+
+function human(record: RunRecord): string {
+  if (record.outcome === 'ok') return `${record.end} ${record.name}: wrote ${record.rows} jobs to ${record.file}${record.deleted?.length ? ` (deleted ${record.deleted.length} older)` : ''}`;
+  if (record.outcome === 'skipped') return `${record.end} ${record.name}: skipped the run of ${record.scheduled}: ${record.error}`;
+  return `${record.end} ${record.name}: FAILED: ${record.error}`;
+}
+
+/** `schedule <schedules.yaml>`: the nightly exports, as a daemon or for the OS scheduler. */
+export function scheduleCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, ScheduleArgs> {
+  return {
+    command: 'schedule <file>',
+    describe: 'Run the exports a schedule file lists on their cron times (until stopped), or one now, or print OS scheduler entries',
+    builder: (yargs: Argv<GlobalArgs>) =>
+      yargs
+        .positional('file', { type: 'string', demandOption: true, describe: 'The schedule file (YAML)' })
+        .option('once', { type: 'string', describe: 'Run this entry now and exit with its export\'s exit code (for cron, systemd timers, Task Scheduler)' })
+        .option('print', { choices: ['systemd', 'crontab'] as const, describe: 'Print a systemd service and timer per entry, or crontab lines' })
+        .option('next', { type: 'number', describe: 'List each entry\'s next N run times' })
+        .conflicts('once', ['print', 'next'])
+        .conflicts('print', 'next') as unknown as Argv<ScheduleArgs>,
+    handler: async (args) => {
+      const out = new Output(io, args);
+      const schedule = await loadSchedule(args.file);
+      if (args.print) {
+        const run = { node: process.execPath, bin: fileURLToPath(new URL('../bin.js', import.meta.url)) };
+        io.stdout.write(args.print === 'systemd' ? systemdUnits(schedule, run) : crontab(schedule, run));
+        done(EXIT.ok);
+        return;
+      }
+      if (args.next !== undefined) {
+        const count = Math.max(1, Math.floor(args.next) || 5);
+        const listing = schedule.entries.map((entry) => {
+          const job = cronOf(entry.cron, schedule.timezone);
+          const times = job.nextRuns(count);
+          job.stop();
+          return { name: entry.name, cron: entry.cron, next: times.map((t) => t.toISOString()), local: times.map((t) => wall(t, schedule.timezone)) };
+        });
+        out.result(
+          [`Next runs (${schedule.timezone}):`, ...listing.map((l) => `  ${l.name} (${l.cron}): ${l.local.join(', ')}`)].join('\n'),
+          { timezone: schedule.timezone, entries: listing },
+        );
+        done(EXIT.ok);
+        return;
+      }
+      const client = clientFrom(args, io);
+      const ctx = { schedule, client, stateDir: defaultStateDir(io.env) };
+      const log = (record: RunRecord) => {
+        const { code: _code, ...line } = record;
+        io.stdout.write(`${JSON.stringify(line)}\n`);
+        if (!args.quiet) io.stderr.write(`${human(record)}\n`);
+      };
+      if (args.once) {
+        const record = await runEntry(entryNamed(schedule, args.once), new Date(), ctx);
+        log(record);
+        const code = record.code;
+        done(record.outcome === 'ok' ? EXIT.ok : code === 'USAGE' || code === 'INPUT' || code === 'MAPPING' || code === 'INSECURE_URL' ? EXIT.invalid : EXIT.aborted);
+        return;
+      }
+      out.info(`Scheduling ${schedule.entries.length} export${schedule.entries.length === 1 ? '' : 's'} from ${path.relative(process.cwd(), schedule.file) || schedule.file} (${schedule.timezone}); Ctrl+C or SIGTERM stops after the running ones finish.`);
+      for (const entry of schedule.entries) {
+        const job = cronOf(entry.cron, schedule.timezone);
+        const next = job.nextRun();
+        job.stop();
+        out.info(`  ${entry.name} (${entry.cron}): next at ${next ? wall(next, schedule.timezone) : 'never'}`);
+      }
+      const scheduler = startScheduler(schedule, ctx, log);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      out.info('Stopping: letting the running exports finish…');
+      await scheduler.stop();
+      out.info('Stopped.');
+      done(EXIT.ok);
+    },
+  };
+}

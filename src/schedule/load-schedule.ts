@@ -1,0 +1,133 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { Cron } from 'croner';
+import { IANAZone } from 'luxon';
+import { LineCounter, parseDocument } from 'yaml';
+import { CdbError } from '../errors.js';
+import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
+import type { Mapping } from '../mapping/types.js';
+import { PACKAGE_ROOT } from '../tool-version.js';
+
+/** One scheduled export, with its paths resolved against the schedule file's folder. */
+export interface ScheduleEntry {
+  name: string;
+  cron: string;
+  /** The output pattern, absolute. */
+  output: string;
+  mapping: Mapping;
+  since?: 'last';
+  keep?: number;
+  format?: 'xlsx' | 'csv';
+  details?: boolean;
+  allFields?: boolean;
+  state?: string[];
+  delimiter?: string;
+  bom?: boolean;
+}
+
+/** A checked schedule file. */
+export interface Schedule {
+  file: string;
+  timezone: string;
+  entries: ScheduleEntry[];
+}
+
+const PLACEHOLDERS = new Set(['date', 'time', 'name']);
+
+/** A croner job for an expression (5 fields, or 6 with seconds), paused. */
+export function cronOf(expression: string, timezone: string): Cron {
+  return new Cron(expression, { timezone, paused: true, mode: '5-or-6-parts' });
+}
+
+/** Loads and checks a schedule file: every problem at once, with its path, exit 2. */
+export async function loadSchedule(file: string): Promise<Schedule> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new CdbError('MAPPING', `Cannot open the schedule file (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}).`, { context: { file } });
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const problems: string[] = [];
+  const lineOf = (keys: (string | number)[]) => {
+    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? ` (line ${lines.linePos(node.range[0]).line})` : '';
+  };
+  const fail = (): never => {
+    throw new CdbError('MAPPING', `The schedule ${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
+      hint: 'Fix it and check again with "coredination-batch schedule <file> --next". The format is described by templates/schedule.schema.json.',
+    });
+  };
+  if (doc.errors.length) {
+    for (const error of doc.errors) problems.push(`(yaml) (line ${error.linePos?.[0]?.line ?? '?'}): ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
+    fail();
+  }
+  const raw = doc.toJS() as Record<string, unknown>;
+  const schema = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'templates', 'schedule.schema.json'), 'utf8')) as object;
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  if (!validate(raw)) {
+    for (const error of validate.errors ?? []) {
+      const keys = error.instancePath.split('/').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+      const at = keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(top)';
+      const detail = error.keyword === 'additionalProperties' ? `"${(error.params as { additionalProperty: string }).additionalProperty}" is not a known setting`
+        : error.keyword === 'enum' ? `expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
+          : error.keyword === 'required' ? `needs "${(error.params as { missingProperty: string }).missingProperty}"`
+            : (error.message ?? 'is not valid');
+      problems.push(`${at}${lineOf(keys)}: ${detail}`);
+    }
+    fail();
+  }
+  const timezone = (raw.timezone as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!IANAZone.isValidZone(timezone)) problems.push(`timezone${lineOf(['timezone'])}: "${timezone}" is not an IANA time zone (e.g. Europe/Stockholm)`);
+  const dir = path.dirname(path.resolve(file));
+  const names = new Set<string>();
+  const entries: ScheduleEntry[] = [];
+  const items = raw.exports as Record<string, unknown>[];
+  for (const [i, item] of items.entries()) {
+    const at = `exports[${i}]`;
+    const name = item.name as string;
+    if (names.has(name)) problems.push(`${at}.name${lineOf(['exports', i, 'name'])}: "${name}" is used twice`);
+    names.add(name);
+    const cron = String(item.cron).trim();
+    const fields = cron.split(/\s+/).length;
+    if (fields !== 5 && fields !== 6) problems.push(`${at}.cron${lineOf(['exports', i, 'cron'])}: "${cron}" has ${fields} fields; give 5 (minute hour day month weekday) or 6 (seconds first)`);
+    else {
+      try {
+        cronOf(cron, IANAZone.isValidZone(timezone) ? timezone : 'UTC').stop();
+      } catch (error) {
+        problems.push(`${at}.cron${lineOf(['exports', i, 'cron'])}: "${cron}" is not a cron expression (${(error as Error).message})`);
+      }
+    }
+    const output = item.output as string;
+    for (const match of output.matchAll(/\{([^}]*)\}/g)) {
+      if (!PLACEHOLDERS.has(match[1] as string)) problems.push(`${at}.output${lineOf(['exports', i, 'output'])}: unknown placeholder {${match[1]}}; use {date}, {time} or {name}`);
+    }
+    if (!item.format && !/\.(xlsx|csv)$/i.test(output)) problems.push(`${at}.output${lineOf(['exports', i, 'output'])}: end it in .xlsx or .csv, or set format`);
+    let mapping: Mapping | undefined;
+    try {
+      mapping = (await loadMapping(item.mapping ? path.resolve(dir, item.mapping as string) : DEFAULT_MAPPING)).mapping;
+    } catch (error) {
+      problems.push(`${at}.mapping${lineOf(['exports', i, 'mapping'])}: ${(error as Error).message.replace(/\n/g, '\n    ')}`);
+    }
+    if (mapping) {
+      entries.push({
+        name,
+        cron,
+        output: path.resolve(dir, output),
+        mapping,
+        since: item.since as 'last' | undefined,
+        keep: item.keep as number | undefined,
+        format: item.format as 'xlsx' | 'csv' | undefined,
+        details: item.details as boolean | undefined,
+        allFields: item.allFields as boolean | undefined,
+        state: item.state as string[] | undefined,
+        delimiter: item.delimiter as string | undefined,
+        bom: item.bom as boolean | undefined,
+      });
+    }
+  }
+  if (problems.length) fail();
+  return { file: path.resolve(file), timezone, entries };
+}

@@ -1,0 +1,132 @@
+import path from 'node:path';
+import { CdbError } from '../errors.js';
+import type { Schedule, ScheduleEntry } from './load-schedule.js';
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const DAY_NAMES: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
+const MONTH_NAMES: Record<string, number> = { JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12 };
+
+/** How the CLI is started from a unit or a crontab line. */
+export interface Invocation {
+  node: string;
+  bin: string;
+}
+
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+function unsupported(entry: ScheduleEntry, field: string): never {
+  throw new CdbError('USAGE', `The cron field "${field}" of "${entry.name}" has no systemd calendar equivalent.`, {
+    hint: 'Use plain numbers, *, lists (1,15), ranges (1-5) and steps (*/15), or run the schedule as a daemon.',
+  });
+}
+
+function expandStep(field: string, min: number, max: number): number[] | undefined {
+  const m = /^(\*|\d+)(?:-(\d+))?\/(\d+)$/.exec(field);
+  if (!m) return undefined;
+  const from = m[1] === '*' ? min : Number(m[1]);
+  const to = m[2] !== undefined ? Number(m[2]) : max;
+  const out: number[] = [];
+  for (let v = from; v <= to; v += Number(m[3])) out.push(v);
+  return out;
+}
+
+function calendarField(entry: ScheduleEntry, field: string, min: number, max: number, names: Record<string, number> = {}): string {
+  if (field === '*') return '*';
+  const upper = field.toUpperCase().replace(/[A-Z]{3}/g, (n) => String(names[n] ?? n));
+  if (/^\*\/\d+$/.test(upper)) return `${min}/${upper.slice(2)}`;
+  const parts = upper.split(',').map((part) => {
+    const stepped = expandStep(part, min, max);
+    if (stepped) return stepped.map((v) => String(v).padStart(2, '0')).join(',');
+    if (/^\d+$/.test(part)) return part.padStart(2, '0');
+    if (/^\d+-\d+$/.test(part)) return part.split('-').map((v) => v.padStart(2, '0')).join('..');
+    return unsupported(entry, field);
+  });
+  return parts.join(',');
+}
+
+function weekdays(entry: ScheduleEntry, field: string): string {
+  if (field === '*' || field === '?') return '';
+  const upper = field.toUpperCase().replace(/[A-Z]{3}/g, (n) => String(DAY_NAMES[n] ?? n));
+  return upper
+    .split(',')
+    .map((part) => {
+      const day = (v: string) => DAYS[Number(v) % 7] ?? unsupported(entry, field);
+      if (/^\d$/.test(part)) return day(part);
+      if (/^\d-\d$/.test(part)) return part.split('-').map(day).join('..');
+      return unsupported(entry, field);
+    })
+    .join(',');
+}
+
+/** systemd's OnCalendar for a cron expression (5 fields, or 6 with seconds) in a zone. */
+export function onCalendar(entry: ScheduleEntry, timezone: string): string {
+  const fields = entry.cron.split(/\s+/);
+  const [second, minute, hour, day, month, weekday] = (fields.length === 5 ? ['0', ...fields] : fields) as [string, string, string, string, string, string];
+  const dow = weekdays(entry, weekday);
+  const date = `*-${calendarField(entry, month, 1, 12, MONTH_NAMES)}-${calendarField(entry, day, 1, 31)}`;
+  const time = `${calendarField(entry, hour, 0, 23)}:${calendarField(entry, minute, 0, 59)}:${calendarField(entry, second, 0, 59)}`;
+  return `${dow ? `${dow} ` : ''}${date} ${time} ${timezone}`;
+}
+
+function command(schedule: Schedule, entry: ScheduleEntry, run: Invocation): string {
+  return `${quote(run.node)} ${quote(run.bin)} schedule ${quote(schedule.file)} --once ${quote(entry.name)}`;
+}
+
+/** A service and a timer unit per entry, as text with a header naming each file. */
+export function systemdUnits(schedule: Schedule, run: Invocation): string {
+  const out: string[] = [
+    '# systemd units for the exports of this schedule. Put each file below in /etc/systemd/system/,',
+    '# put COREDINATION_BASE_URL and COREDINATION_API_KEY in /etc/coredination-batch.env (chmod 600),',
+    '# then: systemctl daemon-reload && systemctl enable --now <name>.timer',
+  ];
+  for (const entry of schedule.entries) {
+    const unit = `coredination-batch-${entry.name}`;
+    const fields = entry.cron.split(/\s+/);
+    const both = (fields.length === 5 ? fields[2] : fields[3]) !== '*' && (fields.length === 5 ? fields[4] : fields[5]) !== '*';
+    out.push(
+      '',
+      `# ---- ${unit}.service`,
+      '[Unit]',
+      `Description=coredination-batch export ${entry.name} (${schedule.file})`,
+      'Wants=network-online.target',
+      'After=network-online.target',
+      '',
+      '[Service]',
+      'Type=oneshot',
+      `WorkingDirectory=${path.dirname(schedule.file)}`,
+      'EnvironmentFile=/etc/coredination-batch.env',
+      `ExecStart=${command(schedule, entry, run)}`,
+      '',
+      `# ---- ${unit}.timer`,
+      '[Unit]',
+      `Description=Run coredination-batch export ${entry.name} on "${entry.cron}" (${schedule.timezone})`,
+      '',
+      '[Timer]',
+      ...(both ? ['# cron runs when the day of month OR the weekday matches; systemd needs both'] : []),
+      `OnCalendar=${onCalendar(entry, schedule.timezone)}`,
+      'Persistent=true',
+      `Unit=${unit}.service`,
+      '',
+      '[Install]',
+      'WantedBy=timers.target',
+    );
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** A crontab line per entry calling --once. */
+export function crontab(schedule: Schedule, run: Invocation): string {
+  const dir = path.dirname(schedule.file);
+  const out = [
+    '# crontab entries for the exports of this schedule (crontab -e, then paste).',
+    '# Set COREDINATION_BASE_URL and COREDINATION_API_KEY above them, or in the environment cron gives.',
+    `CRON_TZ=${schedule.timezone}`,
+  ];
+  for (const entry of schedule.entries) {
+    const fields = entry.cron.split(/\s+/);
+    if (fields.length === 6) out.push(`# "${entry.cron}" has seconds, which cron does not: it runs at second 0 of those minutes`);
+    const five = fields.length === 6 ? fields.slice(1) : fields;
+    out.push(`${five.join(' ')} cd ${quote(dir)} && ${command(schedule, entry, run)} >> ${quote(path.join(dir, `coredination-batch-${entry.name}.log`))} 2>&1`);
+  }
+  return `${out.join('\n')}\n`;
+}
