@@ -1,0 +1,205 @@
+// The schedule command in a child process, against the sandbox: cron times, retention, no
+// overlap, a failed run, SIGTERM, --once, --print and --next.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, test } from '@jest/globals';
+import type { RunRecord } from '../src/schedule/run-entry.js';
+import type { Sandbox } from '../src/sandbox/server.js';
+import { SAMPLES, tempDir } from './helpers/files.js';
+import { CLI, KEY, runCli, sandbox } from './helpers/sandbox.js';
+
+interface Daemon {
+  child: ChildProcess;
+  records: RunRecord[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+async function scheduleFile(dir: string, body: string): Promise<string> {
+  const file = path.join(dir, 'schedules.yaml');
+  await writeFile(file, body);
+  return file;
+}
+
+function envFor(s: Sandbox | { url: string }, dir: string) {
+  return { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
+}
+
+function daemon(file: string, env: NodeJS.ProcessEnv): Daemon {
+  const child = spawn(process.execPath, [CLI, 'schedule', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const records: RunRecord[] = [];
+  let buffer = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    buffer += d.toString();
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) records.push(JSON.parse(line) as RunRecord);
+  });
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, records, stderr: () => stderr, exited };
+}
+
+async function until(check: () => boolean, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(50);
+  }
+}
+
+describe('schedule', () => {
+  test('a seconds-level schedule writes its files on time; keep deletes only the files it wrote; SIGTERM exits 0', async () => {
+    const s = await sandbox({ generate: 20 });
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'jobs-mine.csv'), 'not the schedule\'s'); // must survive retention
+    const file = await scheduleFile(dir, 'timezone: Europe/Stockholm\nexports:\n  - name: fast\n    cron: "*/2 * * * * *"\n    output: jobs-{date}-{time}.csv\n    keep: 2\n');
+    const d = daemon(file, envFor(s, dir));
+    await until(() => d.records.length >= 4);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    const runs = d.records.slice(0, 4);
+    for (const run of runs) {
+      expect(run.outcome).toBe('ok');
+      expect(run.rows).toBe(20);
+      expect(new Date(run.scheduled).getUTCSeconds() % 2).toBe(0);
+      expect(Date.parse(run.start) - Date.parse(run.scheduled)).toBeLessThan(1000);
+    }
+    expect(Date.parse(runs[1]?.scheduled as string) - Date.parse(runs[0]?.scheduled as string)).toBe(2000);
+    const left = (await readdir(dir)).filter((n) => n.endsWith('.csv')).sort();
+    const written = d.records.filter((r) => r.outcome === 'ok').map((r) => path.basename(r.file as string));
+    expect(left).toEqual(['jobs-mine.csv', ...written.slice(-2)].sort());
+    expect(d.stderr()).toMatch(/Stopped\./);
+  });
+
+  test('no overlap: a run still going when its next time comes is skipped and logged', async () => {
+    const s = await sandbox({ generate: 10, latency: 2500 });
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, 'exports:\n  - name: slow\n    cron: "* * * * * *"\n    output: slow-{time}.csv\n');
+    const d = daemon(file, envFor(s, dir));
+    await until(() => d.records.some((r) => r.outcome === 'ok'));
+    d.child.kill('SIGTERM');
+    await d.exited;
+    expect(d.records.filter((r) => r.outcome === 'skipped').length).toBeGreaterThanOrEqual(1);
+    expect(d.records.find((r) => r.outcome === 'skipped')?.error).toMatch(/still going/);
+    expect(s.requests.filter((r) => r.path.endsWith('/job')).length).toBeLessThanOrEqual(2);
+  });
+
+  test('the API down for one run, then back: the failure is logged and the next run succeeds', async () => {
+    const first = await sandbox({ generate: 5 });
+    const { port, url } = first;
+    await first.close();
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, 'exports:\n  - name: retry\n    cron: "*/2 * * * * *"\n    output: out-{time}.csv\n');
+    const d = daemon(file, envFor({ url }, dir));
+    await until(() => d.records.some((r) => r.outcome === 'failed'));
+    const back = await sandbox({ generate: 5, port });
+    await until(() => d.records.some((r) => r.outcome === 'ok'));
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    expect(d.records.find((r) => r.outcome === 'failed')?.error).toMatch(/Could not reach the server/);
+    expect(d.records.find((r) => r.outcome === 'ok')?.rows).toBe(5);
+    expect(back.jobs()).toHaveLength(5);
+  });
+
+  test('SIGTERM mid-export lets the export finish: a complete file, no temporary, exit 0', async () => {
+    const s = await sandbox({ generate: 1200, latency: 700 });
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, 'exports:\n  - name: big\n    cron: "*/2 * * * * *"\n    output: big-{time}.csv\n');
+    const d = daemon(file, envFor(s, dir));
+    await until(() => s.requests.length > 0 || s.maxInFlight() > 0, 10_000);
+    d.child.kill('SIGTERM');
+    expect(await d.exited).toBe(0);
+    const [record] = d.records;
+    expect(record?.outcome).toBe('ok');
+    expect(record?.rows).toBe(1200);
+    const text = await readFile(record?.file as string, 'utf8');
+    expect(text.trim().split('\n')).toHaveLength(1201);
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  test('--once runs one entry now with the export\'s exit code', async () => {
+    const s = await sandbox({ generate: 3 });
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, 'exports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: nightly-{date}.xlsx\n');
+    const ok = await runCli(['schedule', file, '--once', 'nightly'], envFor(s, dir));
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ name: 'nightly', outcome: 'ok', rows: 3 });
+    expect(existsSync(JSON.parse(ok.stdout).file as string)).toBe(true);
+    const refused = await runCli(['schedule', file, '--once', 'nightly'], { ...envFor(s, dir), COREDINATION_API_KEY: 'wrong-key-9' });
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ outcome: 'failed' });
+    expect(refused.stdout + refused.stderr).not.toContain('wrong-key-9');
+    const unknown = await runCli(['schedule', file, '--once', 'weekly'], envFor(s, dir));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no export named "weekly"; it has "nightly"');
+  });
+
+  test('samples/schedules.yaml: --next lists the times in Stockholm; --print systemd and crontab', async () => {
+    const sample = path.join(SAMPLES, 'schedules.yaml');
+    const next = await runCli(['schedule', sample, '--next', '3', '--json']);
+    expect(next.code).toBe(0);
+    const listing = JSON.parse(next.stdout) as { timezone: string; entries: { name: string; local: string[] }[] };
+    expect(listing.timezone).toBe('Europe/Stockholm');
+    expect(listing.entries.map((e) => e.name)).toEqual(['nightly-jobs', 'weekly-changes']);
+    for (const time of listing.entries[0]?.local ?? []) expect(time).toMatch(/ 02:00:00$/);
+    expect(listing.entries[0]?.local).toHaveLength(3);
+
+    const systemd = await runCli(['schedule', sample, '--print', 'systemd']);
+    expect(systemd.code).toBe(0);
+    expect(systemd.stdout).toContain('OnCalendar=*-*-* 02:00:00 Europe/Stockholm');
+    expect(systemd.stdout).toContain('OnCalendar=Mon *-*-* 06:30:00 Europe/Stockholm');
+    expect(systemd.stdout.match(/Persistent=true/g)).toHaveLength(2);
+    expect(systemd.stdout).toMatch(/ExecStart=.* schedule .*schedules\.yaml --once nightly-jobs/);
+    const calendars = [...systemd.stdout.matchAll(/^OnCalendar=(.*)$/gm)].map((m) => m[1] as string);
+    let analyze = true;
+    try {
+      execFileSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
+    } catch {
+      analyze = false;
+    }
+    if (analyze) execFileSync('systemd-analyze', ['calendar', ...calendars], { stdio: 'ignore' }); // throws if systemd rejects one
+
+    const cron = await runCli(['schedule', sample, '--print', 'crontab']);
+    expect(cron.stdout).toContain('CRON_TZ=Europe/Stockholm');
+    expect(cron.stdout).toMatch(/^0 2 \* \* \* cd .* --once nightly-jobs >> .*2>&1$/m);
+    expect(cron.stdout).toMatch(/^30 6 \* \* 1 cd /m);
+  });
+
+  test('an invalid schedule: every problem with its path, exit 2, nothing run', async () => {
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, [
+      'timezone: Europe/Gothenburg',
+      'exports:',
+      '  - name: a',
+      '    cron: "0 25 * * *"',
+      '    output: out-{day}.xlsx',
+      '  - name: a',
+      '    cron: "0 2 * *"',
+      '    output: out.txt',
+      '    mapping: nope.yaml',
+      '    colour: red',
+    ].join('\n'));
+    const run = await runCli(['schedule', file, '--next']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/exports\[1\] \(line 6\): "colour" is not a known setting/);
+    const fixed = file.replace('.yaml', '-2.yaml');
+    await writeFile(fixed, (await readFile(file, 'utf8')).replace('    colour: red\n', '').replace('    colour: red', ''));
+    const again = await runCli(['schedule', fixed, '--next']);
+    expect(again.code).toBe(2);
+    for (const problem of [
+      /timezone \(line 1\): "Europe\/Gothenburg" is not an IANA time zone/,
+      /exports\[0\]\.cron \(line 4\): "0 25 \* \* \*" is not a cron expression/,
+      /exports\[0\]\.output \(line 5\): unknown placeholder \{day\}/,
+      /exports\[1\]\.name \(line 6\): "a" is used twice/,
+      /exports\[1\]\.cron \(line 7\): "0 2 \* \*" has 4 fields/,
+      /exports\[1\]\.output \(line 8\): end it in \.xlsx or \.csv/,
+      /exports\[1\]\.mapping \(line 9\): Cannot open the mapping file/,
+    ]) expect(again.stderr).toMatch(problem);
+    expect(again.stderr).not.toMatch(/\n\s+at /);
+  });
+});
