@@ -12,14 +12,15 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
   const quiet = args.quiet || args.json;
   const tty = Boolean(io.stderr.isTTY);
   let bar: cliProgress.SingleBar | undefined;
-  let lastLine = 0;
-  const started = Date.now();
+  let lastLine = Date.now();
+  let started: number | undefined;
   return {
     info: (message) => out.info(message),
     detail: (message) => out.detail(message),
     warn: (message) => out.warn(`Warning: ${message}`),
     progress(update) {
       if (quiet || update.total === undefined) return;
+      started ??= Date.now(); // the rate counts from the first row done, not from reading the file
       const rate = update.done / Math.max((Date.now() - started) / 1000, 0.001);
       const extra = { rate: rate.toFixed(1), retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0 };
       if (tty) {

@@ -1,7 +1,7 @@
 import { DATE_ONLY_PATTERN } from '../api/assumptions.js';
 import type { LocaleRules } from '../mapping/locale.js';
 import type { ColumnSpec } from '../mapping/types.js';
-import { epochToWall } from '../time/zone-time.js';
+import { epochToWall, formatWall } from '../time/zone-time.js';
 import type { OutCell } from '../writers/rows-writer.js';
 
 /** How cells are written: to a workbook (typed cells) or to csv (text). */
@@ -14,7 +14,6 @@ export interface CellTarget {
 }
 
 const FORMULA_START = /^[=+\-@\t\r]/;
-const pad = (n: number) => String(n).padStart(2, '0');
 
 /** The Excel number format of a column, for typed xlsx cells. */
 export function numFmtOf(spec: ColumnSpec): string | undefined {
@@ -46,10 +45,10 @@ function timeCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell
   if (typeof value !== 'number' || !Number.isFinite(value)) return value === null || value === undefined ? null : String(value);
   const w = epochToWall(value, target.timezone);
   if (spec.type === 'date') {
-    return target.format === 'xlsx' ? new Date(Date.UTC(w.year, w.month - 1, w.day)) : `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+    return target.format === 'xlsx' ? new Date(Date.UTC(w.year, w.month - 1, w.day)) : formatWall(w, 'date');
   }
   if (target.format === 'xlsx') return new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second));
-  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}`;
+  return formatWall(w);
 }
 
 /**

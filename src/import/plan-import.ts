@@ -9,7 +9,7 @@ import type { Mapping, RowIssue } from '../mapping/types.js';
 import { cellText, type SheetRow } from '../readers/cell.js';
 import { openSpreadsheet, type Detected, type ReadOptions } from '../readers/spreadsheet.js';
 import { silentReporter, type Reporter } from '../reporter.js';
-import { openRowsWriter, type RowsWriter } from '../writers/rows-writer.js';
+import { openRowsWriter, type OutCell, type RowsWriter } from '../writers/rows-writer.js';
 
 /** What to read and check. */
 export interface PlanOptions {
@@ -66,6 +66,14 @@ export async function openForMapping(file: string, mapping: Mapping, read: ReadO
   });
 }
 
+/** A row's cells as written back to a results or errors file: numbers stay numbers, the rest as shown. */
+export function inputCells(header: readonly string[], row: SheetRow): OutCell[] {
+  return header.map((_, i) => {
+    const cell = row.cells[i] ?? null;
+    return typeof cell === 'number' || typeof cell === 'boolean' ? cell : cellText(cell);
+  });
+}
+
 /** Writes the rows that failed, in the input's own columns plus the reason, ready to fix and import again. */
 export class ErrorRows {
   private writer: RowsWriter | undefined;
@@ -85,11 +93,7 @@ export class ErrorRows {
         sheet: 'Errors',
       });
     }
-    const cells = this.header.map((_, i) => {
-      const cell = row.cells[i] ?? null;
-      return typeof cell === 'number' || typeof cell === 'boolean' ? cell : cellText(cell);
-    });
-    await this.writer.write([...cells, reason]);
+    await this.writer.write([...inputCells(this.header, row), reason]);
   }
 
   get used(): boolean {

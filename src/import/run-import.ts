@@ -6,13 +6,13 @@ import { bindHeader } from '../mapping/bind-header.js';
 import { localeRules } from '../mapping/locale.js';
 import { mapRow } from '../mapping/map-row.js';
 import type { Mapping } from '../mapping/types.js';
-import { cellText, type SheetRow } from '../readers/cell.js';
+import type { SheetRow } from '../readers/cell.js';
 import type { ReadOptions } from '../readers/spreadsheet.js';
 import { silentReporter, type Reporter } from '../reporter.js';
-import { openRowsWriter, outputFormat, type OutCell, type RowsWriter } from '../writers/rows-writer.js';
+import { openRowsWriter, outputFormat, type RowsWriter } from '../writers/rows-writer.js';
 import { Journal, journalPath, payloadHash, type Outcome, type RowState } from './journal.js';
 import { uuidForKey } from './key-uuid.js';
-import { besideInput, ErrorRows, openForMapping, planImport, reasonText, type PlanSummary } from './plan-import.js';
+import { besideInput, ErrorRows, inputCells, openForMapping, planImport, reasonText, type PlanSummary } from './plan-import.js';
 import { RateGate, type Clock } from './rate-gate.js';
 import { Uploader } from './uploader.js';
 
@@ -98,11 +98,7 @@ class ResultsInOrder {
     for (let r = this.waiting.get(this.next); r; r = this.waiting.get(this.next)) {
       this.waiting.delete(this.next);
       this.next++;
-      const cells: OutCell[] = this.header.map((_, i) => {
-        const cell = r.row.cells[i] ?? null;
-        return typeof cell === 'number' || typeof cell === 'boolean' ? cell : cellText(cell);
-      });
-      await this.results.write([r.row.row, r.outcome, r.id ?? '', r.uuid ?? '', r.reason ?? '', ...cells]);
+      await this.results.write([r.row.row, r.outcome, r.id ?? '', r.uuid ?? '', r.reason ?? '', ...inputCells(this.header, r.row)]);
       if (r.outcome === 'rejected' || r.outcome === 'failed') await this.errors.add(r.row, r.reason ?? r.outcome);
     }
   }

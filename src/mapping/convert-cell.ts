@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { cellText, isDateCell, isErrorCell, type Cell } from '../readers/cell.js';
 import type { LocaleRules } from './locale.js';
 import type { ColumnSpec } from './types.js';
-import { wallToEpoch, type WallClock } from '../time/zone-time.js';
+import { formatWall, wallToEpoch, type WallClock } from '../time/zone-time.js';
 
 /** The result of converting one cell: a value, or what was expected. */
 export type Converted = { value: unknown } | { problem: string };
@@ -50,7 +50,6 @@ function wallFromMillis(ms: number): WallClock {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A cell as a wall-clock time, or an instant when the text names its own offset. */
 function readWallClock(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): { wall: WallClock } | { instant: number } | undefined {
@@ -123,7 +122,7 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
     case 'date': {
       const read = readWallClock(cell, spec, ctx);
       if (!read || 'instant' in read) return { problem: `expected a date like ${spec.format ? DateTime.fromISO('2026-03-01').toFormat(spec.format) : '2026-03-01'}, ${got(cell)}` };
-      return { value: `${read.wall.year}-${pad(read.wall.month)}-${pad(read.wall.day)}` };
+      return { value: formatWall(read.wall, 'date') };
     }
     case 'datetime': {
       const read = readWallClock(cell, spec, ctx);
@@ -135,7 +134,7 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
       const ms = wallToEpoch(read.wall, ctx.timezone);
       if (ms === undefined) {
         const w = read.wall;
-        return { problem: `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)} does not exist in ${ctx.timezone} (the clocks go forward then)` };
+        return { problem: `${formatWall(w)} does not exist in ${ctx.timezone} (the clocks go forward then)` };
       }
       return { value: ms };
     }

@@ -4,7 +4,7 @@ import type { BoundMapping } from './bind-header.js';
 import { convertCell, type ConvertContext } from './convert-cell.js';
 import { EACH, setEach, setPath } from './field-path.js';
 import type { RowIssue } from './types.js';
-import { epochToWall } from '../time/zone-time.js';
+import { epochToWall, formatWall } from '../time/zone-time.js';
 
 /** A row after mapping: the job payload, its key, and the problems (none when valid). */
 export interface MappedRow {
@@ -55,8 +55,7 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
     for (const field of ['startTime', 'endTime']) {
       const value = job[field];
       if (typeof value === 'number') {
-        const w = epochToWall(value, ctx.timezone);
-        job[field] = `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+        job[field] = formatWall(epochToWall(value, ctx.timezone), 'date');
       }
     }
   }

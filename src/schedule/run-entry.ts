@@ -5,7 +5,7 @@ import type { CoredinationClient } from '../api/client.js';
 import { CdbError, isCdbError } from '../errors.js';
 import { runExport } from '../export/run-export.js';
 import type { Reporter } from '../reporter.js';
-import { epochToWall } from '../time/zone-time.js';
+import { epochToWall, formatWall } from '../time/zone-time.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Schedule, ScheduleEntry } from './load-schedule.js';
 
@@ -31,7 +31,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function outputName(pattern: string, name: string, at: Date, timezone: string): string {
   const w = epochToWall(at.getTime(), timezone);
   return pattern
-    .replaceAll('{date}', `${w.year}-${pad(w.month)}-${pad(w.day)}`)
+    .replaceAll('{date}', formatWall(w, 'date'))
     .replaceAll('{time}', `${pad(w.hour)}${pad(w.minute)}${pad(w.second)}`)
     .replaceAll('{name}', name);
 }

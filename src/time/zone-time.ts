@@ -90,3 +90,13 @@ export function epochToWall(ms: number, zone: string): WallClock & { millisecond
     millisecond: shifted.getUTCMilliseconds(),
   };
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `2026-03-01`, `2026-03-01 08:00` or `2026-03-01 08:00:00`, as a wall clock shows. */
+export function formatWall(w: WallClock, precision: 'date' | 'minute' | 'second' = 'minute'): string {
+  const date = `${w.year}-${pad(w.month)}-${pad(w.day)}`;
+  if (precision === 'date') return date;
+  const time = `${pad(w.hour)}:${pad(w.minute)}`;
+  return precision === 'minute' ? `${date} ${time}` : `${date} ${time}:${pad(w.second)}`;
+}

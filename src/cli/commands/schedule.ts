@@ -6,7 +6,7 @@ import { cronOf, loadSchedule } from '../../schedule/load-schedule.js';
 import { crontab, systemdUnits } from '../../schedule/os-scheduler.js';
 import { entryNamed, runEntry, type RunRecord } from '../../schedule/run-entry.js';
 import { startScheduler } from '../../schedule/scheduler.js';
-import { epochToWall } from '../../time/zone-time.js';
+import { epochToWall, formatWall } from '../../time/zone-time.js';
 import { clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
@@ -19,11 +19,7 @@ interface ScheduleArgs extends GlobalArgs {
   next?: number;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const wall = (d: Date, zone: string) => {
-  const w = epochToWall(d.getTime(), zone);
-  return `${w.year}-${pad(w.month)}-${pad(w.day)} ${pad(w.hour)}:${pad(w.minute)}:${pad(w.second)}`;
-};
+const wall = (d: Date, zone: string) => formatWall(epochToWall(d.getTime(), zone), 'second');
 
 function human(record: RunRecord): string {
   if (record.outcome === 'ok') return `${record.end} ${record.name}: wrote ${record.rows} jobs to ${record.file}${record.deleted?.length ? ` (deleted ${record.deleted.length} older)` : ''}`;
