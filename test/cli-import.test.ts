@@ -99,3 +99,31 @@ describe('import via the CLI', () => {
     expect(results.rows.filter((r) => r.cells[1] === 'created')).toHaveLength(36);
   });
 });
+
+describe('configuration', () => {
+  test('a config file gives the base URL, key and rate; flags and environment win; a readable key is warned about', async () => {
+    const { writeFile, chmod } = await import('node:fs/promises');
+    const s = await sandbox();
+    const dir = await tempDir();
+    const config = path.join(dir, 'config.yaml');
+    await writeFile(config, `baseUrl: ${s.url}\napiKey: ${KEY}\nrate: 0\nconcurrency: 2\n`);
+    await chmod(config, 0o644);
+    const file = await jobsCsv(dir, 5);
+    const run = await runCli(['import', file, '--config', config]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/holds the API key and other users can read it; run: chmod 600/);
+    expect(run.stderr).toMatch(/2 at a time, with no rate cap/);
+    expect(run.stderr + run.stdout).not.toContain(KEY);
+    await chmod(config, 0o600);
+    const version = await runCli(['version'], { COREDINATION_CONFIG: config });
+    expect(version.code).toBe(0);
+    expect(version.stderr).toBe('');
+    const wrong = await runCli(['version', '--config', config], { COREDINATION_API_KEY: 'env-wins-key' });
+    expect(wrong.code).toBe(1); // the environment's key is used, and refused
+    await writeFile(config, 'baseUrl: 5\ncolour: red\n');
+    const bad = await runCli(['version', '--config', config]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/baseUrl: expected a string/);
+    expect(bad.stderr).toMatch(/colour: not a known setting/);
+  });
+});

@@ -7,6 +7,7 @@ export interface CliIo {
 
 /** Global flags every command has. */
 export interface GlobalArgs {
+  config?: string;
   baseUrl?: string;
   apiKey?: string;
   insecure?: boolean;

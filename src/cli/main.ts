@@ -24,6 +24,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const parser = (yargs(argv) as Argv<GlobalArgs>)
     .scriptName(BIN)
     .usage(`${BIN} <command> [options]\n\nMove jobs between spreadsheets and Coredination.`)
+    .option('config', { type: 'string', global: true, describe: 'Config file (YAML: baseUrl, apiKey, insecure, concurrency, rate) [env: COREDINATION_CONFIG] (default ~/.config/coredination-batch/config.yaml)' })
     .option('base-url', { type: 'string', global: true, describe: 'API base URL [env: COREDINATION_BASE_URL] (default https://app.coredination.net/api/1)' })
     .option('api-key', { type: 'string', global: true, describe: 'API key [env: COREDINATION_API_KEY]; never printed' })
     .option('insecure', { type: 'boolean', global: true, describe: 'Allow plain http to hosts other than this machine' })

@@ -14,12 +14,27 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
   let bar: cliProgress.SingleBar | undefined;
   let lastLine = Date.now();
   let started: number | undefined;
+  let counting = false;
   return {
     info: (message) => out.info(message),
     detail: (message) => out.detail(message),
     warn: (message) => out.warn(`Warning: ${message}`),
     progress(update) {
-      if (quiet || update.total === undefined) return;
+      if (quiet) return;
+      if (update.total === undefined) {
+        // A count with no known end (an export): one line kept up to date on a terminal.
+        started ??= Date.now();
+        const rate = update.done / Math.max((Date.now() - started) / 1000, 0.001);
+        const line = `${label}: ${update.done} jobs, ${rate.toFixed(0)} jobs/s`;
+        if (tty) {
+          io.stderr.write(`\r${line}`);
+          counting = true;
+        } else if (Date.now() - lastLine >= 5000) {
+          lastLine = Date.now();
+          out.info(line);
+        }
+        return;
+      }
       started ??= Date.now(); // the rate counts from the first row done, not from reading the file
       const rate = update.done / Math.max((Date.now() - started) / 1000, 0.001);
       const extra = { rate: rate.toFixed(1), retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0 };
@@ -39,6 +54,8 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
       }
     },
     stop() {
+      if (counting) io.stderr.write('\n');
+      counting = false;
       bar?.stop();
       bar = undefined;
     },

@@ -154,6 +154,8 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       key: data.key as string | undefined,
       delimiter: data.delimiter as string | undefined,
       encoding: data.encoding as string | undefined,
+      concurrency: data.concurrency as number | undefined,
+      rate: data.rate as number | undefined,
       columns,
       source,
     },

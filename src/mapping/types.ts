@@ -40,6 +40,9 @@ export interface Mapping {
   delimiter?: string;
   encoding?: string;
   columns: ColumnSpec[];
+  /** Import: requests in flight and per second, unless flags say otherwise. */
+  concurrency?: number;
+  rate?: number;
   /** Where it was loaded from, for messages. */
   source: string;
 }

@@ -7,7 +7,7 @@ import { Output } from '../io.js';
 import { mappingFrom, readOptionsFrom, withMappingArgs, type MappingArgs } from '../mapping-args.js';
 import { cliReporter } from '../cli-reporter.js';
 import { EXIT, renderError } from '../render-error.js';
-import { clientFrom } from '../client-options.js';
+import { clientFrom, configFrom } from '../client-options.js';
 import { progressReporter } from '../progress.js';
 import { runImport, type ImportSummary } from '../../import/run-import.js';
 
@@ -67,8 +67,8 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
         .option('errors', { type: 'string', describe: 'Where invalid rows go (default: <file>.errors.csv or .xlsx beside the input)' })
         .option('results', { type: 'string', describe: 'Results file, csv or xlsx (default: <file>.results.csv beside the input)' })
         .option('limit', { type: 'number', describe: 'Send only the first N valid rows (a canary run)' })
-        .option('concurrency', { type: 'number', describe: 'Requests in flight at most (default 4)' })
-        .option('rate', { type: 'number', describe: 'Requests per second at most (default 10; 0: no cap)' })
+        .option('concurrency', { type: 'number', describe: 'Requests in flight at most (default: the mapping\'s or config file\'s, else 4)' })
+        .option('rate', { type: 'number', describe: 'Requests per second at most (default: the mapping\'s or config file\'s, else 10; 0: no cap)' })
         .option('key', { type: 'string', describe: 'Column identifying a row across runs: rows are PUT to a uuid derived from it (idempotent)' })
         .option('skip-invalid', { type: 'boolean', describe: 'Send the valid rows and report the invalid ones as rejected' })
         .option('fresh', { type: 'boolean', describe: 'Ignore the journal of earlier runs of this file' })
@@ -126,6 +126,7 @@ export function describeImport(summary: ImportSummary): string[] {
 /** `import` without --dry-run: validate, then send. */
 async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number> {
   const client = clientFrom(args, io);
+  const config = configFrom(args, io);
   const mapping = await mappingFrom(args, out);
   if (args.key) mapping.key = args.key;
   const controller = new AbortController();
@@ -145,8 +146,8 @@ async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number>
       mapping,
       client,
       read: readOptionsFrom(args),
-      concurrency: args.concurrency,
-      rate: args.rate,
+      concurrency: args.concurrency ?? mapping.concurrency ?? config.concurrency,
+      rate: args.rate ?? mapping.rate ?? config.rate,
       limit: args.limit,
       skipInvalid: args.skipInvalid,
       fresh: args.fresh,
