@@ -125,18 +125,42 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
       return { value: formatWall(read.wall, 'date') };
     }
     case 'datetime': {
-      const read = readWallClock(cell, spec, ctx);
-      if (!read) {
-        const example = spec.format ? DateTime.fromISO('2026-03-01T08:00').toFormat(spec.format) : '2026-03-01 08:00';
-        return { problem: `expected a date like ${example}, ${got(cell)}` };
+      // Sheets repeat their dates: the same text in the same column converts the same way.
+      if (typeof cell === 'string') {
+        const cache = cacheFor(ctx, spec);
+        let converted = cache.get(cell);
+        if (!converted) {
+          converted = datetime(cell, spec, ctx);
+          if (cache.size >= CACHE_SIZE) cache.clear();
+          cache.set(cell, converted);
+        }
+        return converted;
       }
-      if ('instant' in read) return { value: read.instant };
-      const ms = wallToEpoch(read.wall, ctx.timezone);
-      if (ms === undefined) {
-        const w = read.wall;
-        return { problem: `${formatWall(w)} does not exist in ${ctx.timezone} (the clocks go forward then)` };
-      }
-      return { value: ms };
+      return datetime(cell, spec, ctx);
     }
   }
+}
+
+const CACHE_SIZE = 20_000;
+const caches = new WeakMap<ConvertContext, WeakMap<ColumnSpec, Map<string, Converted>>>();
+
+function cacheFor(ctx: ConvertContext, spec: ColumnSpec): Map<string, Converted> {
+  let bySpec = caches.get(ctx);
+  if (!bySpec) caches.set(ctx, (bySpec = new WeakMap()));
+  let cache = bySpec.get(spec);
+  if (!cache) bySpec.set(spec, (cache = new Map()));
+  return cache;
+}
+
+/** A cell as epoch milliseconds: a wall-clock time in the mapping's zone, or an explicit offset. */
+function datetime(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): Converted {
+  const read = readWallClock(cell, spec, ctx);
+  if (!read) {
+    const example = spec.format ? DateTime.fromISO('2026-03-01T08:00').toFormat(spec.format) : '2026-03-01 08:00';
+    return { problem: `expected a date like ${example}, ${got(cell)}` };
+  }
+  if ('instant' in read) return { value: read.instant };
+  const ms = wallToEpoch(read.wall, ctx.timezone);
+  if (ms === undefined) return { problem: `${formatWall(read.wall)} does not exist in ${ctx.timezone} (the clocks go forward then)` };
+  return { value: ms };
 }

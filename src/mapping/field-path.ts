@@ -12,6 +12,10 @@ export function parseFieldPath(path: string): (string | number)[] | undefined {
 
 /** Sets a value at a path, creating the objects and arrays on the way. */
 export function setPath(target: Record<string, unknown>, parts: readonly (string | number)[], value: unknown): void {
+  if (parts.length === 1) {
+    target[parts[0] as string] = value;
+    return;
+  }
   let node: Record<string | number, unknown> = target;
   for (let i = 0; i < parts.length - 1; i++) {
     const key = parts[i] as string | number;
