@@ -196,3 +196,11 @@ describe('import', () => {
     for (const name of await readdir(dir)) expect(await readFile(path.join(dir, name), 'utf8')).not.toContain(KEY);
   });
 });
+
+describe('key uuids', () => {
+  test('UUID v5 under the project namespace, stable; a uuid key is used as it is', () => {
+    expect(uuidForKey('0010037')).toBe('84a519e6-4be0-5bfe-98c0-480974b83e91'); // as the uuid package computes it
+    expect(uuidForKey(' Åsa ')).toBe('10636459-4054-554b-bbf9-0fa00776f445');
+    expect(uuidForKey('6F772632-716C-4306-9C43-A8C3B7CF3C25')).toBe('6f772632-716c-4306-9c43-a8c3b7cf3c25');
+  });
+});

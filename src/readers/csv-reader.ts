@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
-import iconv from 'iconv-lite';
 import { CdbError } from '../errors.js';
 import type { SheetRow } from './cell.js';
 import { guessDelimiter, guessEncoding, sepLine } from './detect-text.js';
@@ -57,10 +56,13 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
   const { sample, complete } = await readSample(file);
   const guess = guessEncoding(sample, complete);
   const encoding = options.encoding ?? guess.encoding;
-  if (!iconv.encodingExists(encoding)) {
+  const utf8 = /^utf-?8$/i.test(encoding);
+  // iconv-lite is loaded only for the encodings Node does not read itself (Windows-1252, UTF-16).
+  const iconv = utf8 ? undefined : (await import('iconv-lite')).default;
+  if (iconv && !iconv.encodingExists(encoding)) {
     throw new CdbError('USAGE', `Unknown encoding "${encoding}".`, { hint: 'Use utf-8, windows-1252, iso-8859-1 or utf-16le.' });
   }
-  const text = iconv.decode(sample.subarray(guess.bomLength), encoding);
+  const text = iconv ? iconv.decode(sample.subarray(guess.bomLength), encoding) : sample.subarray(guess.bomLength).toString('utf8');
   if (text.trim() === '') {
     throw new CdbError('INPUT', 'The file is empty: there is no header row.', { context: { file }, hint: 'Check that you exported the right file.' });
   }
@@ -78,7 +80,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
   });
   source.on('error', (error) => parser.destroy(error));
   // csv-parse decodes UTF-8 itself, faster than a decoding stream in between.
-  if (/^utf-?8$/i.test(encoding)) source.pipe(parser);
+  if (!iconv) source.pipe(parser);
   else source.pipe(iconv.decodeStream(encoding, { stripBOM: true })).pipe(parser);
 
   let row = 0;
