@@ -56,6 +56,12 @@ async function makeXlsx(file: string, count: number): Promise<void> {
 }
 
 async function measure(mode: string, file: string) {
+  // The best of two runs: the least disturbed by whatever else the machine does.
+  const [a, b] = [await measureOnce(mode, file), await measureOnce(mode, file)];
+  return a.seconds <= b.seconds ? { ...a, maxRssMb: Math.max(a.maxRssMb, b.maxRssMb) } : { ...b, maxRssMb: Math.max(a.maxRssMb, b.maxRssMb) };
+}
+
+async function measureOnce(mode: string, file: string) {
   const { stdout } = await run(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'read-child.js'), mode, file], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as { rows: number; seconds: number; maxRssMb: number };
 }

@@ -12,6 +12,12 @@ const run = promisify(execFile);
 const DIR = path.join(PACKAGE_ROOT, '.bench-tmp', 'export');
 
 async function child(mode: string, out: string, url = '', count = 0) {
+  // The best of two runs: the least disturbed by whatever else the machine does.
+  const [a, b] = [await once(mode, out, url, count), await once(mode, out, url, count)];
+  return a.rows / a.seconds >= b.rows / b.seconds ? { ...a, maxRssMb: Math.max(a.maxRssMb, b.maxRssMb) } : { ...b, maxRssMb: Math.max(a.maxRssMb, b.maxRssMb) };
+}
+
+async function once(mode: string, out: string, url: string, count: number) {
   const { stdout } = await run(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'export-child.js'), mode, out, url, String(count)], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as { rows: number; seconds: number; maxRssMb: number };
 }

@@ -42,8 +42,11 @@ export interface CoredinationClient {
   getJob(id: number | string): Promise<Job>;
   /** `POST /job`. Never retried here: a lost answer could otherwise become a duplicate. */
   createJob(job: Job): Promise<Job>;
-  /** `PUT /job/:uuid`: update, or create with that uuid. Retried, being idempotent. */
-  putJob(uuid: string, job: Job): Promise<Job>;
+  /**
+   * `PUT /job/:uuid`: update, or create with that uuid. Retried, being idempotent, unless
+   * `retry: false` (the uploader decides its retries itself, so that a 429 slows every sender).
+   */
+  putJob(uuid: string, job: Job, options?: { retry?: boolean }): Promise<Job>;
   /** `DELETE /job/:id`. */
   deleteJob(id: number | string): Promise<void>;
 }
@@ -64,6 +67,7 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
 
   const delayFor = (retry: RetryObject): number => {
     const error = retry.error;
+    if (retry.attemptCount > retry.retryOptions.limit) return 0; // a call that asked for no retries
     const delayMs = retryDelay(
       {
         attempt: retry.attemptCount,
@@ -101,10 +105,10 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
     },
   });
 
-  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown): Promise<T> {
+  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown, retry = true): Promise<T> {
     try {
       // Answers to writes are one small job: asking for no compression saves a zlib stream each.
-      const response = await api(path, { method, json, decompress: method === 'GET' });
+      const response = await api(path, { method, json, decompress: method === 'GET', ...(retry ? {} : { retry: { limit: 0 } }) });
       const body = response.body;
       return (body === '' ? undefined : JSON.parse(body)) as T;
     } catch (error) {
@@ -190,7 +194,7 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
     },
     getJob: (id) => call<Job>('GET', `job/${encodeURIComponent(String(id))}`),
     createJob: (job) => call<Job>('POST', 'job', job),
-    putJob: (uuid, job) => call<Job>('PUT', `job/${encodeURIComponent(uuid)}`, job),
+    putJob: (uuid, job, options) => call<Job>('PUT', `job/${encodeURIComponent(uuid)}`, job, options?.retry ?? true),
     deleteJob: async (id) => {
       await call<undefined>('DELETE', `job/${encodeURIComponent(String(id))}`);
     },

@@ -59,7 +59,8 @@ function timeCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell
 export function toCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell {
   if (value === undefined || value === null) return null;
   if (Array.isArray(value)) {
-    const parts = value.map((v) => toCell(v, { ...spec }, { ...target, format: 'csv', raw: true })).filter((v) => v !== null && v !== '');
+    const asText = { ...target, format: 'csv' as const, raw: true };
+    const parts = value.map((v) => toCell(v, spec, asText)).filter((v) => v !== null && v !== '');
     const text = parts.map(String).join(spec.join ?? '; ');
     return target.format === 'csv' && !target.raw ? neutralise(text) : text;
   }

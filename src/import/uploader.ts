@@ -28,7 +28,7 @@ export interface UploaderOptions {
 
 /**
  * Sends job payloads with at most `concurrency` in flight and starts spaced by the rate gate.
- * It decides every retry itself (the client is built without retries), so that a 429 or 503 on
+ * It decides every retry itself (the client's own retries are turned off), so that a 429 or 503 on
  * one request slows all of them, and so that a POST whose answer was lost is never re-sent.
  */
 export class Uploader {
@@ -99,7 +99,7 @@ export class Uploader {
       beforeSend();
       sent = true;
       try {
-        const answer = uuid ? await this.client.putJob(uuid, job) : await this.client.createJob(job);
+        const answer = uuid ? await this.client.putJob(uuid, job, { retry: false }) : await this.client.createJob(job);
         return { outcome: uuid && !putCreated(answer) ? 'updated' : 'created', job: answer };
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;

@@ -1,4 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
+import { CdbError } from '../../errors.js';
 import { writeTemplate } from '../../template/write-template.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
@@ -20,6 +21,7 @@ export function templateCommand(io: CliIo, done: (code: number) => void): Comman
         .option('mapping', { type: 'string', alias: 'm', describe: 'Mapping file; default templates/jobs.mapping.yaml' }) as unknown as Argv<TemplateArgs>,
     handler: async (args) => {
       const out = new Output(io, args);
+      if (!/\.xlsx$/i.test(args.out)) throw new CdbError('USAGE', `The template is an xlsx workbook: name it .xlsx (got ${args.out}).`);
       const mapping = await mappingFrom(args, out);
       const { columns } = await writeTemplate(args.out, mapping);
       out.result(`Wrote ${args.out}: ${columns} columns from ${mapping.source}. Fill it in and run "coredination-batch import ${args.out}${args.mapping ? ` --mapping ${args.mapping}` : ''}".`, { file: args.out, columns });
