@@ -110,7 +110,11 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
       for await (const row of worksheet) {
         const cells: Cell[] = [];
         row.eachCell({ includeEmpty: false }, (cell, column) => {
-          cells[column - 1] = normaliseCell(cell.value, cell.numFmt, info.date1904);
+          const value = cell.value;
+          // exceljs turns date-formatted numbers into Dates itself; only a formula's numeric result
+          // needs its cell's number format looked up (a style lookup, not free on every cell).
+          const formula = typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
+          cells[column - 1] = normaliseCell(value, formula ? cell.numFmt : undefined, info.date1904);
         });
         for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
         yield { row: row.number, cells };
