@@ -119,12 +119,12 @@ describe('export', () => {
     await api.putJob(jobs[7]?.uuid as string, { title: 'Ändrad 2' });
     const second = await exportFrom(s, out, { since: 'last' });
     expect(second.rows).toBe(2);
-    expect((await csvRows(out)).slice(1).map((r) => r[3]).sort()).toEqual(['Ändrad 1', 'Ändrad 2']);
+    expect((await csvRows(out)).slice(1).map((r) => r[0]).sort()).toEqual(['Ändrad 1', 'Ändrad 2']);
     await sleep(5);
     await api.putJob(jobs[7]?.uuid as string, { title: 'Ändrad igen' });
     await api.createJob({ title: 'Ny' });
     const third = await exportFrom(s, out, { since: 'last' });
-    expect((await csvRows(out)).slice(1).map((r) => r[3]).sort()).toEqual(['Ny', 'Ändrad igen']);
+    expect((await csvRows(out)).slice(1).map((r) => r[0]).sort()).toEqual(['Ny', 'Ändrad igen']);
     expect(third.rows).toBe(2);
   });
 
