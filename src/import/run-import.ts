@@ -2,7 +2,6 @@ import path from 'node:path';
 import type { CoredinationClient } from '../api/client.js';
 import type { Job } from '../api/types.js';
 import { CdbError } from '../errors.js';
-import { bindHeader } from '../mapping/bind-header.js';
 import { localeRules } from '../mapping/locale.js';
 import { mapRow } from '../mapping/map-row.js';
 import type { Mapping } from '../mapping/types.js';
@@ -172,7 +171,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   });
   const errors = new ErrorRows(errorsFile, plan.header, plan.detected);
   const sink = new ResultsInOrder(results, errors, plan.header);
-  const bound = bindHeader(mapping, plan.header, { file });
+  const bound = plan.bound;
   const ctx = { locale: localeRules(mapping.locale), timezone: mapping.timezone };
   const window = concurrency * 2;
   let seq = 0;

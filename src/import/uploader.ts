@@ -92,10 +92,11 @@ export class Uploader {
     let failures = 0;
     let throttled = 0;
     let serverErrors = 0;
+    const stoppedAt = (sent: boolean): SendResult => (sent ? { outcome: 'failed', reason: 'the run stopped before this row was answered' } : { outcome: 'not-sent' });
     for (let sent = false; ; ) {
-      if (this.stopped) return sent ? { outcome: 'failed', reason: 'the run stopped before this row was answered' } : { outcome: 'not-sent' };
+      if (this.stopped) return stoppedAt(sent);
       await this.gate.acquire(this.options.signal);
-      if (this.stopped) return sent ? { outcome: 'failed', reason: 'the run stopped before this row was answered' } : { outcome: 'not-sent' };
+      if (this.stopped) return stoppedAt(sent);
       beforeSend();
       sent = true;
       try {
