@@ -8,7 +8,6 @@ import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type RetryPolicy } f
 import { toApiError } from './to-api-error.js';
 import { parseJsonArray } from './json-array.js';
 import type { Job, ListJobsOptions, VersionInfo } from './types.js';
-import { ApiError } from '../errors.js';
 
 /** How to reach the API. */
 export interface ClientOptions {
@@ -142,7 +141,7 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
             method: 'GET',
             status: apiError.status,
             networkCode: apiError.networkCode,
-            retryAfterMs: retryAfterOf(error),
+            retryAfterMs: apiError.retryAfterMs,
           },
           policy,
         );
@@ -199,10 +198,4 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
       await call<undefined>('DELETE', `job/${encodeURIComponent(String(id))}`);
     },
   };
-}
-
-function retryAfterOf(error: unknown): number | undefined {
-  if (error instanceof ApiError) return undefined;
-  const headers = (error as { response?: { headers?: Record<string, string | string[] | undefined> } }).response?.headers;
-  return parseRetryAfter(headers?.['retry-after']);
 }

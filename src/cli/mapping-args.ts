@@ -13,10 +13,13 @@ export interface MappingArgs {
   encoding?: string;
 }
 
+/** The --mapping option, the same for every command that takes one. */
+export const MAPPING_OPTION = { type: 'string', alias: 'm', describe: 'Mapping file (YAML or JSON); default templates/jobs.mapping.yaml' } as const;
+
 /** Adds --mapping, --sheet, --header-row, --delimiter, --encoding. */
 export function withMappingArgs<T>(yargs: Argv<T>): Argv<T & MappingArgs> {
   return yargs
-    .option('mapping', { type: 'string', alias: 'm', describe: 'Mapping file (YAML or JSON); default templates/jobs.mapping.yaml' })
+    .option('mapping', MAPPING_OPTION)
     .option('sheet', { type: 'string', describe: 'xlsx: sheet name or 1-based number (overrides the mapping)' })
     .option('header-row', { type: 'number', describe: 'Row holding the column names (overrides the mapping)' })
     .option('delimiter', { type: 'string', describe: 'csv: delimiter, when detection should be overridden (use "\\t" for tab)' })

@@ -180,10 +180,11 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const parts = specs.map((spec) => parseFieldPath(spec.field) ?? [spec.field]);
   const header = specs.map((spec) => spec.column as string);
   const rowOf = (job: Job): OutCell[] => specs.map((spec, i) => toCell(getPath(job, parts[i] as (string | number)[]), spec, target));
+  const sampleRows = sample.map(rowOf);
   const widths = header.map((h, i) => {
     let width = h.length;
-    for (const job of sample.slice(0, 200)) {
-      const cell = rowOf(job)[i];
+    for (const cells of sampleRows.slice(0, 200)) {
+      const cell = cells[i];
       const text = cell instanceof Date ? 'yyyy-mm-dd hh:mm' : String(cell ?? '');
       width = Math.max(width, text.length);
     }
@@ -210,14 +211,14 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
     if (modifiedById.size > 10_000) for (const [id, m] of modifiedById) if (m < newest - OVERLAP_MS) modifiedById.delete(id);
   };
   try {
-    const write = async (job: Job) => {
+    const write = async (job: Job, cells: OutCell[] = rowOf(job)) => {
       if (options.signal?.aborted) throw new CdbError('INTERRUPTED', 'The export was interrupted; nothing was written to its path.', { hint: 'Run it again.' });
-      await writer.write(rowOf(job));
+      await writer.write(cells);
       remember(job);
       rows++;
       if (rows % 500 === 0) reporter.progress?.({ phase: 'export', done: rows });
     };
-    for (const job of sample) await write(job);
+    for (const [i, job] of sample.entries()) await write(job, sampleRows[i]);
     if (sample.length === SAMPLE) for (next = await iterator.next(); !next.done; next = await iterator.next()) await write(next.value);
     await writer.close();
   } catch (error) {

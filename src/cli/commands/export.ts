@@ -5,8 +5,9 @@ import { runExport } from '../../export/run-export.js';
 import { clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
-import { mappingFrom } from '../mapping-args.js';
+import { MAPPING_OPTION, mappingFrom } from '../mapping-args.js';
 import { progressReporter } from '../progress.js';
+import { onStopSignals } from '../stop-signals.js';
 import { EXIT } from '../render-error.js';
 
 interface ExportArgs extends GlobalArgs {
@@ -34,7 +35,7 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
     builder: (yargs: Argv<GlobalArgs>) =>
       yargs
         .positional('out', { type: 'string', demandOption: true, describe: 'The file to write (.xlsx or .csv); it appears only when complete' })
-        .option('mapping', { type: 'string', alias: 'm', describe: 'Mapping file; default templates/jobs.mapping.yaml' })
+        .option('mapping', MAPPING_OPTION)
         .option('format', { choices: ['xlsx', 'csv'] as const, describe: 'When the extension does not say' })
         .option('sheet', { type: 'string', describe: 'xlsx: the sheet name (default Jobs)' })
         .option('delimiter', { type: 'string', describe: 'csv: delimiter (default ";" under sv-SE and other decimal-comma locales, else ",")' })
@@ -56,9 +57,7 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
       const client = clientFrom(args, io);
       const mapping = await mappingFrom(args, out);
       const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const offSignals = onStopSignals(() => controller.abort());
       const reporter = progressReporter(io, args, 'Exporting');
       try {
         const summary = await runExport({
@@ -88,8 +87,7 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
         done(EXIT.ok);
       } finally {
         reporter.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        offSignals();
       }
     },
   };

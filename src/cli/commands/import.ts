@@ -9,6 +9,7 @@ import { cliReporter } from '../cli-reporter.js';
 import { EXIT, renderError } from '../render-error.js';
 import { clientFrom, configFrom } from '../client-options.js';
 import { progressReporter } from '../progress.js';
+import { onStopSignals } from '../stop-signals.js';
 import { runImport, type ImportSummary } from '../../import/run-import.js';
 
 export interface ImportArgs extends GlobalArgs, MappingArgs {
@@ -137,8 +138,7 @@ async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number>
     out.warn('Stopping: waiting for the requests in flight, then writing the journal and results (Ctrl+C again quits at once).');
     controller.abort();
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const offSignals = onStopSignals(stop);
   let summary: ImportSummary;
   try {
     summary = await runImport({
@@ -158,8 +158,7 @@ async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number>
     });
   } finally {
     reporter.stop();
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    offSignals();
   }
   if (summary.status === 'invalid') {
     out.result([...describePlan(summary.plan), 'Nothing was sent: fix the rows, or pass --skip-invalid to send the valid ones.'].join('\n'), { status: 'invalid', ...planJson(summary.plan) });

@@ -3,6 +3,7 @@ import { SANDBOX_KEY, startSandbox } from '../../sandbox/server.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { CdbError } from '../../errors.js';
+import { stopSignal } from '../stop-signals.js';
 
 interface SandboxArgs extends Omit<GlobalArgs, 'apiKey'> {
   port: number;
@@ -73,10 +74,7 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         ].join('\n'),
         { url: sandbox.url, apiKeys, jobs: sandbox.store.size },
       );
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopSignal();
       await sandbox.close();
       out.info('Sandbox stopped.');
       done(0);

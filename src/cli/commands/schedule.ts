@@ -11,6 +11,7 @@ import { clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { EXIT } from '../render-error.js';
+import { stopSignal } from '../stop-signals.js';
 
 interface ScheduleArgs extends GlobalArgs {
   file: string;
@@ -86,10 +87,7 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
         out.info(`  ${entry.name} (${entry.cron}): next at ${next ? wall(next, schedule.timezone) : 'never'}`);
       }
       const scheduler = startScheduler(schedule, ctx, log);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopSignal();
       out.info('Stopping: letting the running exports finish…');
       await scheduler.stop();
       out.info('Stopped.');

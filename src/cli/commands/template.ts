@@ -3,7 +3,7 @@ import { CdbError } from '../../errors.js';
 import { writeTemplate } from '../../template/write-template.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
-import { mappingFrom } from '../mapping-args.js';
+import { MAPPING_OPTION, mappingFrom } from '../mapping-args.js';
 
 interface TemplateArgs extends GlobalArgs {
   out: string;
@@ -18,7 +18,7 @@ export function templateCommand(io: CliIo, done: (code: number) => void): Comman
     builder: (yargs: Argv<GlobalArgs>) =>
       yargs
         .positional('out', { type: 'string', demandOption: true, describe: 'The .xlsx file to write' })
-        .option('mapping', { type: 'string', alias: 'm', describe: 'Mapping file; default templates/jobs.mapping.yaml' }) as unknown as Argv<TemplateArgs>,
+        .option('mapping', MAPPING_OPTION) as unknown as Argv<TemplateArgs>,
     handler: async (args) => {
       const out = new Output(io, args);
       if (!/\.xlsx$/i.test(args.out)) throw new CdbError('USAGE', `The template is an xlsx workbook: name it .xlsx (got ${args.out}).`);
