@@ -18,7 +18,10 @@ export interface SandboxOptions {
   apiKeys?: string[];
   /** Keys that may read but get 403 on writes. */
   readOnlyKeys?: string[];
-  /** Added to every request, in milliseconds. */
+  /**
+   * Response time in milliseconds: each answer leaves this long after its request arrived, the
+   * sandbox's own work being done meanwhile, like a remote server with that response time.
+   */
   latency?: number;
   /** Share (0..1) of requests answered 500, 503 or 429 at random. */
   failRate?: number;
@@ -72,8 +75,16 @@ const PREFIX = '/api/1';
 const MAX_BODY = 1 << 20;
 
 class Reply {
-  constructor(readonly status: number, readonly body?: unknown) {}
+  constructor(
+    readonly status: number,
+    readonly body?: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {}
 }
+
+/** The connection is destroyed with no answer. */
+const DROP = Symbol('drop');
+type Answer = Reply | typeof DROP;
 
 const text = (status: number, message: string): Reply => new Reply(status, message);
 
@@ -109,39 +120,39 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return windowCount > faults.rateLimit;
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number | 'dropped'> {
+  /** What to answer (any change to the store is made here, at once). */
+  async function answer(req: IncomingMessage): Promise<Answer> {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = req.method ?? 'GET';
     const limited = overRateLimit(Date.now());
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : undefined;
-    if (faults.latency) await sleep(faults.latency);
 
-    if (!url.pathname.startsWith(`${PREFIX}/`)) return send(res, text(404, 'Not found'));
+    if (!url.pathname.startsWith(`${PREFIX}/`)) return text(404, 'Not found');
     const path = url.pathname.slice(PREFIX.length);
-    if (limited) return send(res, text(429, 'Too many requests'), { 'retry-after': retryAfterHeader() });
+    if (limited) return new Reply(429, 'Too many requests', { 'retry-after': retryAfterHeader() });
     if (faults.failRate && random() < faults.failRate) {
       const status = [500, 503, 429][Math.floor(random() * 3)] as number;
       const headers: Record<string, string> = status === 500 ? {} : { 'retry-after': retryAfterHeader() };
-      return send(res, text(status, status === 500 ? 'Internal server error' : 'Service unavailable, try again in a while'), headers);
+      return new Reply(status, status === 500 ? 'Internal server error' : 'Service unavailable, try again in a while', headers);
     }
 
     const key = header(req, API_KEY_HEADER) ?? url.searchParams.get('api_key') ?? undefined;
     // A token (header or api_token) is accepted and not needed: this tool never sends one.
     void (header(req, API_TOKEN_HEADER) ?? url.searchParams.get('api_token'));
     if (path === '/version') {
-      if (method !== 'GET') return send(res, text(405, 'Method not allowed'));
-      if (key !== undefined && !keys.has(key)) return send(res, text(401, 'Invalid API key'));
-      return send(res, new Reply(200, SANDBOX_VERSION));
+      if (method !== 'GET') return text(405, 'Method not allowed');
+      if (key !== undefined && !keys.has(key)) return text(401, 'Invalid API key');
+      return new Reply(200, SANDBOX_VERSION);
     }
-    if (key === undefined || !keys.has(key)) return send(res, text(401, 'Invalid API key'));
+    if (key === undefined || !keys.has(key)) return text(401, 'Invalid API key');
 
     const write = method === 'POST' || method === 'PUT' || method === 'DELETE';
-    if (write && readOnly.has(key)) return send(res, text(403, 'The API key has no permission to change jobs'));
-    if (write && faults.dropBeforeCommit && random() < faults.dropBeforeCommit) return drop(res);
+    if (write && readOnly.has(key)) return text(403, 'The API key has no permission to change jobs');
+    if (write && faults.dropBeforeCommit && random() < faults.dropBeforeCommit) return DROP;
 
     const reply = route(method, path, url.searchParams, body);
-    if (write && reply.status < 300 && faults.dropAfterCommit && random() < faults.dropAfterCommit) return drop(res);
-    return send(res, reply);
+    if (write && reply.status < 300 && faults.dropAfterCommit && random() < faults.dropAfterCommit) return DROP;
+    return reply;
   }
 
   function route(method: string, path: string, query: URLSearchParams, body: ParsedBody | undefined): Reply {
@@ -194,9 +205,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return new Reply(200, new JobList(store.list({ limit, offset, modifiedSince })));
   }
 
-  async function send(res: ServerResponse, reply: Reply, headers: Record<string, string> = {}): Promise<number> {
+  async function send(res: ServerResponse, reply: Reply): Promise<number> {
     res.statusCode = reply.status;
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
     if (reply.body === undefined) {
       res.end();
     } else if (typeof reply.body === 'string') {
@@ -212,16 +223,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return reply.status;
   }
 
-  function drop(res: ServerResponse): 'dropped' {
-    res.socket?.destroy();
-    return 'dropped';
+  async function respond(res: ServerResponse, answer: Answer, arrived: number): Promise<number | 'dropped'> {
+    const wait = (faults.latency ?? 0) - (performance.now() - arrived);
+    if (wait > 0) await sleep(wait);
+    if (answer === DROP) {
+      res.socket?.destroy();
+      return 'dropped';
+    }
+    return send(res, answer);
   }
 
   const server = http.createServer((req, res) => {
+    const arrived = performance.now();
     const start = Date.now();
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    handle(req, res)
+    answer(req)
+      .then((answer) => respond(res, answer, arrived))
       .catch((error: unknown) => {
         if (!res.headersSent) return send(res, text(500, `Sandbox error: ${(error as Error).message}`));
         res.destroy();

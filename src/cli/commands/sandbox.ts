@@ -38,7 +38,7 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
         .option('api-key', { type: 'string', array: true, describe: `Key(s) to accept (default: COREDINATION_API_KEY, else "${SANDBOX_KEY}")` })
         .option('data', { type: 'string', describe: 'JSON file to load at start and keep up to date, to inspect a run afterwards' })
-        .option('latency', { type: 'number', describe: 'Milliseconds added to every request' })
+        .option('latency', { type: 'number', describe: 'Response time in milliseconds: each answer leaves this long after its request arrived' })
         .option('fail-rate', { type: 'number', coerce: share('fail-rate'), describe: 'Share (0..1) of requests answered 500, 503 or 429' })
         .option('drop-after-commit', { type: 'number', coerce: share('drop-after-commit'), describe: 'Share (0..1) of writes stored, then the connection dropped' })
         .option('drop-before-commit', { type: 'number', coerce: share('drop-before-commit'), describe: 'Share (0..1) of writes dropped before anything is stored' })
