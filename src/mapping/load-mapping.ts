@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { IANAZone } from 'luxon';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { CdbError } from '../errors.js';
 import { PACKAGE_ROOT } from '../tool-version.js';
+import { schemaValidator } from '../util/schema-validator.js';
 import { parseFieldPath } from './field-path.js';
 import { knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
 import { isKnownLocale } from './locale.js';
@@ -12,7 +13,6 @@ import type { ColumnSpec, FieldType, Mapping } from './types.js';
 
 /** The default mapping, used when none is given. */
 export const DEFAULT_MAPPING = path.join(PACKAGE_ROOT, 'templates', 'jobs.mapping.yaml');
-const SCHEMA_FILE = path.join(PACKAGE_ROOT, 'templates', 'mapping.schema.json');
 
 /** A problem found in a mapping, with its path (`columns[3].type`) and line. */
 export interface MappingProblem {
@@ -25,16 +25,6 @@ export interface MappingProblem {
 export interface LoadedMapping {
   mapping: Mapping;
   warnings: MappingProblem[];
-}
-
-let validateSchema: ReturnType<Ajv['compile']> | undefined;
-
-async function schemaValidator() {
-  if (!validateSchema) {
-    const schema = JSON.parse(await readFile(SCHEMA_FILE, 'utf8')) as object;
-    validateSchema = new Ajv({ allErrors: true, strict: false }).compile(schema);
-  }
-  return validateSchema;
 }
 
 function toPath(pointer: string): string {
@@ -98,7 +88,7 @@ function fail(source: string, problems: MappingProblem[]): never {
 
 /** Checks a parsed mapping object and normalises it (defaults filled in). */
 export async function checkMapping(raw: unknown, source: string, locate: (path: string) => number | undefined = () => undefined): Promise<LoadedMapping> {
-  const validate = await schemaValidator();
+  const validate = schemaValidator('mapping');
   if (!validate(raw)) fail(source, schemaProblems(validate.errors ?? []).map((p) => ({ ...p, line: locate(p.path) })));
   const data = raw as Record<string, unknown> & { columns: Record<string, unknown>[] };
   const problems: MappingProblem[] = [];

@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Ajv } from 'ajv';
 import { Cron } from 'croner';
 import { IANAZone } from 'luxon';
 import { LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
 import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
 import type { Mapping } from '../mapping/types.js';
-import { PACKAGE_ROOT } from '../tool-version.js';
+import { schemaValidator } from '../util/schema-validator.js';
 
 /** One scheduled export, with its paths resolved against the schedule file's folder. */
 export interface ScheduleEntry {
@@ -65,8 +64,7 @@ export async function loadSchedule(file: string): Promise<Schedule> {
     fail();
   }
   const raw = doc.toJS() as Record<string, unknown>;
-  const schema = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'templates', 'schedule.schema.json'), 'utf8')) as object;
-  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  const validate = schemaValidator('schedule');
   if (!validate(raw)) {
     for (const error of validate.errors ?? []) {
       const keys = error.instancePath.split('/').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
