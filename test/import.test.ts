@@ -161,6 +161,26 @@ describe('import', () => {
     expect(s.jobs().map((j) => j.title).sort()).toEqual(['Ett', 'Fyra']);
   });
 
+  test('a file too large to keep is read again for sending, with the same outcomes (a repeated key stays rejected)', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'keyed.csv');
+    const lines = ['Title;Reference no', ...Array.from({ length: 30 }, (_, i) => `Jobb ${i + 1};${String(i + 1).padStart(7, '0')}`), 'Dubblett;0000007'];
+    await (await import('node:fs/promises')).writeFile(file, `${lines.join('\n')}\n`);
+    const { mapping } = await loadMapping();
+    mapping.key = 'Reference no';
+    const outcomes = async (keepRows: number) => {
+      const s = await sandbox();
+      const summary = await importInto(s, file, { mapping, skipInvalid: true, keepRows, fresh: true, resultsFile: path.join(dir, `results-${keepRows}.csv`) });
+      const results = await readAll(summary.resultsFile as string);
+      return { counts: summary.counts, jobs: s.jobs().length, outcomes: results.rows.map((r) => `${r.cells[0]} ${r.cells[1]}`) };
+    };
+    const kept = await outcomes(1000);
+    const readAgain = await outcomes(10);
+    expect(kept.counts).toMatchObject({ created: 30, rejected: 1 });
+    expect(kept.jobs).toBe(30);
+    expect(readAgain).toEqual(kept);
+  });
+
   test('--limit sends only the first N valid rows; the next run sends the rest', async () => {
     const s = await sandbox();
     const file = await jobsCsv(await tempDir(), 20);

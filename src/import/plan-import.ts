@@ -74,6 +74,30 @@ export function inputCells(header: readonly string[], row: SheetRow): OutCell[] 
   });
 }
 
+/** A row as the validation pass saw it: the source cells and the mapped payload or its problems. */
+export interface CheckedRow {
+  row: SheetRow;
+  mapped: MappedRow;
+}
+
+/**
+ * Maps and checks rows in file order: `mapRow`, plus the rule that no two rows share a key
+ * (which needs to remember the keys seen).
+ */
+export function rowChecker(bound: BoundMapping, mapping: Mapping): (row: SheetRow) => MappedRow {
+  const ctx = { locale: localeRules(mapping.locale), timezone: mapping.timezone };
+  const keys = new Map<string, number>();
+  return (row) => {
+    const mapped = mapRow(bound, ctx, row);
+    if (mapped.key) {
+      const first = keys.get(mapped.key);
+      if (first !== undefined) mapped.issues.push({ row: row.row, column: mapping.key, message: `key "${mapped.key}" repeats row ${first}; each row needs its own key` });
+      else keys.set(mapped.key, row.row);
+    }
+    return mapped;
+  };
+}
+
 /** Writes the rows that failed, in the input's own columns plus the reason, ready to fix and import again. */
 export class ErrorRows {
   private writer: RowsWriter | undefined;
@@ -107,9 +131,9 @@ export class ErrorRows {
 
 /**
  * The validation pass: read the whole file, map and check every row, with no network. Invalid
- * rows go to the errors file with their reasons; `onValid` sees each valid payload in order.
+ * rows go to the errors file with their reasons; `onRow` sees every row, checked, in order.
  */
-export async function planImport(options: PlanOptions, onValid?: (row: MappedRow, source: SheetRow) => Promise<void> | void): Promise<PlanSummary> {
+export async function planImport(options: PlanOptions, onRow?: (checked: CheckedRow) => void): Promise<PlanSummary> {
   const { file, mapping } = options;
   const reporter = options.reporter ?? silentReporter;
   const sheet = await openForMapping(file, mapping, options.read);
@@ -132,8 +156,7 @@ export async function planImport(options: PlanOptions, onValid?: (row: MappedRow
   const errorsFile = options.errorsFile ?? besideInput(file, 'errors', detected.format === 'xlsx' ? '.xlsx' : '.csv');
   const errors = new ErrorRows(errorsFile, sheet.header, detected);
   const payloads = options.payloadsFile ? createWriteStream(options.payloadsFile) : undefined;
-  const ctx = { locale: localeRules(mapping.locale), timezone: mapping.timezone };
-  const keys = new Map<string, number>();
+  const check = rowChecker(bound, mapping);
   const issues: RowIssue[] = [];
   let rows = 0;
   let invalid = 0;
@@ -141,12 +164,8 @@ export async function planImport(options: PlanOptions, onValid?: (row: MappedRow
   try {
     for await (const row of sheet.rows) {
       rows++;
-      const mapped = mapRow(bound, ctx, row);
-      if (mapped.key) {
-        const first = keys.get(mapped.key);
-        if (first !== undefined) mapped.issues.push({ row: row.row, column: mapping.key, message: `key "${mapped.key}" repeats row ${first}; each row needs its own key` });
-        else keys.set(mapped.key, row.row);
-      }
+      const mapped = check(row);
+      onRow?.({ row, mapped });
       if (mapped.issues.length) {
         invalid++;
         issueCount += mapped.issues.length;
@@ -154,7 +173,6 @@ export async function planImport(options: PlanOptions, onValid?: (row: MappedRow
         await errors.add(row, mapped.issues.map(reasonText).join('; '));
       } else {
         if (payloads && !payloads.write(`${JSON.stringify({ row: row.row, ...(mapped.key ? { key: mapped.key } : {}), job: mapped.job })}\n`)) await once(payloads, 'drain');
-        await onValid?.(mapped, row);
       }
       if (rows % 10_000 === 0) reporter.progress?.({ phase: 'check', done: rows });
     }

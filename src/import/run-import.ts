@@ -2,8 +2,7 @@ import path from 'node:path';
 import type { CoredinationClient } from '../api/client.js';
 import type { Job } from '../api/types.js';
 import { CdbError } from '../errors.js';
-import { localeRules } from '../mapping/locale.js';
-import { mapRow } from '../mapping/map-row.js';
+import type { BoundMapping } from '../mapping/bind-header.js';
 import type { Mapping } from '../mapping/types.js';
 import type { SheetRow } from '../readers/cell.js';
 import type { ReadOptions } from '../readers/spreadsheet.js';
@@ -11,7 +10,7 @@ import { silentReporter, type Reporter } from '../reporter.js';
 import { openRowsWriter, outputFormat, type RowsWriter } from '../writers/rows-writer.js';
 import { Journal, journalPath, payloadHash, type Outcome, type RowState } from './journal.js';
 import { uuidForKey } from './key-uuid.js';
-import { besideInput, ErrorRows, inputCells, openForMapping, planImport, reasonText, type PlanSummary } from './plan-import.js';
+import { besideInput, ErrorRows, inputCells, openForMapping, planImport, reasonText, rowChecker, type CheckedRow, type PlanSummary } from './plan-import.js';
 import { RateGate, type Clock } from './rate-gate.js';
 import { Uploader } from './uploader.js';
 
@@ -39,6 +38,8 @@ export interface ImportOptions {
   /** Aborting stops sending; requests in flight finish and everything is written. */
   signal?: AbortSignal;
   clock?: Clock;
+  /** Files of up to this many rows (default 20,000) are read once, larger ones again for sending. */
+  keepRows?: number;
   /** Backoff of the uploader's retries (tests make it short). */
   retry?: { baseDelayMs?: number; maxDelayMs?: number; limit?: number };
 }
@@ -66,6 +67,9 @@ export interface ImportSummary {
 }
 
 const RESULT_COLUMNS = ['Row', 'Outcome', 'Job id', 'UUID', 'Reason'];
+
+/** Files of up to this many rows are read once: the validation pass's rows are sent. */
+const KEEP_ROWS = 20_000;
 
 interface RowResult {
   row: SheetRow;
@@ -115,6 +119,17 @@ function matches(job: unknown, payload: unknown): boolean {
   return Object.entries(payload).every(([k, v]) => matches((job as Record<string, unknown>)[k], v));
 }
 
+/** The file read and checked again, row by row, as the validation pass did. */
+async function* readAgain(file: string, mapping: Mapping, bound: BoundMapping, read: ReadOptions | undefined): AsyncGenerator<CheckedRow> {
+  const sheet = await openForMapping(file, mapping, read);
+  try {
+    const check = rowChecker(bound, mapping);
+    for await (const row of sheet.rows) yield { row, mapped: check(row) };
+  } finally {
+    await sheet.close();
+  }
+}
+
 /**
  * Plan, then apply: the validation pass over the whole file (nothing sent when a row is invalid,
  * unless skipInvalid), then a second streaming pass that sends each valid row through the
@@ -125,7 +140,15 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const { file, mapping, client } = options;
   const reporter = options.reporter ?? silentReporter;
   const errorsFile = options.errorsFile ?? besideInput(file, 'errors', path.extname(file).toLowerCase() === '.xlsx' ? '.xlsx' : '.csv');
-  const plan = await planImport({ file, mapping, read: options.read, errorsFile, reporter });
+  // The rows of the validation pass, kept for sending while there are few enough; a larger file
+  // is read again for sending, so that memory stays flat whatever its size.
+  const kept: CheckedRow[] = [];
+  let keptAll = true;
+  const plan = await planImport({ file, mapping, read: options.read, errorsFile, reporter }, (checked) => {
+    if (keptAll && kept.length < (options.keepRows ?? KEEP_ROWS)) return void kept.push(checked);
+    keptAll = false;
+    kept.length = 0;
+  });
   const counts: Record<Outcome, number> = { created: 0, updated: 0, skipped: 0, rejected: 0, failed: 0, unknown: 0 };
   const base = { plan, counts, reported: 0, unknownRows: [] as number[], limited: false, retries: 0, throttles: 0 };
   if (plan.invalid > 0 && !options.skipInvalid) {
@@ -171,8 +194,6 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   });
   const errors = new ErrorRows(errorsFile, plan.header, plan.detected);
   const sink = new ResultsInOrder(results, errors, plan.header);
-  const bound = plan.bound;
-  const ctx = { locale: localeRules(mapping.locale), timezone: mapping.timezone };
   const window = concurrency * 2;
   let seq = 0;
   let admitted = 0;
@@ -187,11 +208,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     reporter.progress?.({ phase: 'send', done: base.reported, total: plan.rows, retries: uploader.retries, rejected: counts.rejected, failed: counts.failed });
   };
 
-  const sheet = await openForMapping(file, mapping, options.read);
+  const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read);
   try {
-    for await (const row of sheet.rows) {
+    for await (const { row, mapped } of rows) {
       if (uploader.stopped) break;
-      const mapped = mapRow(bound, ctx, row);
       if (mapped.issues.length) {
         report(seq++, row, { outcome: 'rejected', reason: mapped.issues.map(reasonText).join('; ') });
         continue;
@@ -217,7 +237,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         const found = candidates.find((job) => !claimed.has(job) && matches(job, mapped.job));
         if (found) {
           claimed.add(found);
-          journal.append({ t: 'done', row: row.row, at: Date.now(), outcome: 'created', id: found.id, uuid: found.uuid });
+          journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: 'created', id: found.id, uuid: found.uuid });
           report(seq++, row, { outcome: 'skipped', id: found.id, uuid: found.uuid, reason: 'created by an earlier run whose answer was lost (found on the server)' });
           continue;
         }
@@ -233,7 +253,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         }
         const id = result.job?.id;
         const jobUuid = result.job?.uuid ?? uuid;
-        journal.append({ t: 'done', row: row.row, at: Date.now(), outcome: result.outcome, id, uuid: jobUuid, reason: result.reason });
+        journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: result.outcome, id, uuid: jobUuid, reason: result.reason });
         report(thisSeq, row, { outcome: result.outcome, id, uuid: jobUuid, reason: result.reason });
       }, (error: unknown) => {
         // Not an API answer: a bug. The row is reported, never silently dropped.
@@ -242,7 +262,6 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     }
   } finally {
     await uploader.drain();
-    await sheet.close();
   }
   await sink.done();
   await results.close();
