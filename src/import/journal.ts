@@ -37,12 +37,16 @@ export function journalPath(dir: string, input: string, identity: readonly strin
 }
 
 /**
- * An append-only record of each row before its request and after its answer. Lines are written
- * with a synchronous write, so that a line is with the operating system before the request
- * leaves: a killed process loses nothing it had sent.
+ * An append-only record of each row before its request and after its answer. A row about to be
+ * sent is written with a synchronous write, so that its line is with the operating system before
+ * the request leaves: a killed process loses nothing it had sent. Outcomes ride along with the
+ * next such write (one system call a row instead of two); one lost to a kill in between is an
+ * unanswered request to the next run, which PUTs a keyed row again and looks an unkeyed one up
+ * on the server.
  */
 export class Journal {
   private fd: number | undefined;
+  private noted = '';
 
   constructor(readonly file: string) {}
 
@@ -76,13 +80,25 @@ export class Journal {
     this.fd = openSync(this.file, 'a');
   }
 
+  /** Writes the entry now, after the outcomes noted since the last write. */
   append(entry: JournalEntry): void {
     if (this.fd === undefined) throw new Error('journal not open');
-    writeSync(this.fd, `${JSON.stringify(entry)}\n`);
+    const text = `${this.noted}${JSON.stringify(entry)}\n`;
+    this.noted = '';
+    writeSync(this.fd, text);
+  }
+
+  /** An outcome: written with the next entry, or at close. */
+  note(entry: JournalEntry & { t: 'done' }): void {
+    this.noted += `${JSON.stringify(entry)}\n`;
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
+    if (this.fd !== undefined) {
+      if (this.noted) writeSync(this.fd, this.noted);
+      this.noted = '';
+      closeSync(this.fd);
+    }
     this.fd = undefined;
   }
 }
