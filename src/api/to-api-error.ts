@@ -19,6 +19,11 @@ function trimBody(body: unknown): string | undefined {
   return oneLine.length > BODY_LIMIT ? `${oneLine.slice(0, BODY_LIMIT)}…` : oneLine;
 }
 
+/** Node's codes for a certificate it does not trust (self-signed, unknown issuer, expired, wrong name). */
+function isCertificateCode(code: string): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
+}
+
 /**
  * Turns whatever got threw into an ApiError that holds method, path, status and a trimmed body,
  * and nothing else of the request: got's own errors carry the options, headers and so the key,
@@ -54,6 +59,13 @@ export function toApiError(error: unknown, method: string, path: string, secrets
     return new ApiError('UNREACHABLE', `No answer to ${where} in time (${error.event} timeout).`, {
       method, path, networkCode: 'ETIMEDOUT', outcomeUnknown,
       hint: 'The server may be slow or down; try again later.',
+    });
+  }
+  if (code && isCertificateCode(code)) {
+    // The handshake failed, so the request itself never left.
+    return new ApiError('UNREACHABLE', `The server's TLS certificate was not accepted for ${where} (${code}).`, {
+      method, path, networkCode: code, outcomeUnknown: false,
+      hint: 'Check the base URL. If your network inspects HTTPS with its own certificate authority, set NODE_EXTRA_CA_CERTS to that authority\'s certificate (a .pem file).',
     });
   }
   const reason = code ?? (error instanceof Error ? redact(error.message, secrets) : 'unknown error');
