@@ -51,6 +51,15 @@ function timeCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell
   return formatWall(w);
 }
 
+const textTargets = new WeakMap<CellTarget, CellTarget>();
+
+/** The target an array's elements are written to before they are joined: raw text. */
+function textTargetOf(target: CellTarget): CellTarget {
+  let text = textTargets.get(target);
+  if (!text) textTargets.set(target, (text = { ...target, format: 'csv', raw: true }));
+  return text;
+}
+
 /**
  * A job's value as a cell, the mapping applied in reverse: value maps reversed (true → Ja), dates
  * as wall-clock time in the mapping's zone, numbers as numbers (decimal comma in csv under a locale
@@ -59,7 +68,7 @@ function timeCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell
 export function toCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell {
   if (value === undefined || value === null) return null;
   if (Array.isArray(value)) {
-    const asText = { ...target, format: 'csv' as const, raw: true };
+    const asText = textTargetOf(target);
     const parts = value.map((v) => toCell(v, spec, asText)).filter((v) => v !== null && v !== '');
     const text = parts.map(String).join(spec.join ?? '; ');
     return target.format === 'csv' && !target.raw ? neutralise(text) : text;
