@@ -172,23 +172,33 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
       // A short page is the last; a page longer than asked means the server does not page.
       if (count !== limit) return;
       offset += count;
-      // The server pages: fetch one page ahead (at most `limit` jobs) while the caller works.
-      const collect = async (at: number) => {
-        const jobs: Job[] = [];
-        for await (const job of page(params(at))) jobs.push(job);
-        return jobs;
+      // The server pages: each next page is asked for as soon as the one before starts arriving,
+      // so the server works while the caller does. It is read only as the caller goes on (what
+      // arrives meanwhile waits in the socket), so no page is held in memory as parsed jobs.
+      const ask = (at: number) => {
+        const jobs = page(params(at));
+        const first = jobs.next();
+        first.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+        return { jobs, first };
       };
-      let next = collect(offset);
-      next.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-      for (;;) {
-        const jobs = await next;
-        if (jobs.length === limit) {
-          next = collect(offset + limit);
-          next.catch(() => undefined);
+      let current = ask(offset);
+      let ahead: ReturnType<typeof ask> | undefined;
+      try {
+        for (;;) {
+          let onPage = 0;
+          for (let result = await current.first; !result.done; result = await current.jobs.next()) {
+            if (++onPage === 1) ahead = ask(offset + limit);
+            yield result.value;
+          }
+          // A short page is the last: the one asked for after it is not needed.
+          if (onPage !== limit || !ahead) return;
+          offset += limit;
+          current = ahead;
+          ahead = undefined;
         }
-        yield* jobs;
-        if (jobs.length !== limit) return;
-        offset += limit;
+      } finally {
+        await current.jobs.return(undefined);
+        await ahead?.jobs.return(undefined);
       }
     },
     getJob: (id) => call<Job>('GET', `job/${encodeURIComponent(String(id))}`),
