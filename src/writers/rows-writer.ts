@@ -91,6 +91,14 @@ async function csvWriter(temporary: string, options: RowsWriterOptions): Promise
   };
 }
 
+/** A sheet's stream as patched: waits while the zip is this far behind. */
+interface Backlogged {
+  waitForBacklog?(limit: number): Promise<void>;
+}
+
+/** At most this much of a sheet waits for deflate: memory stays flat however many rows. */
+const ZIP_BACKLOG = 4 << 20;
+
 async function xlsxWriter(temporary: string, options: RowsWriterOptions): Promise<Pick<RowsWriter, 'write' | 'close'>> {
   // exceljs takes a third of a second to load: only when a workbook is written.
   const { default: ExcelJS } = await import('exceljs');
@@ -106,6 +114,8 @@ async function xlsxWriter(temporary: string, options: RowsWriterOptions): Promis
       rows++;
       const row = sheet.addRow(cells.map((cell) => (cell === undefined ? null : cell)));
       row.commit();
+      // exceljs does not wait for its zip (deflate) to keep up; our patch lets us (patches/).
+      await (sheet as unknown as { stream: Backlogged }).stream.waitForBacklog?.(ZIP_BACKLOG);
     },
     async close() {
       sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(rows, 1), column: Math.max(options.header.length, 1) } };
