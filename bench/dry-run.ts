@@ -1,6 +1,6 @@
 // A generated 1,000,000-row csv and a 100,000-row xlsx through import --dry-run (read, map,
 // check), beside csv-parse and exceljs's streaming reader alone on the same files: rows/s and
-// peak RSS, each in its own process.
+// peak RSS, each in its own process, best of three interleaved runs (bench/rounds.ts).
 import { execFile } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { PACKAGE_ROOT } from '../src/tool-version.js';
+import { interleaved, type Best } from './rounds.js';
 
 const run = promisify(execFile);
 const DIR = path.join(PACKAGE_ROOT, '.bench-tmp');
@@ -55,12 +56,6 @@ async function makeXlsx(file: string, count: number): Promise<void> {
   await workbook.commit();
 }
 
-async function measure(mode: string, file: string) {
-  // The best of two runs: the least disturbed by whatever else the machine does.
-  const [a, b] = [await measureOnce(mode, file), await measureOnce(mode, file)];
-  return a.seconds <= b.seconds ? { ...a, maxRssMb: Math.max(a.maxRssMb, b.maxRssMb) } : { ...b, maxRssMb: Math.max(a.maxRssMb, b.maxRssMb) };
-}
-
 async function measureOnce(mode: string, file: string) {
   const { stdout } = await run(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'read-child.js'), mode, file], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').at(-1) as string) as { rows: number; seconds: number; maxRssMb: number };
@@ -76,11 +71,8 @@ export async function dryRun(): Promise<void> {
   await makeXlsx(xlsx, 100_000);
   console.log('file            | reader alone rows/s | dry-run rows/s | ratio | reader alone RSS MB | dry-run RSS MB');
   for (const [label, file, bare] of [['csv 100k', small, 'csv-parse'], ['csv 1M', csv, 'csv-parse'], ['xlsx 100k', xlsx, 'exceljs']] as const) {
-    const alone = await measure(bare, file);
-    const ours = await measure('dry-run', file);
+    const [alone, ours] = (await interleaved([() => measureOnce(bare, file), () => measureOnce('dry-run', file)])) as [Best, Best];
     if (ours.rows !== alone.rows) throw new Error(`row counts differ: ${ours.rows} vs ${alone.rows}`);
-    const a = alone.rows / alone.seconds;
-    const o = ours.rows / ours.seconds;
-    console.log(`${label.padEnd(15)} | ${a.toFixed(0).padStart(19)} | ${o.toFixed(0).padStart(14)} | ${(o / a).toFixed(2)}  | ${alone.maxRssMb.toFixed(0).padStart(19)} | ${ours.maxRssMb.toFixed(0).padStart(14)}`);
+    console.log(`${label.padEnd(15)} | ${alone.rate.toFixed(0).padStart(19)} | ${ours.rate.toFixed(0).padStart(14)} | ${(ours.rate / alone.rate).toFixed(2)}  | ${(alone.maxRssMb ?? 0).toFixed(0).padStart(19)} | ${(ours.maxRssMb ?? 0).toFixed(0).padStart(14)}`);
   }
 }

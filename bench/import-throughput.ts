@@ -14,6 +14,7 @@ import { PACKAGE_ROOT } from '../src/tool-version.js';
 import { createClient } from '../src/api/client.js';
 import { runImport } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
+import { interleaved, ROUNDS, type Best, type Run } from './rounds.js';
 import { BENCH_KEY, startSandboxProcess, timed } from './sandbox-process.js';
 
 const run = promisify(execFile);
@@ -30,8 +31,8 @@ async function jobsFile(count: number): Promise<string> {
   return file;
 }
 
-/** The whole import command, timed; returns rows per second. */
-async function importCommand(url: string, file: string, concurrency: number): Promise<number> {
+/** The whole import command, timed. */
+async function importCommand(url: string, file: string, concurrency: number): Promise<Run> {
   await rm(path.join(DIR, 'results'), { recursive: true, force: true });
   let created = 0;
   const seconds = await timed(async () => {
@@ -41,7 +42,7 @@ async function importCommand(url: string, file: string, concurrency: number): Pr
     });
     created = (JSON.parse(stdout) as { counts: { created: number } }).counts.created;
   });
-  return created / seconds;
+  return { rows: created, seconds };
 }
 
 async function payloadsOf(file: string): Promise<unknown[]> {
@@ -51,28 +52,21 @@ async function payloadsOf(file: string): Promise<unknown[]> {
 }
 
 /** The import engine in this process (no process start): what the journal, results and mapping cost. */
-async function importInProcess(url: string, file: string, concurrency: number): Promise<number> {
+async function importInProcess(url: string, file: string, concurrency: number): Promise<Run> {
   const { mapping } = await loadMapping();
   let created = 0;
   const seconds = await timed(async () => {
     const summary = await runImport({ file, mapping, client: createClient({ baseUrl: url, apiKey: BENCH_KEY, retry: { limit: 0 } }), concurrency, rate: 0, fresh: true, resultsFile: path.join(DIR, 'results', 'in-process.csv') });
     created = summary.counts.created;
   });
-  return created / seconds;
+  return { rows: created, seconds };
 }
 
-/** The best of `n` runs: the least disturbed by whatever else the machine does. */
-export async function best(n: number, run: () => Promise<number>): Promise<number> {
-  let top = 0;
-  for (let i = 0; i < n; i++) top = Math.max(top, await run());
-  return top;
-}
-
-async function bareLoop(url: string, payloads: unknown[], concurrency: number): Promise<number> {
+async function bareLoop(url: string, payloads: unknown[], concurrency: number): Promise<Run> {
   const api = got.extend({ prefixUrl: url, headers: { 'API-Key': BENCH_KEY }, retry: { limit: 0 } });
   const limit = pLimit(concurrency);
   const seconds = await timed(() => Promise.all(payloads.map((json) => limit(() => api.post('job', { json: json as Record<string, unknown> }).json()))));
-  return payloads.length / seconds;
+  return { rows: payloads.length, seconds };
 }
 
 async function ensureNewman(): Promise<string | undefined> {
@@ -113,8 +107,8 @@ export async function importThroughput(): Promise<void> {
   {
     const sandbox = await startSandboxProcess(['--latency', '20']);
     try {
-      const rate = await best(2, () => importCommand(sandbox.url, six, 16));
-      console.log(`20 ms latency, 6,000 rows, concurrency 16, whole command (best of 2): ${rate.toFixed(0)} rows/s = ${(rate / 800).toFixed(2)} of the ideal 800 rows/s (target 0.85)`);
+      const [{ rate }] = (await interleaved([() => importCommand(sandbox.url, six, 16)])) as [Best];
+      console.log(`20 ms latency, 6,000 rows, concurrency 16, whole command (best of ${ROUNDS}): ${rate.toFixed(0)} rows/s = ${(rate / 800).toFixed(2)} of the ideal 800 rows/s (target 0.85)`);
     } finally {
       await sandbox.stop();
     }
@@ -123,10 +117,12 @@ export async function importThroughput(): Promise<void> {
     const sandbox = await startSandboxProcess();
     try {
       const payloads = await payloadsOf(six);
-      const bare = await best(2, () => bareLoop(sandbox.url, payloads, 32));
-      const engine = await best(2, () => importInProcess(sandbox.url, six, 32));
-      const command = await best(2, () => importCommand(sandbox.url, six, 32));
-      console.log(`0 ms latency, 6,000 rows, concurrency 32 (best of 2): bare got + p-limit ${bare.toFixed(0)} rows/s; import engine in-process ${engine.toFixed(0)} rows/s = ${(engine / bare).toFixed(2)} (target 0.8); whole command ${command.toFixed(0)} rows/s = ${(command / bare).toFixed(2)}`);
+      const [bare, engine, command] = (await interleaved([
+        () => bareLoop(sandbox.url, payloads, 32),
+        () => importInProcess(sandbox.url, six, 32),
+        () => importCommand(sandbox.url, six, 32),
+      ])).map((b) => b.rate) as [number, number, number];
+      console.log(`0 ms latency, 6,000 rows, concurrency 32 (best of ${ROUNDS}, interleaved): bare got + p-limit ${bare.toFixed(0)} rows/s; import engine in-process ${engine.toFixed(0)} rows/s = ${(engine / bare).toFixed(2)} (target 0.8); whole command ${command.toFixed(0)} rows/s = ${(command / bare).toFixed(2)}`);
     } finally {
       await sandbox.stop();
     }
@@ -136,7 +132,7 @@ export async function importThroughput(): Promise<void> {
     try {
       const thousand = await jobsFile(1000);
       const payloads = await payloadsOf(thousand);
-      const ours = await best(2, () => importCommand(sandbox.url, thousand, 16));
+      const [{ rate: ours }] = (await interleaved([() => importCommand(sandbox.url, thousand, 16)])) as [Best];
       const theirs = await newman(sandbox.url, payloads);
       if (theirs === undefined) console.log(`10 ms latency, 1,000 rows: import ${ours.toFixed(0)} rows/s; newman not available`);
       else console.log(`10 ms latency, 1,000 rows: import ${ours.toFixed(0)} rows/s, newman ${theirs.toFixed(0)} rows/s: the import is ${(ours / theirs).toFixed(1)} times faster`);

@@ -1,0 +1,31 @@
+// How the benchmarks compare contenders on a machine whose speed drifts by tens of percent from
+// one minute to the next: each contender runs `ROUNDS` times, interleaved (a b a b a b), so that a
+// slow spell touches all of them alike, and each keeps its best run (the least disturbed).
+
+export const ROUNDS = 3;
+
+/** A measured run of one contender. */
+export interface Run {
+  rows: number;
+  seconds: number;
+  /** Peak RSS of the run's own process, when it had one. */
+  maxRssMb?: number;
+}
+
+/** The best run (most rows per second), with the highest peak RSS of all the runs. */
+export interface Best extends Run {
+  rate: number;
+}
+
+/** Runs each contender `rounds` times, interleaved; returns each one's best run, in order. */
+export async function interleaved(contenders: (() => Promise<Run>)[], rounds = ROUNDS): Promise<Best[]> {
+  const runs: Run[][] = contenders.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, contender] of contenders.entries()) runs[i]?.push(await contender());
+  }
+  return runs.map((all) => {
+    const fastest = all.reduce((a, b) => (b.rows / b.seconds > a.rows / a.seconds ? b : a));
+    const rss = all.map((r) => r.maxRssMb ?? 0);
+    return { ...fastest, rate: fastest.rows / fastest.seconds, maxRssMb: Math.max(...rss) || undefined };
+  });
+}
