@@ -84,6 +84,7 @@ class ResultsInOrder {
   private readonly waiting = new Map<number, RowResult>();
   private next = 0;
   private chain: Promise<void> = Promise.resolve();
+  private flushing = false;
 
   constructor(
     private readonly results: RowsWriter,
@@ -91,10 +92,18 @@ class ResultsInOrder {
     private readonly header: string[],
   ) {}
 
-  /** Records the result of the `seq`-th reported row. */
+  /**
+   * Records the result of the `seq`-th reported row. Rows are written once per turn of the event
+   * loop, after the answers that came in together have started their rows' next requests.
+   */
   put(seq: number, result: RowResult): void {
     this.waiting.set(seq, result);
-    this.chain = this.chain.then(() => this.flush());
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      this.chain = this.chain.then(() => this.flush());
+    });
   }
 
   private async flush(): Promise<void> {
@@ -107,6 +116,7 @@ class ResultsInOrder {
   }
 
   async done(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve)); // the last rows' flush is scheduled
     await this.chain;
   }
 }
