@@ -1,7 +1,13 @@
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import type { Reporter } from '../reporter.js';
 import type { CliIo, GlobalArgs } from './io.js';
 import { Output } from './io.js';
+
+/** Rows per second since `started`; 0 for the first half second, when a rate means nothing yet. */
+function rateSince(started: number, done: number): number {
+  const seconds = (Date.now() - started) / 1000;
+  return seconds < 0.5 ? 0 : done / seconds;
+}
 
 /**
  * The core's reporter for a long run: a progress bar on a terminal (rows, rate, ETA, retries,
@@ -11,6 +17,9 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
   const out = new Output(io, args);
   const quiet = args.quiet || args.json;
   const tty = Boolean(io.stderr.isTTY);
+  // The bar's module only when a bar will be drawn (a run without a terminal starts faster).
+  let barModule: typeof cliProgress | undefined;
+  if (tty && !quiet) void import('cli-progress').then((m) => (barModule = m.default));
   let bar: cliProgress.SingleBar | undefined;
   let lastLine = Date.now();
   let started: number | undefined;
@@ -24,7 +33,7 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
       if (update.total === undefined) {
         // A count with no known end (an export): one line kept up to date on a terminal.
         started ??= Date.now();
-        const rate = update.done / Math.max((Date.now() - started) / 1000, 0.001);
+        const rate = rateSince(started, update.done);
         const line = `${label}: ${update.done} jobs, ${rate.toFixed(0)} jobs/s`;
         if (tty) {
           io.stderr.write(`\r${line}`);
@@ -36,13 +45,14 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
         return;
       }
       started ??= Date.now(); // the rate counts from the first row done, not from reading the file
-      const rate = update.done / Math.max((Date.now() - started) / 1000, 0.001);
+      const rate = rateSince(started, update.done);
       const extra = { rate: rate.toFixed(1), retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0 };
       if (tty) {
+        if (!barModule) return; // still loading: the next update draws it
         if (!bar) {
-          bar = new cliProgress.SingleBar(
+          bar = new barModule.SingleBar(
             { stream: io.stderr as NodeJS.WriteStream, format: `${label} [{bar}] {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}`, hideCursor: true, etaBuffer: 50 },
-            cliProgress.Presets.shades_classic,
+            barModule.Presets.shades_classic,
           );
           bar.start(update.total, 0, extra);
         }
