@@ -142,8 +142,9 @@ async function* readAgain(file: string, mapping: Mapping, bound: BoundMapping, r
 
 /**
  * Plan, then apply: the validation pass over the whole file (nothing sent when a row is invalid,
- * unless skipInvalid), then a second streaming pass that sends each valid row through the
- * throttled uploader, journaled before and after, with results and errors written as rows end.
+ * unless skipInvalid), then a send pass (over the rows the validation pass kept, or the file read
+ * again when it is large) that sends each valid row through the throttled uploader, journaled
+ * before and after, with results and errors written as rows end.
  */
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
