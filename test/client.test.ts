@@ -1,12 +1,7 @@
-import { readFileSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { ApiError, CdbError } from '../src/errors.js';
-import { PACKAGE_ROOT } from '../src/tool-version.js';
-import { KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox, untrustedServer } from './helpers/sandbox.js';
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
 
@@ -163,18 +158,11 @@ describe('API client against the sandbox', () => {
   });
 
   test('a certificate the machine does not trust is refused (TLS verification stays on), with what to do', async () => {
-    const fixture = (name: string) => readFileSync(path.join(PACKAGE_ROOT, 'test', 'fixtures', name));
-    const server = https.createServer({ key: fixture('self-signed.key.pem'), cert: fixture('self-signed.cert.pem') }, (_req, res) => res.end('{}'));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    try {
-      const { port } = server.address() as AddressInfo;
-      const error = await caught(client(`https://localhost:${port}/api/1`).version());
-      expect(error).toMatchObject({ code: 'UNREACHABLE', networkCode: 'DEPTH_ZERO_SELF_SIGNED_CERT', outcomeUnknown: false });
-      expect(error.message).toMatch(/TLS certificate was not accepted/);
-      expect(error.hint).toMatch(/NODE_EXTRA_CA_CERTS/);
-    } finally {
-      server.close();
-    }
+    const server = await untrustedServer();
+    const error = await caught(client(server.url).version());
+    expect(error).toMatchObject({ code: 'UNREACHABLE', networkCode: 'DEPTH_ZERO_SELF_SIGNED_CERT', outcomeUnknown: false });
+    expect(error.message).toMatch(/TLS certificate was not accepted/);
+    expect(error.hint).toMatch(/NODE_EXTRA_CA_CERTS/);
   });
 
   test('plain http to anything but loopback is refused unless insecure', () => {

@@ -8,7 +8,7 @@ import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox, untrustedServer } from './helpers/sandbox.js';
 
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 
@@ -190,6 +190,17 @@ describe('import', () => {
     expect(references(s)).toEqual(expectedRefs(5));
     const rest = await importInto(s, file);
     expect(rest.counts).toMatchObject({ skipped: 5, created: 15 });
+  });
+
+  test('a server certificate the machine does not trust aborts the run at once, nothing retried', async () => {
+    const server = await untrustedServer();
+    const file = await jobsCsv(await tempDir(), 20);
+    const { mapping } = await loadMapping();
+    const summary = await runImport({ file, mapping, client: createClient({ baseUrl: server.url, apiKey: KEY }), rate: 0, concurrency: 4, retry: FAST_RETRY });
+    expect(summary.status).toBe('aborted');
+    expect(summary.error?.message).toMatch(/TLS certificate was not accepted/);
+    expect(summary.counts.unknown).toBe(0); // the handshake failed: nothing was sent
+    expect(server.connections()).toBeLessThanOrEqual(4); // one attempt per row in flight
   });
 
   test('a refused key aborts the run with the journal intact', async () => {

@@ -40,6 +40,14 @@ export const RETRYABLE_NETWORK_CODES = new Set([
 /** Network errors that prove the request never reached the server. */
 export const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
+/**
+ * Node's codes for a server certificate it does not trust (self-signed, unknown issuer, expired,
+ * wrong name): the handshake failed, nothing was sent, and no retry will mend it.
+ */
+export function isCertificateCode(code: string | undefined): boolean {
+  return code !== undefined && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
+}
+
 /** What went wrong with one attempt. */
 export interface FailedAttempt {
   /** 1 for the first retry decision (after the first attempt failed). */

@@ -1,6 +1,6 @@
 import { HTTPError, RequestError, TimeoutError } from 'got';
 import { ApiError } from '../errors.js';
-import { NOT_SENT_NETWORK_CODES, parseRetryAfter } from './retry-policy.js';
+import { isCertificateCode, NOT_SENT_NETWORK_CODES, parseRetryAfter } from './retry-policy.js';
 
 const BODY_LIMIT = 200;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -17,11 +17,6 @@ function trimBody(body: unknown): string | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > BODY_LIMIT ? `${oneLine.slice(0, BODY_LIMIT)}…` : oneLine;
-}
-
-/** Node's codes for a certificate it does not trust (self-signed, unknown issuer, expired, wrong name). */
-function isCertificateCode(code: string): boolean {
-  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
 /**
@@ -61,7 +56,7 @@ export function toApiError(error: unknown, method: string, path: string, secrets
       hint: 'The server may be slow or down; try again later.',
     });
   }
-  if (code && isCertificateCode(code)) {
+  if (isCertificateCode(code)) {
     // The handshake failed, so the request itself never left.
     return new ApiError('UNREACHABLE', `The server's TLS certificate was not accepted for ${where} (${code}).`, {
       method, path, networkCode: code, outcomeUnknown: false,

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { putCreated } from '../api/assumptions.js';
 import type { CoredinationClient } from '../api/client.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, type RetryPolicy } from '../api/retry-policy.js';
+import { backoffDelay, DEFAULT_RETRY_POLICY, isCertificateCode, type RetryPolicy } from '../api/retry-policy.js';
 import type { Job } from '../api/types.js';
 import { ApiError, CdbError } from '../errors.js';
 import type { Outcome } from './journal.js';
@@ -127,6 +127,9 @@ export class Uploader {
           if (wait === undefined) return { outcome: 'failed', reason: error.message, status };
         } else if (status !== undefined) {
           return { outcome: 'rejected', reason: error.body ?? error.message, status };
+        } else if (isCertificateCode(error.networkCode)) {
+          this.fatal ??= error;
+          return { outcome: 'failed', reason: error.message };
         } else if (error.outcomeUnknown && method === 'POST') {
           return { outcome: 'unknown', reason: `${error.message}: the job may or may not have been created` };
         } else {
