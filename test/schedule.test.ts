@@ -186,7 +186,7 @@ describe('schedule', () => {
     ].join('\n'));
     const run = await runCli(['schedule', file, '--next']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/exports\[1\] \(line 6\): "colour" is not a known setting/);
+    expect(run.stderr).toMatch(/exports\[1\]\.colour \(line 10\): is not a known setting/);
     const fixed = file.replace('.yaml', '-2.yaml');
     await writeFile(fixed, (await readFile(file, 'utf8')).replace('    colour: red\n', '').replace('    colour: red', ''));
     const again = await runCli(['schedule', fixed, '--next']);

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { IANAZone } from 'luxon';
-import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
 import { PACKAGE_ROOT } from '../tool-version.js';
-import { schemaValidator } from '../util/schema-validator.js';
+import { lineOfPath, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 import { parseFieldPath } from './field-path.js';
 import { knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
 import { isKnownLocale } from './locale.js';
@@ -27,55 +27,13 @@ export interface LoadedMapping {
   warnings: MappingProblem[];
 }
 
-function toPath(pointer: string): string {
-  return pointer
-    .split('/')
-    .filter(Boolean)
-    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join('');
-}
-
-/** Ajv's errors as one line each, without the noise of oneOf branches. */
-function schemaProblems(errors: ErrorObject[]): MappingProblem[] {
-  const out = new Map<string, MappingProblem>();
-  for (const error of errors) {
-    const at = toPath(error.instancePath) || '(top)';
-    let message: string;
-    switch (error.keyword) {
-      case 'enum':
-        message = `expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
-        break;
-      case 'additionalProperties': {
-        const name = (error.params as { additionalProperty: string }).additionalProperty;
-        out.set(`${at}.${name}`, { path: at === '(top)' ? name : `${at}.${name}`, message: 'is not a known setting' });
-        continue;
-      }
-      case 'required':
-        message = `needs "${(error.params as { missingProperty: string }).missingProperty}"`;
-        break;
-      case 'oneOf':
-      case 'not':
-        if (/^columns\[\d+\]$/.test(at)) message = 'needs either "column" (a spreadsheet column) or "value" (a constant), not both';
-        else message = 'is not a sheet name or a number from 1';
-        break;
-      case 'const':
-        message = `must be ${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)}`;
-        break;
-      default:
-        message = error.message ?? 'is not valid';
-    }
-    const key = `${at}:${error.keyword === 'not' ? 'oneOf' : error.keyword}`;
-    if (!out.has(key)) out.set(key, { path: at, message });
-  }
+/** The mapping schema's problems; a column's alternatives are worded for columns. */
+function mappingSchemaProblems(errors: readonly ErrorObject[]): MappingProblem[] {
+  const problems = schemaProblems(errors, (at) =>
+    /^columns\[\d+\]$/.test(at) ? 'needs either "column" (a spreadsheet column) or "value" (a constant), not both' : 'is not a sheet name or a number from 1',
+  );
   // A missing property inside a oneOf branch repeats the oneOf message: keep the clearest.
-  return [...out.values()].filter((p, _i, all) => !(p.message.startsWith('needs "') && all.some((q) => q.path === p.path && q.message.startsWith('needs either'))));
-}
-
-function lineOf(doc: Document, lines: LineCounter, pathText: string): number | undefined {
-  const keys = pathText.match(/[^.[\]]+/g) ?? [];
-  const node = doc.getIn(keys.map((k) => (/^\d+$/.test(k) ? Number(k) : k)), true) as { range?: [number, number, number] } | undefined;
-  const offset = node?.range?.[0];
-  return offset === undefined ? undefined : lines.linePos(offset).line;
+  return problems.filter((p, _i, all) => !(p.message.startsWith('needs "') && all.some((q) => q.path === p.path && q.message.startsWith('needs either'))));
 }
 
 /** Fails with every problem at once, each with its path and line. */
@@ -89,7 +47,7 @@ function fail(source: string, problems: MappingProblem[]): never {
 /** Checks a parsed mapping object and normalises it (defaults filled in). */
 export async function checkMapping(raw: unknown, source: string, locate: (path: string) => number | undefined = () => undefined): Promise<LoadedMapping> {
   const validate = schemaValidator('mapping');
-  if (!validate(raw)) fail(source, schemaProblems(validate.errors ?? []).map((p) => ({ ...p, line: locate(p.path) })));
+  if (!validate(raw)) fail(source, mappingSchemaProblems(validate.errors ?? []).map((p) => ({ ...p, line: locate(p.path) })));
   const data = raw as Record<string, unknown> & { columns: Record<string, unknown>[] };
   const problems: MappingProblem[] = [];
   const warnings: MappingProblem[] = [];
@@ -177,6 +135,6 @@ export async function loadMapping(file: string = DEFAULT_MAPPING): Promise<Loade
   const raw = doc.toJS() as unknown;
   if (!isMap(doc.contents)) fail(file, [{ path: '(top)', message: 'expected a mapping with resource, columns, …' }]);
   const columns = doc.get('columns', true);
-  if (columns !== undefined && !isSeq(columns)) fail(file, [{ path: 'columns', message: 'expected a list of columns (each starting with "- ")', line: lineOf(doc, lines, 'columns') }]);
-  return checkMapping(raw, file, (p) => lineOf(doc, lines, p));
+  if (columns !== undefined && !isSeq(columns)) fail(file, [{ path: 'columns', message: 'expected a list of columns (each starting with "- ")', line: lineOfPath(doc, lines, 'columns') }]);
+  return checkMapping(raw, file, (p) => lineOfPath(doc, lines, p));
 }

@@ -6,7 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
 import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
 import type { Mapping } from '../mapping/types.js';
-import { schemaValidator } from '../util/schema-validator.js';
+import { lineOfKeys, lineOfPath, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 
 /** One scheduled export, with its paths resolved against the schedule file's folder. */
 export interface ScheduleEntry {
@@ -51,8 +51,8 @@ export async function loadSchedule(file: string): Promise<Schedule> {
   const doc = parseDocument(text, { lineCounter: lines });
   const problems: string[] = [];
   const lineOf = (keys: (string | number)[]) => {
-    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
-    return node?.range ? ` (line ${lines.linePos(node.range[0]).line})` : '';
+    const line = lineOfKeys(doc, lines, keys);
+    return line ? ` (line ${line})` : '';
   };
   const fail = (): never => {
     throw new CdbError('MAPPING', `The schedule ${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
@@ -66,14 +66,9 @@ export async function loadSchedule(file: string): Promise<Schedule> {
   const raw = doc.toJS() as Record<string, unknown>;
   const validate = schemaValidator('schedule');
   if (!validate(raw)) {
-    for (const error of validate.errors ?? []) {
-      const keys = error.instancePath.split('/').filter(Boolean).map((k) => (/^\d+$/.test(k) ? Number(k) : k));
-      const at = keys.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('') || '(top)';
-      const detail = error.keyword === 'additionalProperties' ? `"${(error.params as { additionalProperty: string }).additionalProperty}" is not a known setting`
-        : error.keyword === 'enum' ? `expected one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`
-          : error.keyword === 'required' ? `needs "${(error.params as { missingProperty: string }).missingProperty}"`
-            : (error.message ?? 'is not valid');
-      problems.push(`${at}${lineOf(keys)}: ${detail}`);
+    for (const problem of schemaProblems(validate.errors ?? [])) {
+      const line = lineOfPath(doc, lines, problem.path);
+      problems.push(`${problem.path}${line ? ` (line ${line})` : ''}: ${problem.message}`);
     }
     fail();
   }
