@@ -1,23 +1,16 @@
 import type { Argv, CommandModule } from 'yargs';
-import { SANDBOX_KEY, startSandbox } from '../../sandbox/server.js';
+import { SANDBOX_KEY, startSandbox, type SandboxOptions } from '../../sandbox/server.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { CdbError } from '../../errors.js';
 import { stopSignal } from '../stop-signals.js';
 
-interface SandboxArgs extends Omit<GlobalArgs, 'apiKey'> {
+interface SandboxArgs
+  extends Omit<GlobalArgs, 'apiKey'>,
+    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed'> {
   port: number;
   host: string;
   apiKey?: string[];
-  data?: string;
-  latency?: number;
-  failRate?: number;
-  dropAfterCommit?: number;
-  dropBeforeCommit?: number;
-  rateLimit?: number;
-  retryAfter?: number;
-  generate?: number;
-  seed?: number;
 }
 
 function share(name: string) {
