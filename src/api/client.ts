@@ -1,10 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import got, { type Got, type RetryObject } from 'got';
+import got, { type Got, type Method, type RetryObject } from 'got';
 import { API_KEY_HEADER, API_TOKEN_HEADER, DEFAULT_BASE_URL, LIST_PARAMS } from './assumptions.js';
 import { checkBaseUrl } from './base-url.js';
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, type RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, SAFE_METHODS, type RetryPolicy } from './retry-policy.js';
 import { toApiError } from './to-api-error.js';
 import { parseJsonArray } from './json-array.js';
 import type { Job, ListJobsOptions, VersionInfo } from './types.js';
@@ -97,7 +97,7 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
     responseType: 'text',
     retry: {
       limit: policy.limit,
-      methods: ['GET', 'PUT', 'DELETE', 'HEAD', 'OPTIONS'],
+      methods: [...SAFE_METHODS] as Method[],
       statusCodes: [429, 500, 502, 503, 504],
       maxRetryAfter: policy.maxRetryAfterMs,
       calculateDelay: delayFor,

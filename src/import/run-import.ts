@@ -115,8 +115,9 @@ class ResultsInOrder {
     }
   }
 
+  /** Writes what is still waiting (a flush still scheduled then finds nothing to write). */
   async done(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve)); // the last rows' flush is scheduled
+    this.chain = this.chain.then(() => this.flush());
     await this.chain;
   }
 }

@@ -5,7 +5,7 @@ import { IANAZone } from 'luxon';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
 import { PACKAGE_ROOT } from '../tool-version.js';
-import { lineOfPath, schemaProblems, schemaValidator } from '../util/schema-validator.js';
+import { lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 import { parseFieldPath } from './field-path.js';
 import { knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
 import { isKnownLocale } from './locale.js';
@@ -38,8 +38,8 @@ function mappingSchemaProblems(errors: readonly ErrorObject[]): MappingProblem[]
 
 /** Fails with every problem at once, each with its path and line. */
 function fail(source: string, problems: MappingProblem[]): never {
-  const list = problems.map((p) => `  ${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`).join('\n');
-  throw new CdbError('MAPPING', `The mapping ${source} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${list}`, {
+  const lines = problems.map((p) => `${p.path}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`);
+  throw new CdbError('MAPPING', problemsText(`The mapping ${source}`, lines), {
     hint: `Fix the mapping and run "coredination-batch mapping check ${source}". The format is described by templates/mapping.schema.json.`,
   });
 }

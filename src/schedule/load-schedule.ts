@@ -6,7 +6,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
 import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
 import type { Mapping } from '../mapping/types.js';
-import { lineOfKeys, lineOfPath, schemaProblems, schemaValidator } from '../util/schema-validator.js';
+import { lineOfKeys, lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 
 /** One scheduled export, with its paths resolved against the schedule file's folder. */
 export interface ScheduleEntry {
@@ -55,7 +55,7 @@ export async function loadSchedule(file: string): Promise<Schedule> {
     return line ? ` (line ${line})` : '';
   };
   const fail = (): never => {
-    throw new CdbError('MAPPING', `The schedule ${file} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
+    throw new CdbError('MAPPING', problemsText(`The schedule ${file}`, problems), {
       hint: 'Fix it and check again with "coredination-batch schedule <file> --next". The format is described by templates/schedule.schema.json.',
     });
   };

@@ -25,6 +25,11 @@ export function schemaValidator(name: 'mapping' | 'schedule'): SchemaValidator {
   }
 }
 
+/** "The mapping x.yaml has 2 problems:" and the problems, one per indented line. */
+export function problemsText(subject: string, problems: readonly string[]): string {
+  return `${subject} has ${problems.length === 1 ? 'a problem' : `${problems.length} problems`}:\n${problems.map((p) => `  ${p}`).join('\n')}`;
+}
+
 /** A problem the schema found: where (a path like `columns[3].type`) and what, in plain words. */
 export interface SchemaProblem {
   path: string;
