@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import type { SheetRow } from './cell.js';
-import { openCsv } from './csv-reader.js';
+import { openCsv, unreadable } from './csv-reader.js';
+import { identifyFile, type FileKind } from './identify-file.js';
+import { wrongKind } from './wrong-kind.js';
 
 /** What a reader found out about the file, for verbose output and the summary. */
 export interface Detected {
@@ -51,17 +53,35 @@ export function formatOf(file: string): 'csv' | 'xlsx' | undefined {
   return undefined;
 }
 
-/** Opens a csv/tsv/txt or xlsx file by its extension (or `options.format`). */
+/**
+ * Opens a csv/tsv/txt or xlsx file by its extension (or `options.format`; a workbook under an
+ * unknown extension is read as one). A file whose content is something else (an .ods or a web
+ * page named .xlsx, a workbook named .csv…) is refused with what it really is.
+ */
 export async function openSpreadsheet(file: string, options: ReadOptions = {}): Promise<OpenSheet> {
-  const format = options.format ?? formatOf(file);
+  const kind = await identify(file);
+  const format = options.format ?? formatOf(file) ?? (kind === 'xlsx' ? 'xlsx' : undefined);
+  const wrong = wrongKind(file, kind, format, options.format !== undefined);
+  if (wrong) throw wrong;
   if (format === 'csv') return openCsv(file, options);
   // exceljs takes a third of a second to load: only when a workbook is read.
   if (format === 'xlsx') return (await import('./xlsx-reader.js')).openXlsx(file, options);
-  const ext = path.extname(file) || '(none)';
-  throw new CdbError('INPUT', `Cannot read files of type ${ext}.`, {
+  const ext = path.extname(file).toLowerCase();
+  throw new CdbError('INPUT', `Cannot read files of type ${path.extname(file) || '(none)'}.`, {
     context: { file },
-    hint: path.extname(file).toLowerCase() === '.xls'
-      ? 'Old .xls workbooks are not supported: open the file in Excel and save it as .xlsx (Excel Workbook).'
+    hint: ext === '.xls' && kind === 'text'
+      ? 'This .xls file holds text, not an Excel workbook: if it is comma- or tab-separated values, rename it to .csv or .txt.'
       : 'Give an .xlsx, .csv, .tsv or .txt file.',
   });
+}
+
+async function identify(file: string): Promise<FileKind> {
+  let kind: FileKind;
+  try {
+    kind = await identifyFile(file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  if (kind === 'folder') throw unreadable(file, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));
+  return kind;
 }
