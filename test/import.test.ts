@@ -140,7 +140,7 @@ describe('import', () => {
     const file = await jobsCsv(dir, 10);
     const { mapping } = await loadMapping();
     // a description that is not a string: the sandbox answers 406 for every row that sends it
-    mapping.columns.push({ field: 'description', value: 5, aliases: [], required: false, readOnly: false, type: 'integer' });
+    mapping.columns.push({ field: 'description', value: 5, aliases: [], required: false, trim: true, readOnly: false, type: 'integer' });
     const summary = await importInto(s, file, { mapping });
     expect(summary.counts.rejected).toBe(10);
     const errors = await readAll(summary.errorsFile as string);

@@ -11,7 +11,7 @@ import { fixture, SAMPLES } from './helpers/files.js';
 
 const sv = { locale: localeRules('sv-SE'), timezone: 'Europe/Stockholm' };
 const en = { locale: localeRules('en-US'), timezone: 'America/New_York' };
-const spec = (type: FieldType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ field: 'x', column: 'X', aliases: [], required: false, readOnly: false, type, ...extra });
+const spec = (type: FieldType, extra: Partial<ColumnSpec> = {}): ColumnSpec => ({ field: 'x', column: 'X', aliases: [], required: false, trim: true, readOnly: false, type, ...extra });
 const stockholm = (iso: string) => DateTime.fromISO(iso, { zone: 'Europe/Stockholm' }).toMillis();
 
 async function mappingError(run: () => Promise<unknown>): Promise<CdbError> {
@@ -145,7 +145,7 @@ describe('cell conversion', () => {
     expect(convertCell('24.12.2026', spec('date'), sv)).toEqual({ value: '2026-12-24' });
     expect(convertCell('tomorrow', spec('datetime'), sv)).toEqual({ problem: 'expected a date like 2026-03-01 08:00, got "tomorrow"' });
     expect(convertCell('31.02.2026', spec('date'), sv)).toHaveProperty('problem');
-    expect(convertCell({ kind: 'error', error: '#N/A' }, spec('date'), sv)).toEqual({ problem: 'the cell holds the error #N/A' });
+    expect(convertCell({ kind: 'error', error: '#N/A' }, spec('date'), sv)).toEqual({ problem: 'the cell shows the error #N/A (a formula that could not be calculated); fix it in the file' });
   });
 });
 

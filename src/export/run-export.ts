@@ -174,7 +174,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   if (options.allFields) {
     const known = new Set(mapped.map((c) => c.field));
     for (const field of extraPaths(sample, known)) {
-      specs.push({ column: field, field, aliases: [], required: false, readOnly: true, type: naturalType(field.replace(/\[\d+\]/g, '[0]')) ?? 'string' });
+      specs.push({ column: field, field, aliases: [], required: false, trim: true, readOnly: true, type: naturalType(field.replace(/\[\d+\]/g, '[0]')) ?? 'string' });
     }
   }
   const parts = specs.map((spec) => parseFieldPath(spec.field) ?? [spec.field]);

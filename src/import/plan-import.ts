@@ -6,7 +6,7 @@ import { bindHeader, type BoundMapping } from '../mapping/bind-header.js';
 import { localeRules } from '../mapping/locale.js';
 import { mapRow, type MappedRow } from '../mapping/map-row.js';
 import type { Mapping, RowIssue } from '../mapping/types.js';
-import { cellText, type SheetRow } from '../readers/cell.js';
+import { cellText, stableText, type SheetRow } from '../readers/cell.js';
 import { openSpreadsheet, type Detected, type ReadOptions } from '../readers/spreadsheet.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { openRowsWriter, type OutCell, type RowsWriter } from '../writers/rows-writer.js';
@@ -39,6 +39,8 @@ export interface PlanSummary {
   payloadsFile?: string;
   unmapped: string[];
   missing: string[];
+  /** What the reader read past (values under no header), also told to the reporter. */
+  warnings: string[];
   bound: BoundMapping;
 }
 
@@ -70,7 +72,13 @@ export async function openForMapping(file: string, mapping: Mapping, read: ReadO
 export function inputCells(header: readonly string[], row: SheetRow): OutCell[] {
   return header.map((_, i) => {
     const cell = row.cells[i] ?? null;
-    return typeof cell === 'number' || typeof cell === 'boolean' ? cell : cellText(cell);
+    if (typeof cell === 'number' || typeof cell === 'boolean') return cell;
+    if (typeof cell === 'object' && cell?.kind === 'number') {
+      // Keep the look (0050002) when it reads back as the same number; else the number itself.
+      const shown = cellText(cell);
+      return Number(shown) === cell.value ? shown : cell.value;
+    }
+    return stableText(cell);
   });
 }
 
@@ -183,6 +191,7 @@ export async function planImport(options: PlanOptions, onRow?: (checked: Checked
       await once(payloads, 'close');
     }
   }
+  for (const warning of sheet.warnings) reporter.warn(warning);
   // A stale errors file from an earlier run of the same input would mislead: remove it.
   if (!errors.used && !options.errorsFile) await rm(errorsFile, { force: true });
   return {
@@ -198,6 +207,7 @@ export async function planImport(options: PlanOptions, onRow?: (checked: Checked
     payloadsFile: options.payloadsFile,
     unmapped: bound.unmapped,
     missing: bound.missing,
+    warnings: sheet.warnings,
     bound,
   };
 }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { cellText, isDateCell, isErrorCell, type Cell } from '../readers/cell.js';
+import { cellText, isDateCell, type Cell } from '../readers/cell.js';
+import { serialToWall } from '../readers/excel-date.js';
 import type { LocaleRules } from './locale.js';
 import type { ColumnSpec } from './types.js';
 import { formatWall, wallToEpoch, type WallClock } from '../time/zone-time.js';
@@ -54,9 +55,12 @@ function wallFromMillis(ms: number): WallClock {
 /** A cell as a wall-clock time, or an instant when the text names its own offset. */
 function readWallClock(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): { wall: WallClock } | { instant: number } | undefined {
   if (isDateCell(cell)) return readWallClock(cell.wall, { ...spec, format: undefined }, ctx);
+  if (typeof cell === 'object' && cell?.kind === 'number') return readWallClock(cell.value, spec, ctx);
   if (typeof cell === 'number') {
+    // A number where a date belongs: an Excel serial (1900 system) left unformatted.
     if (cell < SERIAL_MIN || cell > SERIAL_MAX) return undefined;
-    return { wall: wallFromMillis(Date.UTC(1899, 11, 30) + Math.round(cell * 86_400) * 1000) };
+    const wall = serialToWall(Math.round(cell * 86_400) / 86_400);
+    return wall === undefined ? undefined : readWallClock(wall, { ...spec, format: undefined }, ctx);
   }
   if (typeof cell !== 'string') return undefined;
   const text = cell.trim();
@@ -89,18 +93,23 @@ function readWallClock(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): { wal
  * always give the same value or the same problem.
  */
 export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): Converted {
-  if (isErrorCell(cell)) return { problem: `the cell holds the error ${cell.error}` };
+  if (typeof cell === 'object' && cell !== null) {
+    if (cell.kind === 'error') return { problem: `the cell shows the error ${cell.error} (a formula that could not be calculated); fix it in the file` };
+    if (cell.kind === 'unreadable') return { problem: cell.reason };
+  }
   if (spec.map) {
     const text = cellText(cell).trim().toLowerCase();
     for (const [from, to] of Object.entries(spec.map)) if (from.trim().toLowerCase() === text) return { value: to };
   }
   switch (spec.type) {
     case 'string':
-      return { value: cellText(cell).trim() };
+      // What Excel shows: 50002 formatted 0000000 is "0050002".
+      return { value: spec.trim === false ? cellText(cell) : cellText(cell).trim() };
     case 'integer':
     case 'number': {
-      const n = typeof cell === 'number' ? cell : typeof cell === 'string' ? parseLocaleNumber(cell, ctx.locale) : undefined;
+      const n = numberOf(cell, ctx);
       const example = spec.type === 'integer' ? '42' : ctx.locale.decimal === ',' ? '1 234,5' : '1,234.5';
+      if (typeof n === 'string') return { problem: n };
       if (n === undefined || !Number.isFinite(n)) return { problem: `expected a number like ${example}, ${got(cell)}` };
       if (spec.type === 'integer' && !Number.isInteger(n)) return { problem: `expected a whole number like ${example}, ${got(cell)}` };
       return { value: n };
@@ -120,6 +129,8 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
       return { problem: `expected one of ${allowed.map((v) => `"${v}"`).join(', ')}, ${got(cell)}` };
     }
     case 'date': {
+      const notDate = notADate(cell);
+      if (notDate) return { problem: notDate };
       const read = readWallClock(cell, spec, ctx);
       if (!read || 'instant' in read) return { problem: `expected a date like ${spec.format ? DateTime.fromISO('2026-03-01').toFormat(spec.format) : '2026-03-01'}, ${got(cell)}` };
       return { value: formatWall(read.wall, 'date') };
@@ -141,6 +152,36 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
   }
 }
 
+/**
+ * A number from a cell: the value of a number cell whatever its format, an elapsed time in
+ * minutes (`[h]:mm`, for duration fields), text read under the locale; or why not.
+ */
+function numberOf(cell: Cell, ctx: ConvertContext): number | string | undefined {
+  if (typeof cell === 'number') return cell;
+  if (typeof cell === 'string') return parseLocaleNumber(cell, ctx.locale);
+  if (typeof cell !== 'object' || cell === null) return undefined;
+  switch (cell.kind) {
+    case 'number':
+      return cell.value;
+    case 'duration':
+      return Math.round(cell.seconds) / 60;
+    case 'date':
+      return `expected a number, got the date ${cellText(cell)}`;
+    case 'time':
+      return `expected a number, got the time of day ${cellText(cell)} (format the column as [h]:mm for a duration)`;
+    default:
+      return undefined;
+  }
+}
+
+/** Why a time of day or a duration cannot be a date, or undefined. */
+function notADate(cell: Cell): string | undefined {
+  if (typeof cell !== 'object' || cell === null) return undefined;
+  if (cell.kind === 'time') return `expected a date, got the time of day ${cellText(cell)} with no date`;
+  if (cell.kind === 'duration') return `expected a date, got the duration ${cellText(cell)}`;
+  return undefined;
+}
+
 const CACHE_SIZE = 20_000;
 const caches = new WeakMap<ConvertContext, WeakMap<ColumnSpec, Map<string, Converted>>>();
 
@@ -154,6 +195,8 @@ function cacheFor(ctx: ConvertContext, spec: ColumnSpec): Map<string, Converted>
 
 /** A cell as epoch milliseconds: a wall-clock time in the mapping's zone, or an explicit offset. */
 function datetime(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): Converted {
+  const notDate = notADate(cell);
+  if (notDate) return { problem: notDate };
   const read = readWallClock(cell, spec, ctx);
   if (!read) {
     const example = spec.format ? DateTime.fromISO('2026-03-01T08:00').toFormat(spec.format) : '2026-03-01 08:00';

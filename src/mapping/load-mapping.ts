@@ -84,6 +84,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       type,
       format: column.format as string | undefined,
       required: (column.required as boolean | undefined) ?? false,
+      trim: (column.trim as boolean | undefined) ?? true,
       value: column.value,
       map: column.map as Record<string, unknown> | undefined,
       values: column.values as string[] | undefined,

@@ -14,6 +14,8 @@ export interface ColumnSpec {
   /** A luxon format such as `yyyy-MM-dd HH:mm` for date and datetime text. */
   format?: string;
   required: boolean;
+  /** Import: white space off both ends of text (default); false keeps the text as written. */
+  trim: boolean;
   /** A constant sent for every row instead of a column. */
   value?: unknown;
   /** Cell text → value (matched ignoring case), e.g. `{ Ja: true, Nej: false }`. */

@@ -77,6 +77,9 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     from_line: sep ? 2 : 1,
     skip_empty_lines: false,
     bom: true,
+    // A bare quote inside an unquoted field (37°36'37.8"N) is text, as Excel, LibreOffice and
+    // Python read it; a quoted field that is never closed still stops the file.
+    relax_quotes: true,
   });
   source.on('error', (error) => parser.destroy(error));
   // csv-parse decodes UTF-8 itself, faster than a decoding stream in between.
@@ -126,6 +129,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     headerRow,
     header: columns,
     rows: rows(),
+    warnings: [],
     close: async () => {
       source.destroy();
       parser.destroy();

@@ -25,6 +25,8 @@ export interface OpenSheet {
   header: string[];
   /** Data rows after the header, blank rows left out. Can be iterated once. */
   rows: AsyncIterable<SheetRow>;
+  /** What the reader noticed but read past (values under no header), complete once the rows are read. */
+  warnings: string[];
   /** Stops reading early and frees the file. */
   close(): Promise<void>;
 }

@@ -1,125 +1,130 @@
-import { access } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
 import { CdbError } from '../errors.js';
-import type { Cell, SheetRow } from './cell.js';
+import { cellText, isBlank, type Cell, type SheetRow } from './cell.js';
 import { unreadable } from './csv-reader.js';
 import type { OpenSheet, ReadOptions } from './spreadsheet.js';
-import { readWorkbookInfo, type WorkbookInfo } from './xlsx-workbook.js';
+import { SheetRowsHandler } from './xlsx/sheet-rows.js';
+import { readSharedStrings } from './xlsx/shared-strings.js';
+import { Styles } from './xlsx/styles.js';
+import { readWorkbookParts, type SheetEntry, type WorkbookParts } from './xlsx/workbook-parts.js';
+import { XlsxError } from './xlsx/xlsx-error.js';
+import { XmlScanner } from './xlsx/xml-scanner.js';
+import { ZipPackage } from './xlsx/zip-package.js';
 
-type WorksheetReader = AsyncIterable<ExcelJS.Row>;
+/** The documented limits of the xlsx reader (README, "Limits"). */
+export const XLSX_LIMITS = {
+  /** The text of one cell, in characters. */
+  cell: 32 * 1048576,
+  /** styles.xml, unpacked. */
+  styles: 64 * 1048576,
+  /** sharedStrings.xml, unpacked. */
+  sharedStrings: 512 * 1048576,
+  /** A worksheet part, unpacked (it is streamed: this bounds time, not memory). */
+  sheet: 16 * 1024 * 1048576,
+};
 
-const DATE_FORMAT = /[dmyhs]/i;
-const NOT_DATE_FORMAT = /^(General|@|0.*|#.*)$/i;
+const SHEET_KINDS: Record<SheetEntry['type'], string> = {
+  worksheet: 'a worksheet',
+  chartsheet: 'a chart sheet',
+  dialogsheet: 'a dialog sheet',
+  macrosheet: 'a macro sheet',
+  unknown: 'not a worksheet',
+};
 
-/** exceljs reads Excel dates as UTC wall time: keep that wall clock, rounded to the second. */
-function wallClock(date: Date): Cell {
-  const rounded = new Date(Math.round(date.getTime() / 1000) * 1000);
-  return { kind: 'date', wall: rounded.toISOString().slice(0, 23) };
-}
-
-/** Excel serial (1900 or 1904 system) to a wall clock. */
-function serialToWall(serial: number, date1904: boolean): Cell {
-  const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
-  return wallClock(new Date(epoch + serial * 86_400_000));
-}
-
-function isDateFormat(numFmt: string | undefined): boolean {
-  if (!numFmt || NOT_DATE_FORMAT.test(numFmt)) return false;
-  // Leave out literal text and colours before looking for date tokens.
-  return DATE_FORMAT.test(numFmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, ''));
-}
-
-/** One exceljs cell value as a normalised cell. */
-export function normaliseCell(value: ExcelJS.CellValue, numFmt: string | undefined, date1904: boolean): Cell {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return wallClock(value);
-  if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (typeof value === 'number') return isDateFormat(numFmt) ? serialToWall(value, date1904) : value;
-  if ('richText' in value) return value.richText.map((run) => run.text).join('');
-  if ('error' in value) return { kind: 'error', error: String(value.error) };
-  if ('formula' in value || 'sharedFormula' in value) {
-    const result = (value as { result?: unknown }).result;
-    if (result === undefined || result === null) return null;
-    if (typeof result === 'number' && Number.isNaN(result)) return { kind: 'error', error: '#VALUE!' };
-    if (typeof result === 'object' && 'error' in (result as object)) return { kind: 'error', error: String((result as { error: unknown }).error) };
-    return normaliseCell(result as ExcelJS.CellValue, numFmt, date1904);
+function problem(file: string, error: unknown, sheet?: string): CdbError {
+  if (error instanceof CdbError) return error;
+  const context = { file, sheet };
+  if (error instanceof XlsxError) {
+    return error.kind === 'limit'
+      ? new CdbError('INPUT', `The workbook is too large to read safely: ${error.message}.`, { context, hint: 'Split the file, or save it as .csv and import that.' })
+      : new CdbError('INPUT', `The workbook could not be read: ${error.message}.`, { context, hint: 'Open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx).' });
   }
-  if ('text' in value) {
-    const text = (value as { text: unknown }).text;
-    return typeof text === 'string' ? text : normaliseCell(text as ExcelJS.CellValue, numFmt, date1904);
-  }
-  return String(value);
-}
-
-function damaged(file: string, error: unknown): CdbError {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return unreadable(file, error);
   const message = (error as Error)?.message ?? String(error);
-  const notZip = /signature|end of central directory|zip|FILE_ENDED|invalid/i.test(message);
-  return new CdbError(
-    'INPUT',
-    notZip ? 'The file is not a readable xlsx workbook (it is not a complete zip archive).' : `The workbook could not be read (${message}).`,
-    { context: { file }, hint: 'Open it in Excel or LibreOffice and save it again as .xlsx (Excel Workbook).' },
-  );
+  return new CdbError('INPUT', 'The file is not a readable xlsx workbook (it is not a complete zip archive, or it is damaged).', {
+    context,
+    cause: error,
+    hint: `Open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx). (${message})`,
+  });
+}
+
+function chooseSheet(parts: WorkbookParts, wanted: string | number): SheetEntry {
+  const worksheets = parts.sheets.filter((s) => s.type === 'worksheet');
+  const names = worksheets.map((s) => `"${s.name}"`).join(', ');
+  const hint = 'Set sheet in the mapping (or --sheet) to one of those names, or a 1-based number.';
+  if (typeof wanted === 'number') {
+    const found = worksheets[wanted - 1];
+    if (found) return found;
+    if (!worksheets.length) throw new CdbError('INPUT', 'The workbook has no worksheet with cells (only chart or dialog sheets).', {});
+    throw new CdbError('INPUT', `The workbook has no worksheet number ${wanted}; it has ${names}.`, { hint });
+  }
+  const key = wanted.trim().toLowerCase();
+  const found = parts.sheets.find((s) => s.name.trim().toLowerCase() === key);
+  if (found && found.type !== 'worksheet') {
+    throw new CdbError('INPUT', `The sheet "${found.name}" is ${SHEET_KINDS[found.type]}, which has no cells to import; the worksheets are ${names || 'none'}.`, { hint });
+  }
+  if (!found) throw new CdbError('INPUT', `The workbook has no sheet "${wanted}"; it has ${names || 'no worksheets'}.`, { hint });
+  return found;
+}
+
+/** `A`, `AB` from a 0-based column index. */
+export function columnLetters(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
 }
 
 /**
- * Opens a sheet of an xlsx workbook with exceljs's streaming reader; rows are read as they are
- * consumed, so memory stays flat however long the sheet.
+ * Opens a sheet of an xlsx workbook with this project's own reader: the zip is read by its
+ * central directory (any part order), the workbook, relationships, styles and shared strings
+ * first, then the chosen worksheet is streamed, so memory stays flat however long the sheet.
  */
 export async function openXlsx(file: string, options: ReadOptions): Promise<OpenSheet> {
+  let zip: ZipPackage;
   try {
-    await access(file);
+    zip = await ZipPackage.open(file);
   } catch (error) {
-    throw unreadable(file, error);
+    throw problem(file, error);
   }
-  let info: WorkbookInfo;
+  let chosen: SheetEntry;
+  let parts: WorkbookParts;
+  let styles: Styles;
+  let strings: string[];
   try {
-    info = await readWorkbookInfo(file);
+    parts = await readWorkbookParts(zip);
+    try {
+      chosen = chooseSheet(parts, options.sheet ?? 1);
+    } catch (error) {
+      throw error instanceof CdbError ? new CdbError(error.code, error.message, { context: { file }, hint: error.hint }) : error;
+    }
+    if (!chosen.part) throw new XlsxError(`the sheet "${chosen.name}" is listed but its part is missing from the zip archive`);
+    const stylesXml = parts.styles ? await zip.text(parts.styles, XLSX_LIMITS.styles) : undefined;
+    styles = stylesXml === undefined ? Styles.none : Styles.parse(stylesXml, parts.styles as string);
+    strings = parts.sharedStrings ? await readSharedStrings(zip.stream(parts.sharedStrings, XLSX_LIMITS.sharedStrings), parts.sharedStrings, XLSX_LIMITS.cell) : [];
   } catch (error) {
-    throw damaged(file, error);
+    zip.close();
+    throw problem(file, error);
   }
-  const wanted = options.sheet ?? 1;
-  const chosen = typeof wanted === 'number' ? info.sheets[wanted - 1] : info.sheets.find((s) => s.name.trim().toLowerCase() === wanted.trim().toLowerCase());
-  if (!chosen) {
-    const which = typeof wanted === 'number' ? `number ${wanted}` : `"${wanted}"`;
-    throw new CdbError('INPUT', `The workbook has no sheet ${which}; it has ${info.sheets.map((s) => `"${s.name}"`).join(', ') || 'no sheets'}.`, {
-      context: { file },
-      hint: 'Set sheet in the mapping (or --sheet) to one of those names, or a 1-based number.',
-    });
-  }
-  const sheetName = chosen.name;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: 'cache',
-    styles: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
-  // exceljs announces each worksheet's file number in an 'entry' event just before yielding it.
-  let fileNumber = 0;
-  (reader as unknown as NodeJS.EventEmitter).on('entry', (entry: { type: string; id?: string }) => {
-    if (entry.type === 'worksheet') fileNumber = Number(entry.id);
-  });
-  const headerRow = options.headerRow ?? 1;
+  const sheet = chosen.name;
+  const sheetPart = chosen.part;
+  const date1904 = parts.date1904;
 
   async function* sheetRows(): AsyncGenerator<SheetRow> {
-    for await (const worksheet of reader as unknown as AsyncIterable<WorksheetReader>) {
-      if (fileNumber !== chosen?.fileNumber) {
-        for await (const _row of worksheet) void _row; // a sheet must be drained for the next to come
-        continue;
+    const handler = new SheetRowsHandler({ strings, styles, date1904, maxCell: XLSX_LIMITS.cell });
+    const scanner = new XmlScanner(handler, sheetPart, XLSX_LIMITS.cell + 1024);
+    try {
+      for await (const chunk of zip.stream(sheetPart, XLSX_LIMITS.sheet)) {
+        scanner.write(chunk);
+        if (handler.rows.length) {
+          const ready = handler.rows;
+          handler.rows = [];
+          yield* ready;
+        }
       }
-      for await (const row of worksheet) {
-        const cells: Cell[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, column) => {
-          const value = cell.value;
-          // exceljs turns date-formatted numbers into Dates itself; only a formula's numeric result
-          // needs its cell's number format looked up (a style lookup, not free on every cell).
-          const formula = typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value);
-          cells[column - 1] = normaliseCell(value, formula ? cell.numFmt : undefined, info.date1904);
-        });
-        for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
-        yield { row: row.number, cells };
-      }
-      return;
+      scanner.end();
+      yield* handler.rows;
+    } finally {
+      zip.close();
     }
   }
 
@@ -129,48 +134,64 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
       const result = await source.next();
       return result.done ? undefined : result.value;
     } catch (error) {
-      if (error instanceof CdbError) throw error;
-      throw damaged(file, error);
+      throw problem(file, error, sheet);
     }
   }
 
-  const sheet = sheetName;
+  const headerRow = options.headerRow ?? 1;
   let header: string[] | undefined;
-  for (let item = await next(); item && item.row <= headerRow; item = await next()) {
-    if (item.row === headerRow) {
-      header = item.cells.map((cell) => (typeof cell === 'string' || typeof cell === 'number' ? String(cell).trim() : ''));
-      break;
-    }
+  for (let item = await next(); item; item = await next()) {
+    if (item.row === headerRow) header = item.cells.map((cell) => cellText(cell).trim());
+    if (item.row >= headerRow) break;
   }
-  if (!header) {
+  if (!header || header.every((h) => h === '')) {
+    await source.return(undefined);
     throw new CdbError('INPUT', `The sheet has no header in row ${headerRow} (the sheet is empty there).`, {
       context: { file, sheet },
       hint: 'Put the column names in that row, or set headerRow in the mapping.',
     });
   }
+  while (header.length && header[header.length - 1] === '') header.pop();
   const columns = header;
+  const unnamed = new Map<number, { rows: number; first: number }>();
+  const warnings: string[] = [];
 
   async function* rows(): AsyncGenerator<SheetRow> {
     for (let item = await next(); item; item = await next()) {
-      const cells = item.cells.slice(0, Math.max(columns.length, 0));
-      const overflow = item.cells.slice(columns.length).some((cell) => cell !== null && !(typeof cell === 'string' && cell.trim() === ''));
-      if (overflow) {
-        throw new CdbError('INPUT', `This row has values beyond the last named column (${columns.length} columns in the header).`, {
-          context: { file, sheet, row: item.row },
-          hint: 'Give those columns a name in the header row, or clear the cells.',
-        });
+      const cells: Cell[] = item.cells.length > columns.length ? item.cells.slice(0, columns.length) : item.cells;
+      for (let i = 0; i < item.cells.length; i++) {
+        if ((i >= columns.length || columns[i] === '') && !isBlank(item.cells[i])) {
+          const seen = unnamed.get(i);
+          if (seen) seen.rows++;
+          else unnamed.set(i, { rows: 1, first: item.row });
+        }
       }
-      if (cells.every((cell) => cell === null || (typeof cell === 'string' && cell.trim() === ''))) continue;
+      if (cells.every((cell) => isBlank(cell))) continue;
       yield { row: item.row, cells };
+    }
+    if (unnamed.size) {
+      const list = [...unnamed.entries()].sort(([a], [b]) => a - b);
+      const rowsWith = list.reduce((sum, [, seen]) => sum + seen.rows, 0);
+      const first = Math.min(...list.map(([, seen]) => seen.first));
+      const letters = list.map(([index]) => columnLetters(index)).join(', ');
+      warnings.push(
+        `${list.length === 1 ? `Column ${letters} has` : `Columns ${letters} have`} no header in row ${headerRow}, so ${rowsWith === 1 ? 'its value' : `their ${rowsWith} values`} (first in row ${first}) ${rowsWith === 1 ? 'is' : 'are'} left out: no mapping can name ${list.length === 1 ? 'that column' : 'those columns'}. Give ${list.length === 1 ? 'it a header' : 'them headers'} to import ${list.length === 1 ? 'it' : 'them'}.`,
+      );
     }
   }
 
   return {
     file,
-    detected: { format: 'xlsx', sheet, sheets: info.sheets.map((s) => s.name), date1904: info.date1904 },
+    detected: {
+      format: 'xlsx',
+      sheet,
+      sheets: parts.sheets.filter((s) => s.type === 'worksheet').map((s) => s.name),
+      date1904,
+    },
     headerRow,
     header: columns,
     rows: rows(),
+    warnings,
     close: async () => {
       await source.return(undefined);
     },

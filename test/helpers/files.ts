@@ -21,5 +21,5 @@ export async function readAll(file: string, options: ReadOptions = {}) {
   const sheet = await openSpreadsheet(file, options);
   const rows: SheetRow[] = [];
   for await (const row of sheet.rows) rows.push(row);
-  return { header: sheet.header, detected: sheet.detected, rows };
+  return { header: sheet.header, detected: sheet.detected, rows, warnings: sheet.warnings };
 }

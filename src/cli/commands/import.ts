@@ -52,6 +52,7 @@ export function planJson(plan: PlanSummary) {
     issueCount: plan.issueCount,
     errorsFile: plan.errorsFile ?? null,
     payloadsFile: plan.payloadsFile ?? null,
+    warnings: plan.warnings,
   };
 }
 

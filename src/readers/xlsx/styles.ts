@@ -1,0 +1,60 @@
+import { builtInFormat, styleFormat, type StyleFormat } from './number-formats.js';
+import { attribute, XmlScanner } from './xml-scanner.js';
+
+/** The number format of each cell style (`s=` on a cell), classified on first use. */
+export class Styles {
+  private readonly classified: (StyleFormat | undefined)[] = [];
+
+  constructor(
+    private readonly customFormats: Map<number, string>,
+    private readonly cellFormatIds: number[],
+  ) {}
+
+  static readonly none = new Styles(new Map(), []);
+
+  /** Reads styles.xml: the custom formats (`numFmts`) and the cell styles (`cellXfs`). */
+  static parse(xml: string, part: string): Styles {
+    const formats = new Map<number, string>();
+    const ids: number[] = [];
+    let inCellXfs = false;
+    let depth = 0;
+    const scanner = new XmlScanner(
+      {
+        open(name, attributes) {
+          if (name === 'numFmt') {
+            const id = Number(attribute(attributes, 'numFmtId'));
+            const code = attribute(attributes, 'formatCode');
+            if (Number.isInteger(id) && code !== undefined) formats.set(id, code);
+          } else if (name === 'cellXfs') {
+            inCellXfs = true;
+            depth = 0;
+          } else if (inCellXfs) {
+            depth++;
+            if (name === 'xf' && depth === 1) ids.push(Number(attribute(attributes, 'numFmtId') ?? 0) || 0);
+          }
+        },
+        close(name) {
+          if (name === 'cellXfs') inCellXfs = false;
+          else if (inCellXfs) depth--;
+        },
+        text() {},
+      },
+      part,
+      Number.MAX_SAFE_INTEGER,
+    );
+    scanner.write(xml);
+    scanner.end();
+    return new Styles(formats, ids);
+  }
+
+  /** The format of style index `s` (style 0, General, when the file has none). */
+  format(style: number): StyleFormat {
+    let found = this.classified[style];
+    if (!found) {
+      const id = this.cellFormatIds[style] ?? 0;
+      found = styleFormat(this.customFormats.get(id) ?? builtInFormat(id));
+      this.classified[style] = found;
+    }
+    return found;
+  }
+}

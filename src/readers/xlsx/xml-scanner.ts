@@ -1,0 +1,204 @@
+import { XlsxError } from './xlsx-error.js';
+
+/** What a scanner tells its handler. Names are local names: a prefix (`x:`, `ns0:`) is dropped. */
+export interface XmlHandler {
+  open(name: string, attributes: string, selfClosing: boolean): void;
+  close(name: string): void;
+  /** Character data between tags, entities decoded; CDATA sections arrive as text too. */
+  text(text: string): void;
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/**
+ * Decodes character data as an XML processor must: line ends normalised to LF (CR LF and a lone
+ * CR; a CR written as `&#13;` or `_x000D_` stays), then the five named entities and character
+ * references.
+ */
+export function decodeEntities(text: string): string {
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
+  if (!text.includes('&')) return text;
+  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-zA-Z]+);/g, (whole, entity: string) => {
+    if (entity[0] === '#') {
+      const code = entity[1] === 'x' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1));
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return ENTITIES[entity] ?? whole;
+  });
+}
+
+function localName(qualified: string): string {
+  const colon = qualified.indexOf(':');
+  return colon === -1 ? qualified : qualified.slice(colon + 1);
+}
+
+/**
+ * The attributes of a start tag as local name → decoded value. `r:id` is kept under its full
+ * name too, since a sheet's relationship id is the one attribute whose prefix matters.
+ */
+export function parseAttributes(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let i = 0;
+  const n = raw.length;
+  while (i < n) {
+    const eq = raw.indexOf('=', i);
+    if (eq === -1) break;
+    const name = raw.slice(i, eq).trim();
+    let q = eq + 1;
+    while (q < n && (raw[q] === ' ' || raw[q] === '\t' || raw[q] === '\n' || raw[q] === '\r')) q++;
+    const quote = raw[q];
+    if (quote !== '"' && quote !== "'") break;
+    const end = raw.indexOf(quote, q + 1);
+    if (end === -1) break;
+    const value = decodeEntities(raw.slice(q + 1, end));
+    const local = localName(name);
+    out[local] = value;
+    if (local !== name) out[name] = value;
+    i = end + 1;
+  }
+  return out;
+}
+
+/** One attribute of a start tag by its local name, without building them all (the hot path). */
+export function attribute(raw: string, name: string): string | undefined {
+  let from = 0;
+  for (;;) {
+    const at = raw.indexOf(name, from);
+    if (at === -1) return undefined;
+    from = at + name.length;
+    const before = at === 0 ? ' ' : raw[at - 1];
+    if (before !== ' ' && before !== ':' && before !== '\t' && before !== '\n' && before !== '\r') continue;
+    let q = from;
+    while (raw[q] === ' ') q++;
+    if (raw[q] !== '=') continue;
+    q++;
+    while (raw[q] === ' ') q++;
+    const quote = raw[q];
+    if (quote !== '"' && quote !== "'") continue;
+    const end = raw.indexOf(quote, q + 1);
+    if (end === -1) return undefined;
+    // `x:r="…"` would match `r`: only the unprefixed or the one prefixed form is written in practice.
+    return decodeEntities(raw.slice(q + 1, end));
+  }
+}
+
+/**
+ * A streaming scanner for the XML of a workbook's parts: fed text in chunks, it calls its
+ * handler for each tag and each run of text. It knows the few things a spreadsheet part uses
+ * (elements, attributes, text, CDATA, comments, processing instructions, entities) and refuses
+ * a DOCTYPE that declares entities (the "billion laughs"), which no office program writes.
+ * Much faster than a general SAX parser, since it jumps from `<` to `>` with indexOf.
+ */
+export class XmlScanner {
+  private buffer = '';
+  /** Bytes of text held without a tag: bounded, so that a hostile part cannot fill memory. */
+  constructor(
+    private readonly handler: XmlHandler,
+    private readonly part: string,
+    private readonly maxPending: number,
+  ) {}
+
+  write(chunk: string): void {
+    this.buffer = this.buffer.length ? this.buffer + chunk : chunk;
+    this.scan();
+    if (this.buffer.length > this.maxPending) {
+      throw new XlsxError(`${this.part} holds a value or tag longer than ${Math.round(this.maxPending / 1048576)} MB`, 'limit');
+    }
+  }
+
+  end(): void {
+    this.scan();
+    const rest = this.buffer;
+    this.buffer = '';
+    if (rest.includes('<')) throw new XlsxError(`${this.part} ends in the middle of a tag`);
+    if (rest.trim()) this.handler.text(decodeEntities(rest));
+  }
+
+  private scan(): void {
+    const buffer = this.buffer;
+    const handler = this.handler;
+    const n = buffer.length;
+    let pos = 0;
+    while (pos < n) {
+      const lt = buffer.indexOf('<', pos);
+      if (lt === -1) break; // text continues in the next chunk
+      if (lt > pos) handler.text(decodeEntities(buffer.slice(pos, lt)));
+      pos = lt;
+      const next = buffer.charCodeAt(lt + 1);
+      if (next === 47 /* / */) {
+        const gt = buffer.indexOf('>', lt + 2);
+        if (gt === -1) break;
+        handler.close(localName(buffer.slice(lt + 2, gt).trim()));
+        pos = gt + 1;
+      } else if (next === 63 /* ? */) {
+        const end = buffer.indexOf('?>', lt + 2);
+        if (end === -1) break;
+        pos = end + 2;
+      } else if (next === 33 /* ! */) {
+        if (buffer.startsWith('<!--', lt)) {
+          const end = buffer.indexOf('-->', lt + 4);
+          if (end === -1) break;
+          pos = end + 3;
+        } else if (buffer.startsWith('<![CDATA[', lt)) {
+          const end = buffer.indexOf(']]>', lt + 9);
+          if (end === -1) break;
+          const data = buffer.slice(lt + 9, end);
+          handler.text(data.includes('\r') ? data.replace(/\r\n?/g, '\n') : data);
+          pos = end + 3;
+        } else {
+          const end = this.doctypeEnd(buffer, lt);
+          if (end === -1) break;
+          pos = end;
+        }
+      } else if (n - lt < 2) {
+        break;
+      } else {
+        const gt = tagEnd(buffer, lt + 1);
+        if (gt === -1) break;
+        const selfClosing = buffer.charCodeAt(gt - 1) === 47;
+        const inner = buffer.slice(lt + 1, selfClosing ? gt - 1 : gt);
+        let nameEnd = 0;
+        while (nameEnd < inner.length) {
+          const c = inner.charCodeAt(nameEnd);
+          if (c === 32 || c === 9 || c === 10 || c === 13) break;
+          nameEnd++;
+        }
+        const name = localName(inner.slice(0, nameEnd));
+        handler.open(name, nameEnd < inner.length ? inner.slice(nameEnd) : '', selfClosing);
+        if (selfClosing) handler.close(name);
+        pos = gt + 1;
+      }
+    }
+    this.buffer = pos < n ? buffer.slice(pos) : '';
+  }
+
+  private doctypeEnd(buffer: string, lt: number): number {
+    const bracket = buffer.indexOf('[', lt);
+    const gt = buffer.indexOf('>', lt);
+    if (gt === -1) return -1;
+    if (bracket === -1 || bracket > gt) return gt + 1;
+    const close = buffer.indexOf(']', bracket);
+    if (close === -1) return -1;
+    if (/<!ENTITY/i.test(buffer.slice(bracket, close))) {
+      throw new XlsxError(`${this.part} declares XML entities of its own, which no spreadsheet program writes (and which could expand without end)`);
+    }
+    const end = buffer.indexOf('>', close);
+    return end === -1 ? -1 : end + 1;
+  }
+}
+
+/** The `>` that ends a start tag, skipping any inside quoted attribute values; -1 if not yet here. */
+function tagEnd(buffer: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const gt = buffer.indexOf('>', i);
+    if (gt === -1) return -1;
+    const dq = buffer.indexOf('"', i);
+    const sq = buffer.indexOf("'", i);
+    const quote = dq !== -1 && (sq === -1 || dq < sq) ? dq : sq;
+    if (quote === -1 || quote > gt) return gt;
+    const close = buffer.indexOf(buffer[quote] as string, quote + 1);
+    if (close === -1) return -1;
+    i = close + 1;
+  }
+}
