@@ -3,7 +3,7 @@ import { cellText, isBlank, type Cell, type SheetRow } from './cell.js';
 import { unreadable } from './csv-reader.js';
 import type { OpenSheet, ReadOptions } from './spreadsheet.js';
 import { SheetRowsHandler } from './xlsx/sheet-rows.js';
-import { readSharedStrings } from './xlsx/shared-strings.js';
+import { readSharedStrings, SharedStrings } from './xlsx/shared-strings.js';
 import { Styles } from './xlsx/styles.js';
 import { readWorkbookParts, type SheetEntry, type WorkbookParts } from './xlsx/workbook-parts.js';
 import { XlsxError } from './xlsx/xlsx-error.js';
@@ -89,7 +89,7 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
   let chosen: SheetEntry;
   let parts: WorkbookParts;
   let styles: Styles;
-  let strings: string[];
+  let strings: SharedStrings;
   try {
     parts = await readWorkbookParts(zip);
     try {
@@ -100,7 +100,7 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
     if (!chosen.part) throw new XlsxError(`the sheet "${chosen.name}" is listed but its part is missing from the zip archive`);
     const stylesXml = parts.styles ? await zip.text(parts.styles, XLSX_LIMITS.styles) : undefined;
     styles = stylesXml === undefined ? Styles.none : Styles.parse(stylesXml, parts.styles as string);
-    strings = parts.sharedStrings ? await readSharedStrings(zip.stream(parts.sharedStrings, XLSX_LIMITS.sharedStrings), parts.sharedStrings, XLSX_LIMITS.cell) : [];
+    strings = parts.sharedStrings ? await readSharedStrings(zip.stream(parts.sharedStrings, XLSX_LIMITS.sharedStrings), parts.sharedStrings, XLSX_LIMITS.cell) : new SharedStrings();
   } catch (error) {
     zip.close();
     throw problem(file, error);

@@ -1,13 +1,13 @@
 import type { Cell, SheetRow } from '../cell.js';
 import { DAYS_1904, serialToTime, serialToWall, wallToSerial } from '../excel-date.js';
-import { decodeEscapes, StringItem } from './shared-strings.js';
+import { decodeEscapes, StringItem, type SharedStrings } from './shared-strings.js';
 import type { Styles } from './styles.js';
 import { XlsxError } from './xlsx-error.js';
 import { attribute, type XmlHandler } from './xml-scanner.js';
 
 /** What decoding a sheet's cells needs from the rest of the workbook. */
 export interface SheetContext {
-  strings: readonly string[];
+  strings: SharedStrings;
   styles: Styles;
   date1904: boolean;
   /** The longest text a cell may hold, in characters. */
@@ -150,7 +150,7 @@ export class SheetRowsHandler implements XmlHandler {
     switch (this.type) {
       case 's': {
         if (value === undefined || value.trim() === '') return formula ? { kind: 'unreadable', reason: UNCALCULATED } : null;
-        const text = this.context.strings[Number(value)];
+        const text = this.context.strings.get(Number(value));
         return text ?? { kind: 'unreadable', reason: `the cell refers to shared string ${value.trim()}, which the file does not have` };
       }
       case 'inlineStr':
