@@ -1,13 +1,16 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { DateTime } from 'luxon';
 import { CdbError } from '../src/errors.js';
 import { bindHeader, findColumn } from '../src/mapping/bind-header.js';
 import { convertCell, parseLocaleNumber } from '../src/mapping/convert-cell.js';
+import { parseFieldPath, setPath } from '../src/mapping/field-path.js';
 import { checkMapping, DEFAULT_MAPPING, loadMapping } from '../src/mapping/load-mapping.js';
 import { localeRules } from '../src/mapping/locale.js';
 import { mapRow } from '../src/mapping/map-row.js';
 import type { ColumnSpec, FieldType } from '../src/mapping/types.js';
-import { fixture, SAMPLES } from './helpers/files.js';
+import { fixture, SAMPLES, tempDir } from './helpers/files.js';
 
 const sv = { locale: localeRules('sv-SE'), timezone: 'Europe/Stockholm' };
 const en = { locale: localeRules('en-US'), timezone: 'America/New_York' };
@@ -56,6 +59,31 @@ describe('mapping files', () => {
     expect(error.message).toMatch(/columns\[1\]\.field: title is already mapped by columns\[0\]/);
     const { warnings } = await checkMapping({ columns: [{ column: 'A', field: 'colour' }] }, 'inline');
     expect(warnings[0]?.message).toMatch(/not a job field this tool knows/);
+  });
+
+  test('field paths through __proto__, prototype or constructor are refused, with their path and line', async () => {
+    const file = path.join(await tempDir(), 'proto.mapping.yaml');
+    await writeFile(file, 'resource: job\ncolumns:\n  - column: Title\n    field: title\n  - column: H\n    field: __proto__.headers\n  - column: P\n    field: constructor.prototype.x\n  - column: Q\n    field: prototype\n');
+    const error = await mappingError(() => loadMapping(file));
+    expect(error.code).toBe('MAPPING');
+    expect(error.message).toMatch(/columns\[1\]\.field \(line 6\): "__proto__\.headers" contains "__proto__", which is refused/);
+    expect(error.message).toMatch(/columns\[2\]\.field \(line 8\): "constructor\.prototype\.x" contains "constructor"/);
+    expect(error.message).toMatch(/columns\[3\]\.field \(line 10\): "prototype" contains "prototype"/);
+    expect(({} as Record<string, unknown>).headers).toBeUndefined();
+  });
+
+  test('setPath never writes through a prototype, whoever calls it', () => {
+    const job: Record<string, unknown> = {};
+    for (const field of ['__proto__.headers', 'constructor.prototype.headers', '__proto__', 'a.__proto__.headers']) {
+      setPath(job, parseFieldPath(field) ?? [], { polluted: true });
+    }
+    setPath(job, ['__proto__', 'headers'], { polluted: true });
+    expect(({} as Record<string, unknown>).headers).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('headers');
+    expect(Object.getPrototypeOf(job)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(job.a ?? {})).toBe(Object.prototype);
+    setPath(job, ['destinations', 0, 'name'], 'ok');
+    expect(job).toEqual({ destinations: [{ name: 'ok' }] });
   });
 
   test('bad YAML and an unknown type are MAPPING errors naming the line', async () => {

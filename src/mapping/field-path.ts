@@ -10,8 +10,23 @@ export function parseFieldPath(path: string): (string | number)[] | undefined {
   return parts;
 }
 
-/** Sets a value at a path, creating the objects and arrays on the way. */
+/**
+ * Path segments that would reach an object's prototype (`__proto__.x` writes Object.prototype):
+ * refused in mappings, and never written by setPath.
+ */
+export const UNSAFE_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** The first segment of a parsed path that reaches a prototype, or undefined when it is safe. */
+export function unsafeSegment(parts: readonly (string | number)[]): string | undefined {
+  return parts.find((part): part is string => typeof part === 'string' && UNSAFE_SEGMENTS.has(part));
+}
+
+/**
+ * Sets a value at a path, creating the objects and arrays on the way. A path through an unsafe
+ * segment is not written at all: mappings refuse them when loaded, this guards every other caller.
+ */
 export function setPath(target: Record<string, unknown>, parts: readonly (string | number)[], value: unknown): void {
+  if (unsafeSegment(parts) !== undefined) return;
   if (parts.length === 1) {
     target[parts[0] as string] = value;
     return;

@@ -6,7 +6,7 @@ import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
 import { PACKAGE_ROOT } from '../tool-version.js';
 import { lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
-import { parseFieldPath } from './field-path.js';
+import { parseFieldPath, unsafeSegment } from './field-path.js';
 import { knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
 import { isKnownLocale } from './locale.js';
 import type { ColumnSpec, FieldType, Mapping } from './types.js';
@@ -62,7 +62,10 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
   const columns: ColumnSpec[] = data.columns.map((column, i) => {
     const at = `columns[${i}]`;
     const field = column.field as string;
-    if (!parseFieldPath(field)) problems.push({ path: `${at}.field`, message: `"${field}" is not a field path like title or destinations[0].location.placeName` });
+    const parts = parseFieldPath(field);
+    const unsafe = parts && unsafeSegment(parts);
+    if (!parts) problems.push({ path: `${at}.field`, message: `"${field}" is not a field path like title or destinations[0].location.placeName` });
+    else if (unsafe) problems.push({ path: `${at}.field`, message: `"${field}" contains "${unsafe}", which is refused in field paths (__proto__, prototype and constructor reach JavaScript internals, not job fields)` });
     else if (SERVER_FIELDS[field] !== undefined && column.value !== undefined) problems.push({ path: `${at}.field`, message: `${field} is set by the server and cannot be sent` });
     else if (!knownField(field) && SERVER_FIELDS[field] === undefined) warnings.push({ path: `${at}.field`, message: `"${field}" is not a job field this tool knows; it is sent as it is` });
     const earlier = fields.get(field);
