@@ -1,4 +1,6 @@
-import { describe, expect, test } from '@jest/globals';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { ApiError, CdbError } from '../src/errors.js';
 import { KEY, sandbox, untrustedServer } from './helpers/sandbox.js';
@@ -23,6 +25,76 @@ async function caught(promise: Promise<unknown>): Promise<ApiError> {
   }
   throw new Error('expected a rejection');
 }
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+const loopbackServers: http.Server[] = [];
+afterEach(() => {
+  for (const server of loopbackServers.splice(0)) {
+    server.closeAllConnections();
+    server.close();
+  }
+});
+
+/** A tiny server on loopback that records what reaches it and answers with `reply`. */
+async function recordingServer(host: string, reply: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ origin: string; seen: Seen[] }> {
+  const seen: Seen[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      reply(req, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  loopbackServers.push(server);
+  return { origin: `http://${host}:${(server.address() as AddressInfo).port}`, seen };
+}
+
+describe('redirects', () => {
+  test('a redirect to another origin is refused: the key and the body never reach it', async () => {
+    const elsewhere = await recordingServer('localhost', (_req, res) => res.end('{"id":1}'));
+    const api = await recordingServer('127.0.0.1', (req, res) => {
+      res.writeHead(req.method === 'POST' ? 307 : 301, { location: `${elsewhere.origin}${req.url}` });
+      res.end();
+    });
+    const c = client(`${api.origin}/api/1`);
+    for (const call of [() => c.createJob({ title: 'Hemlig titel' }), () => c.version()]) {
+      const error = await caught(call());
+      expect(error).toBeInstanceOf(ApiError);
+      expect(error.message).toMatch(/redirected .* to another origin, http:\/\/localhost:\d+/);
+      expect(error.hint).toMatch(/base URL/);
+      expect(allText(error)).not.toContain(KEY);
+    }
+    await expect(async () => {
+      for await (const _job of c.listJobs()) void _job;
+    }).rejects.toThrow(/another origin/);
+    expect(api.seen.map((r) => r.method)).toEqual(['POST', 'GET', 'GET']);
+    expect(api.seen[0]?.headers['api-key']).toBe(KEY);
+    expect(elsewhere.seen).toEqual([]);
+  });
+
+  test('a redirect on the same origin is followed', async () => {
+    const api = await recordingServer('127.0.0.1', (req, res) => {
+      if (req.url?.startsWith('/api/1/')) {
+        res.writeHead(307, { location: req.url.replace('/api/1/', '/api/2/') });
+        res.end();
+      } else res.end(req.method === 'POST' ? '{"id":7}' : '{"version":"2180"}');
+    });
+    const c = client(`${api.origin}/api/1`);
+    expect(await c.createJob({ title: 'Flyttad' })).toEqual({ id: 7 });
+    expect(api.seen.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/1/job', 'POST /api/2/job']);
+    expect(api.seen[1]).toMatchObject({ body: JSON.stringify({ title: 'Flyttad' }) });
+    expect(api.seen[1]?.headers['api-key']).toBe(KEY);
+  });
+});
 
 describe('API client against the sandbox', () => {
   test('typed calls: version, create, put (create and update), get by id and uuid, delete', async () => {

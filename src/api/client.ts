@@ -8,6 +8,7 @@ import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, SAFE_METHODS, type R
 import { toApiError } from './to-api-error.js';
 import { parseJsonArray } from './json-array.js';
 import type { Job, ListJobsOptions, VersionInfo } from './types.js';
+import { ApiError } from '../errors.js';
 
 /** How to reach the API. */
 export interface ClientOptions {
@@ -52,6 +53,21 @@ export interface CoredinationClient {
 
 const DEFAULT_PAGE_SIZE = 500;
 
+/** Refuses a redirect to another scheme, host or port (and so https → http) before it is sent. */
+function refuseCrossOrigin(basePath: string, next: { url?: string | URL }, response: { url: string; statusCode: number; request: { options: { method: string } } }): void {
+  const from = new URL(response.url);
+  const to = next.url instanceof URL ? next.url : new URL(String(next.url));
+  if (to.origin === from.origin) return;
+  const method = response.request.options.method;
+  const path = (from.pathname.startsWith(`${basePath}/`) ? from.pathname.slice(basePath.length) : from.pathname).replace(/^\/+/, '');
+  throw new ApiError('HTTP', `The server redirected ${method} /${path} (${response.statusCode}) to another origin, ${to.origin}; not followed, so that the API key and the request stay with ${from.origin}.`, {
+    method,
+    path,
+    status: response.statusCode,
+    hint: 'Check the base URL (--base-url or COREDINATION_BASE_URL): if the API has moved, give its new https:// address.',
+  });
+}
+
 /** Builds the one configured HTTP client of the project. */
 export function createClient(options: ClientOptions = {}): CoredinationClient {
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.insecure);
@@ -95,6 +111,9 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
     agent: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
     timeout: { request: timeoutMs },
     responseType: 'text',
+    // got drops only authorization and cookie on a redirect elsewhere: the API-Key header and the
+    // body would follow. Only redirects on the same origin are followed.
+    hooks: { beforeRedirect: [(next, response) => refuseCrossOrigin(new URL(baseUrl).pathname, next, response)] },
     retry: {
       limit: policy.limit,
       methods: [...SAFE_METHODS] as Method[],

@@ -26,6 +26,8 @@ function trimBody(body: unknown): string | undefined {
  */
 export function toApiError(error: unknown, method: string, path: string, secrets: readonly (string | undefined)[]): ApiError {
   if (error instanceof ApiError) return error;
+  // Our own refusal, thrown in a hook (a refused redirect), comes back wrapped by got.
+  if (error instanceof RequestError && error.cause instanceof ApiError) return error.cause;
   const where = `${method} /${path}`;
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;
