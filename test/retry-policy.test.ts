@@ -1,5 +1,9 @@
 import { describe, expect, jest, test } from '@jest/globals';
-import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from '../src/api/retry-policy.js';
+import { createClient } from '../src/api/client.js';
+import { backoffDelay, cappedRetryAfter, DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from '../src/api/retry-policy.js';
+import { RateGate } from '../src/import/rate-gate.js';
+import { Uploader } from '../src/import/uploader.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const policy = { ...DEFAULT_RETRY_POLICY, baseDelayMs: 100, maxDelayMs: 1000, limit: 5 };
 
@@ -21,7 +25,15 @@ describe('retry policy', () => {
     expect(retryDelay({ attempt: 1, method: 'GET', status: 404 }, policy, random)).toBe(0);
     expect(retryDelay({ attempt: 1, method: 'GET', status: 406 }, policy, random)).toBe(0);
     expect(retryDelay({ attempt: 6, method: 'GET', status: 503 }, policy, random)).toBe(0);
-    expect(retryDelay({ attempt: 1, method: 'GET', status: 429, retryAfterMs: 10 * 60_000 }, policy, random)).toBe(0);
+    expect(retryDelay({ attempt: 1, method: 'GET', status: 429, retryAfterMs: 10 * 60_000 }, policy, random)).toBe(120_000);
+  });
+
+  test('Retry-After is capped, one rule for everyone', () => {
+    expect(cappedRetryAfter(3000)).toBe(3000);
+    expect(cappedRetryAfter(999_999_000)).toBe(120_000);
+    expect(cappedRetryAfter(999_999_000, { ...policy, maxRetryAfterMs: 200 })).toBe(200);
+    expect(cappedRetryAfter(-5)).toBe(0);
+    expect(retryDelay({ attempt: 1, method: 'GET', status: 503, retryAfterMs: 999_999_000 }, policy)).toBe(120_000);
   });
 
   test('Retry-After as seconds or as an HTTP date', () => {
@@ -36,4 +48,29 @@ describe('retry policy', () => {
       jest.useRealTimers();
     }
   });
+});
+
+describe('a server asking to wait for days (Retry-After: 999999)', () => {
+  const capped = { baseDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 200 };
+
+  test('the import waits only the cap, then sends: every row created', async () => {
+    const s = await sandbox({ rateLimit: 1, retryAfter: 999_999 });
+    const client = createClient({ baseUrl: s.url, apiKey: KEY });
+    const waits: number[] = [];
+    const uploader = new Uploader(client, new RateGate(Number.POSITIVE_INFINITY), { concurrency: 3, retry: capped, onRetry: (r) => waits.push(r.delayMs) });
+    const results = await Promise.all(['a', 'b', 'c'].map((title) => uploader.send({ title }, undefined, () => undefined)));
+    expect(results.map((r) => r.outcome)).toEqual(['created', 'created', 'created']);
+    expect(s.jobs()).toHaveLength(3);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(Math.max(...waits)).toBeLessThanOrEqual(200);
+  }, 15_000);
+
+  test('the client waits the same cap and retries, where it used to give up', async () => {
+    const s = await sandbox({ rateLimit: 1, retryAfter: 999_999 });
+    const api = createClient({ baseUrl: s.url, apiKey: KEY, retry: { ...capped, limit: 10 } });
+    await api.version();
+    await api.version(); // 429 with Retry-After: 999999, then 200 within the next second
+    expect(s.requests.map((r) => r.status)[1]).toBe(429);
+    expect(s.requests.at(-1)?.status).toBe(200);
+  }, 15_000);
 });

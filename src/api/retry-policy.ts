@@ -11,7 +11,7 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Backoff never grows beyond this. */
   maxDelayMs: number;
-  /** A `Retry-After` longer than this is not waited for: the request fails instead. */
+  /** A `Retry-After` longer than this is waited for only this long (see cappedRetryAfter). */
   maxRetryAfterMs: number;
 }
 
@@ -60,6 +60,15 @@ export interface FailedAttempt {
 }
 
 /**
+ * The wait for a `Retry-After`: as asked, but never longer than the policy's cap (120 s by
+ * default), so that a server asking for days costs one capped pause, not a wedged run. The one
+ * rule for the client's retries and the import's senders; their retry limits bound the total.
+ */
+export function cappedRetryAfter(retryAfterMs: number, policy: RetryPolicy = DEFAULT_RETRY_POLICY): number {
+  return Math.min(Math.max(retryAfterMs, 0), policy.maxRetryAfterMs);
+}
+
+/**
  * Exponential backoff with "equal jitter": half the step is fixed, half random, so that many
  * clients retrying together spread out.
  */
@@ -72,7 +81,7 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
  * The delay before the next attempt in milliseconds, or 0 when the request should not be retried:
  * - only safe methods (POST never: its outcome could be a duplicate),
  * - network errors and 502/504 with backoff,
- * - 429 and 503 honouring `Retry-After` (backoff when absent),
+ * - 429 and 503 honouring `Retry-After` up to the cap (backoff when absent),
  * - 500 once ("try again, once", as the API documents it).
  */
 export function retryDelay(failure: FailedAttempt, policy: RetryPolicy = DEFAULT_RETRY_POLICY, random?: () => number): number {
@@ -86,7 +95,7 @@ export function retryDelay(failure: FailedAttempt, policy: RetryPolicy = DEFAULT
   }
   if (status === 429 || status === 503) {
     if (failure.retryAfterMs !== undefined) {
-      return failure.retryAfterMs > policy.maxRetryAfterMs ? 0 : Math.max(failure.retryAfterMs, 1);
+      return Math.max(cappedRetryAfter(failure.retryAfterMs, policy), 1);
     }
     return backoffDelay(failure.attempt, policy, random);
   }

@@ -1,7 +1,7 @@
 import pLimit from 'p-limit';
 import { putCreated } from '../api/assumptions.js';
 import type { CoredinationClient } from '../api/client.js';
-import { backoffDelay, DEFAULT_RETRY_POLICY, isCertificateCode, type RetryPolicy } from '../api/retry-policy.js';
+import { backoffDelay, cappedRetryAfter, DEFAULT_RETRY_POLICY, isCertificateCode, type RetryPolicy } from '../api/retry-policy.js';
 import type { Job } from '../api/types.js';
 import { ApiError, CdbError } from '../errors.js';
 import type { Outcome } from './journal.js';
@@ -112,7 +112,7 @@ export class Uploader {
         } else if (status === 429 || status === 503) {
           throttled++;
           if (throttled > (this.options.throttleRetries ?? 12)) return { outcome: 'failed', reason: `${error.message} (still after ${throttled} tries)`, status };
-          wait = error.retryAfterMs ?? backoffDelay(throttled, this.policy);
+          wait = error.retryAfterMs === undefined ? backoffDelay(throttled, this.policy) : cappedRetryAfter(error.retryAfterMs, this.policy);
           this.gate.throttled(wait);
         } else if (status === 500) {
           // The API says "try again, once"; a row is worth a few more tries with a growing pause
