@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'AUTH' // 401/403: the key was refused
   | 'UNREACHABLE' // the server could not be reached, even after retries
   | 'HTTP' // any other unexpected answer from the server
+  | 'OUTPUT' // an output file could not be written (disk full, ...)
   | 'INTERRUPTED'; // SIGINT/SIGTERM
 
 /** Where a problem is, as far as it is known. */

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -192,3 +192,46 @@ describe('export via the CLI', () => {
     expect(bad.stderr).toMatch(/not an IANA time zone/);
   });
 });
+
+/** The CLI with its files capped at 32 KiB (`ulimit -f`): a write past that fails with EFBIG. */
+function cappedCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stderr }));
+  });
+}
+
+describe('export: a write that fails', () => {
+  test.each(['jobs.csv', 'jobs.xlsx'])('%s: ends the run with a message and exit 1, no temporary left, nothing at the path', async (name) => {
+    const s = await sandbox({ generate: 2000 });
+    const dir = await tempDir();
+    const run = await cappedCli(['export', path.join(dir, name)], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
+    expect(run.stderr).toMatch(/Could not write .*jobs\.(csv|xlsx): the file is larger than this system allows \(EFBIG\); nothing was written to its path/);
+    expect(run.code).toBe(1);
+    expect((await readdir(dir)).filter((n) => n !== 'state')).toEqual([]);
+  }, 30_000);
+});
+
+test('schedule: a write that fails is logged as a failed run, its temporary removed, and the next run starts', async () => {
+  const s = await sandbox({ generate: 2000 });
+  const dir = await tempDir();
+  const file = path.join(dir, 'schedules.yaml');
+  await writeFile(file, 'exports:\n  - name: full\n    cron: "*/2 * * * * *"\n    output: full-{time}.csv\n');
+  // Files capped at 32 KiB (`ulimit -f`): each export's write fails with EFBIG.
+  const env = { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
+  const child = spawn('sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, CLI, 'schedule', file], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const records: { outcome: string; error: string | null }[] = [];
+  child.stdout.on('data', (d: Buffer) => records.push(...d.toString().split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { outcome: string; error: string | null })));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const end = Date.now() + 20_000;
+  while (records.filter((r) => r.outcome !== 'skipped').length < 2 && Date.now() < end) await sleep(50);
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(records.filter((r) => r.outcome === 'skipped')).toEqual([]);
+  const runs = records.slice(0, 2);
+  expect(runs.map((r) => r.outcome)).toEqual(['failed', 'failed']);
+  expect(runs[0]?.error).toMatch(/Could not write .*full-\d+\.csv: the file is larger than this system allows/);
+  expect((await readdir(dir)).filter((n) => n.endsWith('.tmp') || n.endsWith('.csv'))).toEqual([]);
+}, 30_000);

@@ -9,6 +9,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   AUTH: 1,
   UNREACHABLE: 1,
   HTTP: 1,
+  OUTPUT: 1,
   INTERRUPTED: 1,
 };
 

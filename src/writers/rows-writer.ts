@@ -1,9 +1,10 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { stringify, type Options } from 'csv-stringify/sync';
 import { temporaryPathFor } from '../util/atomic-write.js';
+import { CdbError } from '../errors.js';
 
 /** A value a writer puts in a cell. Dates are wall-clock times (their UTC fields are what shows). */
 export type OutCell = string | number | boolean | Date | null | undefined;
@@ -38,6 +39,30 @@ export function outputFormat(file: string): 'csv' | 'xlsx' {
   return path.extname(file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv';
 }
 
+/** A format's writer: `abort` releases the file whatever state its stream is in. */
+type FormatWriter = Pick<RowsWriter, 'write' | 'close' | 'abort'>;
+
+const WRITE_FAILURES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file is larger than this system allows',
+  EIO: 'an input/output error on the disk',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+};
+
+/** A failed write as our error: what happened to which file, and that nothing took its place. */
+function writeFailure(error: unknown, file: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof CdbError || code === undefined || !code.startsWith('E')) return error;
+  const reason = WRITE_FAILURES[code] ?? (error as Error).message;
+  return new CdbError('OUTPUT', `Could not write ${file}: ${reason} (${code}); nothing was written to its path.`, {
+    cause: error,
+    hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space or choose another folder, then run it again.' : 'Check the folder, or choose another, then run it again.',
+  });
+}
+
 /** Opens a csv or xlsx writer. */
 export async function openRowsWriter(file: string, options: RowsWriterOptions): Promise<RowsWriter> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
@@ -45,7 +70,13 @@ export async function openRowsWriter(file: string, options: RowsWriterOptions): 
   const writer = options.format === 'xlsx' ? await xlsxWriter(temporary, options) : await csvWriter(temporary, options);
   let finished = false;
   return {
-    write: (cells) => writer.write(cells),
+    async write(cells) {
+      try {
+        await writer.write(cells);
+      } catch (error) {
+        throw writeFailure(error, file);
+      }
+    },
     async close() {
       if (finished) return;
       finished = true;
@@ -53,14 +84,16 @@ export async function openRowsWriter(file: string, options: RowsWriterOptions): 
         await writer.close();
         await rename(temporary, file);
       } catch (error) {
+        await writer.abort().catch(() => undefined);
         await rm(temporary, { force: true });
-        throw error;
+        throw writeFailure(error, file);
       }
     },
     async abort() {
       if (finished) return;
       finished = true;
-      await writer.close().catch(() => undefined);
+      // Not close(): a stream that failed has already closed, and waiting for it would hang.
+      await writer.abort().catch(() => undefined);
       await rm(temporary, { force: true });
     },
   };
@@ -69,8 +102,23 @@ export async function openRowsWriter(file: string, options: RowsWriterOptions): 
 /** csv rows are turned into text this many at a time: a third of the cost of one at a time. */
 const CSV_BATCH = 64;
 
-async function csvWriter(temporary: string, options: RowsWriterOptions): Promise<Pick<RowsWriter, 'write' | 'close'>> {
+/** Destroys a file stream and resolves once its descriptor is closed (at once if it already is). */
+async function release(stream: WriteStream): Promise<void> {
+  if (stream.closed) return;
+  const closed = once(stream, 'close').catch(() => undefined);
+  stream.destroy();
+  await closed;
+}
+
+async function csvWriter(temporary: string, options: RowsWriterOptions): Promise<FormatWriter> {
   const out = createWriteStream(temporary);
+  // A write error can come between two writes: it is kept and thrown by the next write or close.
+  let failure: Error | undefined;
+  out.on('error', (error) => (failure ??= error));
+  const closed = new Promise<void>((resolve) => out.once('close', () => resolve()));
+  const check = () => {
+    if (failure) throw failure;
+  };
   const settings: Options = {
     delimiter: options.delimiter ?? ',',
     record_delimiter: 'windows',
@@ -84,7 +132,9 @@ async function csvWriter(temporary: string, options: RowsWriterOptions): Promise
     if (!batch.length) return;
     const text = stringify(batch, settings);
     batch = [];
-    if (!out.write(text)) await once(out, 'drain');
+    check();
+    if (!out.write(text)) await Promise.race([once(out, 'drain').catch(() => undefined), closed]);
+    check();
   };
   if (options.bom) out.write('\ufeff');
   batch.push(options.header);
@@ -97,8 +147,10 @@ async function csvWriter(temporary: string, options: RowsWriterOptions): Promise
     async close() {
       await flush();
       out.end();
-      await once(out, 'close');
+      await closed;
+      check();
     },
+    abort: () => release(out),
   };
 }
 
@@ -110,7 +162,7 @@ interface Backlogged {
 /** At most this much of a sheet waits for deflate: memory stays flat however many rows. */
 const ZIP_BACKLOG = 4 << 20;
 
-async function xlsxWriter(temporary: string, options: RowsWriterOptions): Promise<Pick<RowsWriter, 'write' | 'close'>> {
+async function xlsxWriter(temporary: string, options: RowsWriterOptions): Promise<FormatWriter> {
   // exceljs takes a third of a second to load: only when a workbook is written.
   const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: temporary, useStyles: true, useSharedStrings: false });
@@ -119,19 +171,39 @@ async function xlsxWriter(temporary: string, options: RowsWriterOptions): Promis
   sheet.columns = options.header.map((header, i) => ({ header, key: String(i), width: widths[i], style: options.numFmts?.[i] ? { numFmt: options.numFmts[i] } : {} }));
   sheet.getRow(1).font = { bold: true };
   sheet.getRow(1).commit();
+  // When the file fails, the zip stops draining into it: waiting for the zip (or for the commit)
+  // would never end, so every wait also ends when the file fails.
+  const file = (workbook as unknown as { stream: WriteStream }).stream;
+  let failure: Error | undefined;
+  const failed = new Promise<void>((resolve) =>
+    file.on('error', (error) => {
+      failure ??= error;
+      resolve();
+    }),
+  );
+  const check = () => {
+    if (failure) throw failure;
+  };
   let rows = 1;
   return {
     async write(cells) {
+      check();
       rows++;
       const row = sheet.addRow(cells.map((cell) => (cell === undefined ? null : cell)));
       row.commit();
       // exceljs does not wait for its zip (deflate) to keep up; our patch lets us (patches/).
-      await (sheet as unknown as { stream: Backlogged }).stream.waitForBacklog?.(ZIP_BACKLOG);
+      await Promise.race([(sheet as unknown as { stream: Backlogged }).stream.waitForBacklog?.(ZIP_BACKLOG), failed]);
+      check();
     },
     async close() {
       sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(rows, 1), column: Math.max(options.header.length, 1) } };
+      check();
       sheet.commit();
-      await workbook.commit();
+      const committed = workbook.commit();
+      committed.catch(() => undefined); // raced below; its late failure is not unhandled
+      await Promise.race([committed, failed]);
+      check();
     },
+    abort: () => release(file),
   };
 }
