@@ -1,8 +1,8 @@
 // The schedule command in a child process, against the sandbox: cron times, retention, no
 // overlap, a failed run, SIGTERM, --once, --print and --next.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from '@jest/globals';
@@ -168,6 +168,24 @@ describe('schedule', () => {
     expect(cron.stdout).toContain('CRON_TZ=Europe/Stockholm');
     expect(cron.stdout).toMatch(/^0 2 \* \* \* cd .* --once nightly-jobs >> .*2>&1$/m);
     expect(cron.stdout).toMatch(/^30 6 \* \* 1 cd /m);
+  });
+
+  test('--print crontab escapes % (cron reads it as a newline): the line, as cron runs it, exports into a folder with % in its name', async () => {
+    const s = await sandbox({ generate: 4 });
+    const dir = path.join(await tempDir(), '100% done');
+    await mkdir(dir);
+    const file = await scheduleFile(dir, 'exports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: jobs.csv\n');
+    const printed = await runCli(['schedule', file, '--print', 'crontab']);
+    expect(printed.code).toBe(0);
+    const line = printed.stdout.split('\n').find((l) => l.startsWith('0 2 * * * ')) ?? '';
+    expect(line).toContain('100\\% done');
+    expect(line).not.toMatch(/(?<!\\)%/);
+    // What cron does with the command: the first unescaped % ends it (the rest is stdin), \% becomes %.
+    const command = line.slice('0 2 * * * '.length);
+    const cut = command.search(/(?<!\\)%/);
+    const asCronRunsIt = (cut === -1 ? command : command.slice(0, cut)).replace(/\\%/g, '%');
+    await new Promise((resolve, reject) => execFile('sh', ['-c', asCronRunsIt], { env: envFor(s, dir) }, (error) => (error ? reject(error) : resolve(undefined))));
+    expect((await readFile(path.join(dir, 'jobs.csv'), 'utf8')).trim().split('\n')).toHaveLength(5);
   });
 
   test('an invalid schedule: every problem with its path, exit 2, nothing run', async () => {

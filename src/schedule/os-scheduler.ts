@@ -126,7 +126,9 @@ export function crontab(schedule: Schedule, run: Invocation): string {
     const fields = entry.cron.split(/\s+/);
     if (fields.length === 6) out.push(`# "${entry.cron}" has seconds, which cron does not: it runs at second 0 of those minutes`);
     const five = fields.length === 6 ? fields.slice(1) : fields;
-    out.push(`${five.join(' ')} cd ${quote(dir)} && ${command(schedule, entry, run)} >> ${quote(path.join(dir, `coredination-batch-${entry.name}.log`))} 2>&1`);
+    const line = `cd ${quote(dir)} && ${command(schedule, entry, run)} >> ${quote(path.join(dir, `coredination-batch-${entry.name}.log`))} 2>&1`;
+    // cron turns an unescaped % into a newline (the rest becomes stdin), even inside quotes.
+    out.push(`${five.join(' ')} ${line.replace(/%/g, '\\%')}`);
   }
   return `${out.join('\n')}\n`;
 }
