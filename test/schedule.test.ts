@@ -139,6 +139,21 @@ describe('schedule', () => {
     expect(unknown.stderr).toContain('no export named "weekly"; it has "nightly"');
   });
 
+  test('--once stops on SIGTERM as export does: the record says interrupted, exit 1, no temporary and no file', async () => {
+    const s = await sandbox({ generate: 1200, latency: 700 });
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, 'exports:\n  - name: big\n    cron: "0 2 * * *"\n    output: big.csv\n');
+    const child = spawn(process.execPath, [CLI, 'schedule', file, '--once', 'big'], { env: envFor(s, dir), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await until(() => s.requests.length > 0 || s.maxInFlight() > 0, 10_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ name: 'big', outcome: 'failed', error: expect.stringMatching(/interrupted; nothing was written/) });
+    expect((await readdir(dir)).filter((n) => n.endsWith('.tmp') || n.endsWith('.csv'))).toEqual([]);
+  });
+
   test('samples/schedules.yaml: --next lists the times in Stockholm; --print systemd and crontab', async () => {
     const sample = path.join(SAMPLES, 'schedules.yaml');
     const next = await runCli(['schedule', sample, '--next', '3', '--json']);

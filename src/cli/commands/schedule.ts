@@ -11,7 +11,7 @@ import { clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { EXIT } from '../render-error.js';
-import { stopSignal } from '../stop-signals.js';
+import { onStopSignals, stopSignal } from '../stop-signals.js';
 
 interface ScheduleArgs extends GlobalArgs {
   file: string;
@@ -73,10 +73,18 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
         if (!args.quiet) io.stderr.write(`${human(record)}\n`);
       };
       if (args.once) {
-        const record = await runEntry(entryNamed(schedule, args.once), new Date(), ctx);
-        log(record);
-        const code = record.code;
-        done(record.outcome === 'ok' ? EXIT.ok : code === 'USAGE' || code === 'INPUT' || code === 'MAPPING' || code === 'INSECURE_URL' ? EXIT.invalid : EXIT.aborted);
+        const entry = entryNamed(schedule, args.once);
+        // As in export: SIGINT or SIGTERM stops the run, leaving no temporary and nothing at its path.
+        const controller = new AbortController();
+        const offSignals = onStopSignals(() => controller.abort());
+        try {
+          const record = await runEntry(entry, new Date(), { ...ctx, signal: controller.signal });
+          log(record);
+          const code = record.code;
+          done(record.outcome === 'ok' ? EXIT.ok : code === 'USAGE' || code === 'INPUT' || code === 'MAPPING' || code === 'INSECURE_URL' ? EXIT.invalid : EXIT.aborted);
+        } finally {
+          offSignals();
+        }
         return;
       }
       out.info(`Scheduling ${schedule.entries.length} export${schedule.entries.length === 1 ? '' : 's'} from ${path.relative(process.cwd(), schedule.file) || schedule.file} (${schedule.timezone}); Ctrl+C or SIGTERM stops after the running ones finish.`);
