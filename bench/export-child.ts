@@ -8,6 +8,7 @@ import { createClient } from '../src/api/client.js';
 import { runExport } from '../src/export/run-export.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import { generateJobs } from '../src/sandbox/generate-jobs.js';
+import { peakRssMb } from './rounds.js';
 import { BENCH_KEY } from './sandbox-process.js';
 
 const [mode, out, baseUrl, countText] = process.argv.slice(2) as [string, string, string, string];
@@ -43,4 +44,4 @@ if (mode === 'ours') {
   }
 }
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-console.log(JSON.stringify({ mode, rows, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+console.log(JSON.stringify({ mode, rows, seconds, maxRssMb: peakRssMb() }));

@@ -2,12 +2,16 @@
 // one minute to the next: each contender runs `ROUNDS` times, interleaved (a b a b a b), so that a
 // slow spell touches all of them alike, and each keeps its best run (the least disturbed).
 
+import { readFileSync } from 'node:fs';
+
 export const ROUNDS = 3;
 
 /** A measured run of one contender. */
 export interface Run {
   rows: number;
   seconds: number;
+  /** Non-null cells read, when the run counted them. */
+  cells?: number;
   /** Peak RSS of the run's own process, when it had one. */
   maxRssMb?: number;
 }
@@ -28,4 +32,20 @@ export async function interleaved(contenders: (() => Promise<Run>)[], rounds = R
     const rss = all.map((r) => r.maxRssMb ?? 0);
     return { ...fastest, rate: fastest.rows / fastest.seconds, maxRssMb: Math.max(...rss) || undefined };
   });
+}
+
+/**
+ * This process's own peak RSS in MB. On Linux `process.resourceUsage().maxRSS` is no good in a
+ * child: the kernel carries the parent's peak at the fork over into the child's, so a child of a
+ * 470 MB parent reports at least 470 MB. /proc/self/status's VmHWM is the peak of this process's
+ * own memory since its exec; elsewhere, fall back to maxRSS.
+ */
+export function peakRssMb(): number {
+  try {
+    const kb = /^VmHWM:\s*(\d+)\s*kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Number(kb) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }

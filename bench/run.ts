@@ -3,12 +3,14 @@ import { apiThroughput } from './api-throughput.js';
 import { dryRun } from './dry-run.js';
 import { importThroughput } from './import-throughput.js';
 import { exportThroughput } from './export-throughput.js';
+import { xlsxRead } from './xlsx-read.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   api: apiThroughput,
   'dry-run': dryRun,
   import: importThroughput,
   export: exportThroughput,
+  'xlsx-read': xlsxRead,
 };
 
 const wanted = process.argv.slice(2);
