@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -88,12 +89,29 @@ type Answer = Reply | typeof DROP;
 
 const text = (status: number, message: string): Reply => new Reply(status, message);
 
+const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
+
+/**
+ * A set of keys looked up in constant time: equal-length digests compared with timingSafeEqual,
+ * every key each time, so that the answer's timing does not tell how much of a key was right.
+ */
+function keyMatcher(keys: readonly string[]): (key: string | undefined) => boolean {
+  const digests = keys.map(digest);
+  return (key) => {
+    if (key === undefined) return false;
+    const candidate = digest(key);
+    let found = false;
+    for (const known of digests) found = timingSafeEqual(known, candidate) || found;
+    return found;
+  };
+}
+
 /** Starts the Coredination API emulator on loopback. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const faults = { ...options };
   const apiKeys = options.apiKeys?.length ? options.apiKeys : [SANDBOX_KEY];
-  const keys = new Set([...apiKeys, ...(options.readOnlyKeys ?? [])]);
-  const readOnly = new Set(options.readOnlyKeys ?? []);
+  const known = keyMatcher([...apiKeys, ...(options.readOnlyKeys ?? [])]);
+  const readOnly = keyMatcher(options.readOnlyKeys ?? []);
   const random = seededRandom(options.seed ?? 1);
   const store = new JobStore(options.data);
   await store.load();
@@ -141,13 +159,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     void (header(req, API_TOKEN_HEADER) ?? url.searchParams.get('api_token'));
     if (path === '/version') {
       if (method !== 'GET') return text(405, 'Method not allowed');
-      if (key !== undefined && !keys.has(key)) return text(401, 'Invalid API key');
+      if (key !== undefined && !known(key)) return text(401, 'Invalid API key');
       return new Reply(200, SANDBOX_VERSION);
     }
-    if (key === undefined || !keys.has(key)) return text(401, 'Invalid API key');
+    if (key === undefined || !known(key)) return text(401, 'Invalid API key');
 
     const write = method === 'POST' || method === 'PUT' || method === 'DELETE';
-    if (write && readOnly.has(key)) return text(403, 'The API key has no permission to change jobs');
+    if (write && readOnly(key)) return text(403, 'The API key has no permission to change jobs');
     if (write && faults.dropBeforeCommit && random() < faults.dropBeforeCommit) return DROP;
 
     const reply = route(method, path, url.searchParams, body);

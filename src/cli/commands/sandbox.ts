@@ -4,6 +4,7 @@ import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { CdbError } from '../../errors.js';
 import { stopSignal } from '../stop-signals.js';
+import { isLoopbackHost } from '../../api/base-url.js';
 
 interface SandboxArgs
   extends Omit<GlobalArgs, 'apiKey'>,
@@ -42,6 +43,12 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
     handler: async (args) => {
       const envKey = io.env.COREDINATION_API_KEY;
       const apiKeys = args.apiKey?.length ? args.apiKey : envKey ? [envKey] : [SANDBOX_KEY];
+      // A key from the environment may be the user's real one: it is used, never printed.
+      const fromEnv = !args.apiKey?.length && Boolean(envKey);
+      const out = new Output(io, { json: args.json, quiet: args.quiet, verbose: args.verbose });
+      if (!isLoopbackHost(args.host)) {
+        out.warn(`Warning: listening on ${args.host}, not only on this machine: anyone who can reach it can use the key it accepts. Use --host 127.0.0.1 unless you mean it.`);
+      }
       const sandbox = await startSandbox({
         port: args.port,
         host: args.host,
@@ -57,15 +64,14 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         seed: args.seed,
         recordRequests: false,
       });
-      const out = new Output(io, { json: args.json, quiet: args.quiet, verbose: args.verbose });
       out.result(
         [
           `Coredination sandbox listening on ${sandbox.url} with ${sandbox.store.size} jobs${args.data ? ` (kept in ${args.data})` : ''}.`,
-          `API key: ${apiKeys[0]}`,
-          `Try:  COREDINATION_BASE_URL=${sandbox.url} COREDINATION_API_KEY=${apiKeys[0]} coredination-batch version`,
+          fromEnv ? 'API key: the one in COREDINATION_API_KEY (not printed).' : `API key: ${apiKeys[0]}`,
+          `Try:  COREDINATION_BASE_URL=${sandbox.url}${fromEnv ? '' : ` COREDINATION_API_KEY=${apiKeys[0]}`} coredination-batch version`,
           'Stop it with Ctrl+C.',
         ].join('\n'),
-        { url: sandbox.url, apiKeys, jobs: sandbox.store.size },
+        fromEnv ? { url: sandbox.url, apiKeyFrom: 'COREDINATION_API_KEY', jobs: sandbox.store.size } : { url: sandbox.url, apiKeys, jobs: sandbox.store.size },
       );
       await stopSignal();
       await sandbox.close();

@@ -1,0 +1,68 @@
+// The sandbox command in a child process: which key it prints, and a warning off loopback.
+import { spawn } from 'node:child_process';
+import { describe, expect, test } from '@jest/globals';
+import { createClient } from '../src/api/client.js';
+import { CLI } from './helpers/sandbox.js';
+
+const REAL_KEY = 'secret-real-key';
+
+/**
+ * Starts `sandbox --port 0` with these arguments, reads what it prints on starting, checks that it
+ * accepts `accepts` (a key), and stops it.
+ */
+function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: string): Promise<{ stdout: string; stderr: string; code: number | null; url?: string; accepted?: boolean }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let url: string | undefined;
+    let accepted: boolean | undefined;
+    let checked = false;
+    child.stdout.on('data', async (d: Buffer) => {
+      stdout += d.toString();
+      const started = stdout.includes('Ctrl+C') || stdout.trim().endsWith('}');
+      if (!started || checked) return;
+      checked = true;
+      url = /http:\/\/[^\s"]+\/api\/1/.exec(stdout)?.[0];
+      if (url && accepts) {
+        accepted = await createClient({ baseUrl: url, apiKey: accepts }).getJob(1).then(
+          () => true,
+          (error: { code?: string }) => error.code !== 'AUTH',
+        );
+      }
+      child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ stdout, stderr, code, url, accepted }));
+  });
+}
+
+describe('sandbox via the built CLI', () => {
+  test('a key from COREDINATION_API_KEY is accepted and never printed', async () => {
+    const run = await startAndStop([], { COREDINATION_API_KEY: REAL_KEY }, REAL_KEY);
+    expect(run.code).toBe(0);
+    expect(run.accepted).toBe(true);
+    expect(run.stdout + run.stderr).not.toContain(REAL_KEY);
+    expect(run.stdout).toMatch(/API key: the one in COREDINATION_API_KEY \(not printed\)/);
+    expect(run.stdout).toMatch(/Try: +COREDINATION_BASE_URL=http:\/\/127\.0\.0\.1:\d+\/api\/1 coredination-batch version/);
+  });
+
+  test('--json: the key from the environment is not in the document', async () => {
+    const run = await startAndStop(['--json'], { COREDINATION_API_KEY: REAL_KEY });
+    expect(run.stdout + run.stderr).not.toContain(REAL_KEY);
+    expect(JSON.parse(run.stdout)).toMatchObject({ apiKeyFrom: 'COREDINATION_API_KEY' });
+  });
+
+  test('a key it made up, or given by --api-key, is printed', async () => {
+    expect((await startAndStop([])).stdout).toMatch(/API key: sandbox-key\n.*COREDINATION_API_KEY=sandbox-key/);
+    const flag = await startAndStop(['--api-key', 'try-key-1', '--json'], { COREDINATION_API_KEY: REAL_KEY });
+    expect(JSON.parse(flag.stdout)).toMatchObject({ apiKeys: ['try-key-1'] });
+    expect(flag.stdout).not.toContain(REAL_KEY);
+  });
+
+  test('a --host that is not loopback is warned about (192.0.2.1 is not this machine\'s: nothing listens)', async () => {
+    const run = await startAndStop(['--host', '192.0.2.1']);
+    expect(run.stderr).toMatch(/Warning: listening on 192\.0\.2\.1, not only on this machine/);
+    expect(run.code).not.toBe(0);
+  });
+});
