@@ -33,7 +33,12 @@ function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: str
       child.kill('SIGTERM');
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ stdout, stderr, code, url, accepted }));
+    // Never left running, whatever happens to the test.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.on('close', (code) => {
+      clearTimeout(guard);
+      resolve({ stdout, stderr, code, url, accepted });
+    });
   });
 }
 
