@@ -197,6 +197,32 @@ describe('mapRow', () => {
     });
   });
 
+  test('xlsx cells: a text field gets what Excel shows; a hidden value is empty; durations in minutes', async () => {
+    const { mapping } = await loadMapping(DEFAULT_MAPPING);
+    const bound = bindHeader(mapping, ['Title', 'Reference no', 'Duration'], {});
+    const padded = { code: '0000000', show: (v: number) => String(v).padStart(7, '0') };
+    const hidden = { code: '#', show: () => '' };
+    const ok = mapRow(bound, sv, { row: 2, cells: ['Service', { kind: 'number', value: 50002, format: padded }, { kind: 'duration', seconds: 5400 }] });
+    expect(ok.issues).toEqual([]);
+    expect(ok.job).toMatchObject({ title: 'Service', referenceNo: '0050002', duration: 90 });
+    const text = mapRow(bound, sv, { row: 3, cells: ['Service', '7', '26:15'] });
+    expect(text.job).toMatchObject({ duration: 1575 });
+    const bad = mapRow(bound, sv, { row: 4, cells: [{ kind: 'number', value: 0, format: hidden }, '8', { kind: 'duration', seconds: -3600 }] });
+    expect(bad.issues.map((i) => `${i.column}: ${i.message}`)).toEqual([
+      'Title: is required but shows nothing (its number format hides the value)',
+      'Duration: a duration cannot be negative, got "-1:00:00"',
+    ]);
+    const uncalculated = mapRow(bound, sv, { row: 5, cells: [{ kind: 'unreadable', reason: 'the formula in this cell has no calculated value' }, '9', ''] });
+    expect(uncalculated.issues.map((i) => i.message)).toEqual(['the formula in this cell has no calculated value']);
+  });
+
+  test('trim: false keeps white space, even a cell of spaces only', async () => {
+    const { mapping } = await checkMapping({ columns: [{ column: 'Note', field: 'description', trim: false }, { column: 'Title', field: 'title' }] }, 'inline');
+    const bound = bindHeader(mapping, ['Note', 'Title'], {});
+    expect(mapRow(bound, sv, { row: 2, cells: ['  indented\n', '  Title  '] }).job).toEqual({ description: '  indented\n', title: 'Title' });
+    expect(mapRow(bound, sv, { row: 3, cells: ['   ', 'T'] }).job).toEqual({ description: '   ', title: 'T' });
+  });
+
   test('every problem of a row is listed', async () => {
     const { mapping } = await loadMapping(DEFAULT_MAPPING);
     const bound = bindHeader(mapping, ['Title', 'Start', 'Duration'], {});

@@ -56,6 +56,32 @@ describe('csv reader', () => {
     ]);
   });
 
+  test('Windows-1252 whose first å comes after the sampled start stops at its row; real U+FFFD in UTF-8 is data', async () => {
+    const dir = await tempDir();
+    const late = path.join(dir, 'late.csv');
+    const ascii = Array.from({ length: 5000 }, (_, i) => `Job ${i};Street ${i}`).join('\r\n');
+    await writeFile(late, Buffer.concat([Buffer.from(`Title;Place\r\n${ascii}\r\n`), Buffer.from('Sista;R\xe4ksm\xf6rg\xe5s\r\n', 'latin1')]));
+    const error = await readAll(late).then(() => undefined, (e: unknown) => e as CdbError);
+    expect(error).toBeInstanceOf(CdbError);
+    expect(error?.message).toMatch(/not UTF-8/);
+    expect(error?.context.row).toBe(5002);
+    expect(error?.hint).toMatch(/--encoding windows-1252/);
+    const { rows } = await readAll(late, { encoding: 'windows-1252' });
+    expect(rows.at(-1)?.cells).toEqual(['Sista', 'Räksmörgås']);
+    const damaged = path.join(dir, 'damaged.csv');
+    await writeFile(damaged, 'Title;Place\nmod\uFFFDle;x\n');
+    expect((await readAll(damaged)).rows[0]?.cells).toEqual(['mod\uFFFDle', 'x']);
+  });
+
+  test('values under a blank header are left out with a warning', async () => {
+    const file = path.join(await tempDir(), 'blank.csv');
+    await writeFile(file, 'Title;;Place\nA;junk;x\nB;;y\n');
+    const { header, rows, warnings } = await readAll(file);
+    expect(header).toEqual(['Title', '', 'Place']);
+    expect(rows).toHaveLength(2);
+    expect(warnings).toEqual(['Column B has no header in row 1, so its value is left out: no mapping can name it.']);
+  });
+
   test('flags override detection', async () => {
     const { header, detected } = await readAll(fixture('utf8-bom-comma.csv'), { delimiter: ';', encoding: 'windows-1252' });
     expect(detected).toMatchObject({ delimiter: ';', encoding: 'windows-1252' });

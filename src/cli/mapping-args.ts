@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { CdbError } from '../errors.js';
 import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
 import type { Mapping } from '../mapping/types.js';
 import type { ReadOptions } from '../readers/spreadsheet.js';
@@ -35,6 +36,9 @@ export async function mappingFrom(args: MappingArgs, out: Output): Promise<Mappi
 
 /** The reading flags as ReadOptions. */
 export function readOptionsFrom(args: MappingArgs): ReadOptions {
+  if (args.headerRow !== undefined && !(Number.isInteger(args.headerRow) && args.headerRow >= 1)) {
+    throw new CdbError('USAGE', `--header-row must be a row number (1 or more), not "${args.headerRow}".`);
+  }
   const sheet = args.sheet === undefined ? undefined : /^\d+$/.test(args.sheet) ? Number(args.sheet) : args.sheet;
   return {
     sheet,

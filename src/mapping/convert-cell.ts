@@ -107,11 +107,12 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
       return { value: spec.trim === false ? cellText(cell) : cellText(cell).trim() };
     case 'integer':
     case 'number': {
-      const n = numberOf(cell, ctx);
+      const n = spec.field === 'duration' && typeof cell === 'string' ? (durationMinutes(cell) ?? numberOf(cell, ctx)) : numberOf(cell, ctx);
       const example = spec.type === 'integer' ? '42' : ctx.locale.decimal === ',' ? '1 234,5' : '1,234.5';
       if (typeof n === 'string') return { problem: n };
       if (n === undefined || !Number.isFinite(n)) return { problem: `expected a number like ${example}, ${got(cell)}` };
       if (spec.type === 'integer' && !Number.isInteger(n)) return { problem: `expected a whole number like ${example}, ${got(cell)}` };
+      if (spec.field === 'duration' && n < 0) return { problem: `a duration cannot be negative, ${got(cell)}` };
       return { value: n };
     }
     case 'boolean': {
@@ -172,6 +173,12 @@ function numberOf(cell: Cell, ctx: ConvertContext): number | string | undefined 
     default:
       return undefined;
   }
+}
+
+/** `1:30` or `26:15:00` (what Excel's Save as CSV writes for an `[h]:mm` cell) in minutes. */
+function durationMinutes(text: string): number | undefined {
+  const m = /^\s*(\d+):([0-5]\d)(?::([0-5]\d))?\s*$/.exec(text);
+  return m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3] ?? 0) / 60 : undefined;
 }
 
 /** Why a time of day or a duration cannot be a date, or undefined. */

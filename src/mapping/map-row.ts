@@ -30,7 +30,8 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
       continue;
     }
     const cell = column.index === undefined ? null : (cells[column.index] ?? null);
-    if (isBlank(cell)) {
+    const keptSpaces = spec.trim === false && typeof cell === 'string' && cell !== '';
+    if (isBlank(cell) && !keptSpaces) {
       if (spec.required) issues.push({ row, column: column.header ?? spec.column, field: spec.field, message: 'is required but empty' });
       continue;
     }
@@ -48,7 +49,10 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
     }
     const converted = convertCell(cell, spec, ctx);
     if ('problem' in converted) issues.push({ row, column: column.header, field: spec.field, message: converted.problem });
-    else setPath(job, column.parts, converted.value);
+    else if (converted.value === '' && !keptSpaces) {
+      // A cell whose format shows nothing (0 formatted #, or ;;;) is empty to the eye: so here too.
+      if (spec.required) issues.push({ row, column: column.header, field: spec.field, message: 'is required but shows nothing (its number format hides the value)' });
+    } else setPath(job, column.parts, converted.value);
   }
   // An all-day job's start and end are dates, not times (whatever the columns' type).
   if (job.allDay === true) {

@@ -62,6 +62,13 @@ export interface UnreadableCell {
   reason: string;
 }
 
+/** `A`, `AB` from a 0-based column index. */
+export function columnLetters(index: number): string {
+  let letters = '';
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
 /** One data row: its 1-based row number in the file and its cells by column index. */
 export interface SheetRow {
   row: number;

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { CdbError } from '../errors.js';
-import type { SheetRow } from './cell.js';
+import { columnLetters, type SheetRow } from './cell.js';
 import { guessDelimiter, guessEncoding, sepLine } from './detect-text.js';
 import type { OpenSheet, ReadOptions } from './spreadsheet.js';
 
@@ -21,6 +21,18 @@ async function readSample(file: string): Promise<{ sample: Buffer; complete: boo
     return { sample: buffer.subarray(0, bytesRead), complete: bytesRead < SAMPLE_BYTES };
   } finally {
     await handle.close();
+  }
+}
+
+/** Whether the whole file is valid UTF-8 (read through once, only when a U+FFFD turns up). */
+async function validUtf8(file: string, start: number): Promise<boolean> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for await (const chunk of createReadStream(file, { start }) as AsyncIterable<Buffer>) decoder.decode(chunk, { stream: true });
+    decoder.decode();
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -108,10 +120,26 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     }
   }
   const columns = (header ?? []).map((cell) => cell.trim());
+  const unnamed = columns.flatMap((name, i) => (name === '' ? [i] : []));
+  const unnamedValues = new Map<number, number>();
+  const warnings: string[] = [];
+  // A guess of UTF-8 rests on the first 64 KB: a byte that is not UTF-8 further on would become
+  // U+FFFD in the data without a word.
+  let checkUtf8 = utf8 && options.encoding === undefined;
 
   async function* rows(): AsyncGenerator<SheetRow> {
     for (let record = await next(); record; record = await next()) {
       if (record.every((cell) => cell.trim() === '')) continue;
+      // U+FFFD may also be in the data itself (a file already damaged upstream, but valid UTF-8):
+      // only bytes that are not UTF-8 stop the file.
+      if (checkUtf8 && record.some((cell) => cell.includes('\uFFFD'))) {
+        checkUtf8 = false;
+        if (!(await validUtf8(file, guess.bomLength))) throw new CdbError('INPUT', 'This row holds bytes that are not UTF-8, although the start of the file is: the file mixes encodings, or is Windows-1252 with its first special character far down.', {
+          context: { file, row },
+          hint: 'Give the encoding (--encoding windows-1252, or encoding: in the mapping), or save the file as "CSV UTF-8" in Excel.',
+        });
+      }
+      for (const i of unnamed) if ((record[i] ?? '').trim() !== '') unnamedValues.set(i, (unnamedValues.get(i) ?? 0) + 1);
       const extra = record.slice(columns.length).some((cell) => cell.trim() !== '');
       if (extra || record.length < columns.length) {
         throw new CdbError('INPUT', `This row has ${record.length} fields but the header has ${columns.length}.`, {
@@ -121,6 +149,11 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
       }
       yield { row, cells: record.slice(0, columns.length) };
     }
+    if (unnamedValues.size) {
+      const count = [...unnamedValues.values()].reduce((a, b) => a + b, 0);
+      const which = [...unnamedValues.keys()].map((i) => `column ${columnLetters(i)}`).join(', ');
+      warnings.push(`${which[0]?.toUpperCase()}${which.slice(1)} ${unnamedValues.size === 1 ? 'has' : 'have'} no header in row ${headerRow}, so ${count === 1 ? 'its value is' : `their ${count} values are`} left out: no mapping can name ${unnamedValues.size === 1 ? 'it' : 'them'}.`);
+    }
   }
 
   return {
@@ -129,7 +162,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     headerRow,
     header: columns,
     rows: rows(),
-    warnings: [],
+    warnings,
     close: async () => {
       source.destroy();
       parser.destroy();

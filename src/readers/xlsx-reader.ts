@@ -1,5 +1,5 @@
 import { CdbError } from '../errors.js';
-import { cellText, isBlank, type Cell, type SheetRow } from './cell.js';
+import { cellText, columnLetters, isBlank, type Cell, type SheetRow } from './cell.js';
 import { unreadable } from './csv-reader.js';
 import type { OpenSheet, ReadOptions } from './spreadsheet.js';
 import { SheetRowsHandler } from './xlsx/sheet-rows.js';
@@ -48,10 +48,19 @@ function problem(file: string, error: unknown, sheet?: string): CdbError {
   });
 }
 
-function chooseSheet(parts: WorkbookParts, wanted: string | number): SheetEntry {
+function chooseSheet(parts: WorkbookParts, wanted: string | number | undefined): SheetEntry {
   const worksheets = parts.sheets.filter((s) => s.type === 'worksheet');
   const names = worksheets.map((s) => `"${s.name}"`).join(', ');
   const hint = 'Set sheet in the mapping (or --sheet) to one of those names, or a 1-based number.';
+  // A sheet named "2026" is asked for by its name, even where a number was meant.
+  const named = typeof wanted === 'number' ? worksheets.find((s) => s.name.trim() === String(wanted)) : undefined;
+  if (named) return named;
+  if (wanted === undefined) {
+    // The first worksheet a user can see: hidden ones hold lookups and scratch work, not the data.
+    const found = worksheets.find((s) => s.state === 'visible') ?? worksheets[0];
+    if (found) return found;
+    throw new CdbError('INPUT', 'The workbook has no worksheet with cells (only chart or dialog sheets).', {});
+  }
   if (typeof wanted === 'number') {
     const found = worksheets[wanted - 1];
     if (found) return found;
@@ -65,13 +74,6 @@ function chooseSheet(parts: WorkbookParts, wanted: string | number): SheetEntry 
   }
   if (!found) throw new CdbError('INPUT', `The workbook has no sheet "${wanted}"; it has ${names || 'no worksheets'}.`, { hint });
   return found;
-}
-
-/** `A`, `AB` from a 0-based column index. */
-export function columnLetters(index: number): string {
-  let letters = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
-  return letters;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
   try {
     parts = await readWorkbookParts(zip);
     try {
-      chosen = chooseSheet(parts, options.sheet ?? 1);
+      chosen = chooseSheet(parts, options.sheet);
     } catch (error) {
       throw error instanceof CdbError ? new CdbError(error.code, error.message, { context: { file }, hint: error.hint }) : error;
     }

@@ -122,6 +122,8 @@ async function csvWriter(temporary: string, options: RowsWriterOptions): Promise
   const settings: Options = {
     delimiter: options.delimiter ?? ',',
     record_delimiter: 'windows',
+    // A line break inside a field must be quoted, or Excel and every other reader split the row.
+    quoted_match: /[\r\n]/,
     cast: {
       date: (value) => value.toISOString().slice(0, 16).replace('T', ' '),
       boolean: (value) => (value ? 'true' : 'false'),

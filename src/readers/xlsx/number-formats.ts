@@ -58,6 +58,5 @@ export function styleFormat(code: string | undefined): StyleFormat {
     if (ELAPSED.test(bare)) return { kind: 'duration', format };
     return { kind: info.type === 'time' ? 'time' : 'date', format };
   }
-  if (info.type === 'general' || info.type === 'text') return { kind: 'general', format: GENERAL };
   return { kind: 'number', format };
 }
