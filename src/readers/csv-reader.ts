@@ -8,6 +8,12 @@ import type { OpenSheet, ReadOptions } from './spreadsheet.js';
 
 const SAMPLE_BYTES = 64 * 1024;
 
+/** What one csv file may hold, so a hostile or broken file cannot take the machine's memory. */
+export const CSV_LIMITS = {
+  /** One record (a row, with every field in it), in characters: the xlsx reader's cell limit. */
+  record: 32 * 1048576,
+};
+
 async function readSample(file: string): Promise<{ sample: Buffer; complete: boolean }> {
   let handle;
   try {
@@ -46,6 +52,10 @@ export function unreadable(file: string, error: unknown): CdbError {
 function csvProblem(file: string, error: CsvError, row: number): CdbError {
   const context = { file, row };
   switch (error.code) {
+    case 'CSV_MAX_RECORD_SIZE':
+      return new CdbError('INPUT', `This row is longer than ${CSV_LIMITS.record / 1048576} MB, this tool's limit for one csv row.`, {
+        context, hint: 'Check that the file is a csv of jobs: a quote that is never closed makes the rest of the file one row.',
+      });
     case 'CSV_QUOTE_NOT_CLOSED':
       return new CdbError('INPUT', 'A quoted field is never closed: a " opens a field and no " ends it.', {
         context, hint: 'Close the quote, or write a quote inside a field as "".',
@@ -92,6 +102,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     // A bare quote inside an unquoted field (37°36'37.8"N) is text, as Excel, LibreOffice and
     // Python read it; a quoted field that is never closed still stops the file.
     relax_quotes: true,
+    max_record_size: CSV_LIMITS.record,
   });
   source.on('error', (error) => parser.destroy(error));
   // csv-parse decodes UTF-8 itself, faster than a decoding stream in between.

@@ -9,10 +9,12 @@ const EPOCH_1900 = Date.UTC(1899, 11, 30);
 const EPOCH_1904 = Date.UTC(1904, 0, 1);
 /** Days from the 1900 system's day 0 to the 1904 system's. */
 export const DAYS_1904 = 1462;
+/** 9999-12-31 in the 1900 system: Excel's last day. */
+export const LAST_SERIAL = 2_958_465;
 
 /** The wall clock of a serial as `yyyy-MM-ddTHH:mm:ss.SSS`, or undefined for 1900-02-29 and days before the system's start. */
 export function serialToWall(serial: number, date1904 = false): string | undefined {
-  if (!Number.isFinite(serial) || serial < 0) return undefined;
+  if (!Number.isFinite(serial) || serial < 0 || serial >= (date1904 ? LAST_SERIAL - DAYS_1904 : LAST_SERIAL) + 1) return undefined;
   let ms = Math.round(serial * DAY_MS);
   if (date1904) return new Date(EPOCH_1904 + ms).toISOString().slice(0, 23);
   if (serial >= 60 && serial < 61) return undefined;

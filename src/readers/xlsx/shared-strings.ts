@@ -1,3 +1,4 @@
+import { XlsxError } from './xlsx-error.js';
 import { XmlScanner } from './xml-scanner.js';
 
 /**
@@ -17,6 +18,11 @@ export function decodeEscapes(text: string): string {
  */
 export class StringItem {
   private parts: string[] = [];
+  /** Characters collected so far, bounded by `limit` (rich runs and CDATA pieces add up). */
+  length = 0;
+
+  constructor(private readonly limit = Number.MAX_SAFE_INTEGER) {}
+
   private inText = false;
   private phonetic = 0;
 
@@ -32,13 +38,17 @@ export class StringItem {
   }
 
   text(text: string): void {
-    if (this.inText) this.parts.push(text);
+    if (!this.inText) return;
+    this.parts.push(text);
+    this.length += text.length;
+    if (this.length > this.limit) throw new XlsxError(`a text is longer than ${Math.round(this.limit / 1048576)} MB, this reader's limit for a cell`, 'limit');
   }
 
   /** The item's text, escapes decoded; the item is ready for the next one. */
   take(): string {
     const text = this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join('');
     this.parts = [];
+    this.length = 0;
     this.inText = false;
     this.phonetic = 0;
     return decodeEscapes(text);
@@ -101,7 +111,7 @@ export class SharedStrings {
 /** Reads sharedStrings.xml as it streams in: the table cells of type `s` index into. */
 export async function readSharedStrings(chunks: AsyncIterable<string>, part: string, maxPending: number): Promise<SharedStrings> {
   const strings = new SharedStrings();
-  const item = new StringItem();
+  const item = new StringItem(maxPending);
   let inItem = false;
   const scanner = new XmlScanner(
     {

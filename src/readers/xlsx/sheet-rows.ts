@@ -1,5 +1,5 @@
 import type { Cell, SheetRow } from '../cell.js';
-import { DAYS_1904, serialToTime, serialToWall, wallToSerial } from '../excel-date.js';
+import { DAYS_1904, LAST_SERIAL, serialToTime, serialToWall, wallToSerial } from '../excel-date.js';
 import { decodeEscapes, StringItem, type SharedStrings } from './shared-strings.js';
 import type { Styles } from './styles.js';
 import { XlsxError } from './xlsx-error.js';
@@ -61,9 +61,11 @@ export class SheetRowsHandler implements XmlHandler {
   private formula = false;
   private inline: string | undefined;
   private inInline = false;
-  private readonly item = new StringItem();
+  private readonly item: StringItem;
 
-  constructor(private readonly context: SheetContext) {}
+  constructor(private readonly context: SheetContext) {
+    this.item = new StringItem(context.maxCell);
+  }
 
   open(name: string, attributes: string, selfClosing: boolean): void {
     if (this.inInline) {
@@ -137,7 +139,6 @@ export class SheetRowsHandler implements XmlHandler {
       if (this.value.length > this.context.maxCell) this.tooLong();
     } else if (this.inInline) {
       this.item.text(text);
-      if (text.length > this.context.maxCell) this.tooLong();
     }
   }
 
@@ -206,7 +207,7 @@ export class SheetRowsHandler implements XmlHandler {
     const date = ISO_DATE.exec(text);
     if (date) {
       const wall = `${date[1]}T${fullTime(date[2] ?? '00:00')}`;
-      const serial = wallToSerial(wall);
+      const serial = validWall(wall) ? wallToSerial(wall) : undefined;
       if (serial === undefined) return { kind: 'unreadable', reason: `the cell holds the date "${text}", which does not exist` };
       if (kind === 'time') return { kind: 'time', time: wall.slice(11), serial, format };
       return { kind: 'date', wall, serial, format: kind === 'date' ? format : undefined };
@@ -214,6 +215,7 @@ export class SheetRowsHandler implements XmlHandler {
     const time = ISO_TIME.exec(text);
     if (time) {
       const clock = fullTime(time[1] as string);
+      if (!validWall(`2000-01-01T${clock}`)) return { kind: 'unreadable', reason: `the cell holds the time "${text}", which does not exist` };
       const [h, m, s] = clock.split(':').map(Number) as [number, number, number];
       return { kind: 'time', time: clock, serial: (h * 3600 + m * 60 + s) / 86_400, format: kind === 'time' ? format : undefined };
     }
@@ -221,8 +223,17 @@ export class SheetRowsHandler implements XmlHandler {
   }
 }
 
+/** Whether `yyyy-MM-ddTHH:mm:ss.SSS` names a real day and time (2021-02-30 and 25:00 do not). */
+function validWall(wall: string): boolean {
+  const [y, mo, d, h, mi, s] = [wall.slice(0, 4), wall.slice(5, 7), wall.slice(8, 10), wall.slice(11, 13), wall.slice(14, 16), wall.slice(17, 19)].map(Number) as number[];
+  if (h! > 23 || mi! > 59 || s! > 59) return false;
+  const date = new Date(Date.UTC(y!, mo! - 1, d!));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d;
+}
+
 function badSerial(value: number, date1904: boolean): string {
   if (value < 0) return `the cell holds a negative date (${value}), which Excel shows as ####`;
+  if (value >= (date1904 ? LAST_SERIAL - DAYS_1904 : LAST_SERIAL) + 1) return `the cell holds a date after 31 December 9999 (serial ${value}), which Excel shows as ####`;
   if (!date1904 && value >= 60 && value < 61) return 'the cell holds 29 February 1900, a day that did not exist (a leftover of Lotus 1-2-3 in Excel)';
   return `the cell holds the date serial ${value}, which is not a date`;
 }

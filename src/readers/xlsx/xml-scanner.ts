@@ -91,7 +91,10 @@ export function attribute(raw: string, name: string): string | undefined {
  */
 export class XmlScanner {
   private buffer = '';
-  /** Bytes of text held without a tag: bounded, so that a hostile part cannot fill memory. */
+  /** Text with no tag after it yet, kept as pieces: joining them on every chunk made a long cell quadratic. */
+  private pending: string[] = [];
+  private pendingLength = 0;
+  /** Held text (bounded, so that a hostile part cannot fill memory). */
   constructor(
     private readonly handler: XmlHandler,
     private readonly part: string,
@@ -99,14 +102,39 @@ export class XmlScanner {
   ) {}
 
   write(chunk: string): void {
+    if (this.pending.length && !chunk.includes('<')) {
+      this.pending.push(chunk);
+      this.pendingLength += chunk.length;
+      this.checkLength(this.pendingLength);
+      return;
+    }
+    if (this.pending.length) {
+      this.pending.push(chunk);
+      chunk = this.pending.join('');
+      this.pending = [];
+      this.pendingLength = 0;
+    }
     this.buffer = this.buffer.length ? this.buffer + chunk : chunk;
     this.scan();
-    if (this.buffer.length > this.maxPending) {
+    this.checkLength(this.buffer.length);
+    if (this.buffer.length && !this.buffer.includes('<')) {
+      this.pending.push(this.buffer);
+      this.pendingLength = this.buffer.length;
+      this.buffer = '';
+    }
+  }
+
+  private checkLength(length: number): void {
+    if (length > this.maxPending) {
       throw new XlsxError(`${this.part} holds a value or tag longer than ${Math.round(this.maxPending / 1048576)} MB`, 'limit');
     }
   }
 
   end(): void {
+    if (this.pending.length) {
+      this.buffer = this.pending.join('') + this.buffer;
+      this.pending = [];
+    }
     this.scan();
     const rest = this.buffer;
     this.buffer = '';
