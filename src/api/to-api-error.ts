@@ -1,5 +1,6 @@
 import { HTTPError, RequestError, TimeoutError } from 'got';
 import { ApiError } from '../errors.js';
+import { DEFAULT_BASE_URL } from './assumptions.js';
 import { isCertificateCode, NOT_SENT_NETWORK_CODES, parseRetryAfter } from './retry-policy.js';
 
 const BODY_LIMIT = 200;
@@ -47,6 +48,8 @@ export function toApiError(error: unknown, method: string, path: string, secrets
     }
     return new ApiError('HTTP', `${where} answered ${status}${safeBody ? `: ${safeBody}` : ''}`, {
       method, path, status, body: safeBody, retryAfterMs: parseRetryAfter(error.response.headers['retry-after']),
+      // Every Coredination API answers /version: a 404 there means the base URL is not the API's.
+      hint: status === 404 && path === 'version' ? `Check the base URL: it ends in /api/1, as in ${DEFAULT_BASE_URL}.` : undefined,
     });
   }
   const code = error instanceof RequestError ? error.code : (error as NodeJS.ErrnoException | undefined)?.code;

@@ -43,15 +43,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()
-    .version(false)
+    .version('version', 'Print the version of this tool', TOOL_VERSION)
+    .alias('version', 'V')
     .help()
     .alias('help', 'h')
     .epilogue(`Exit codes: 0 done, 3 some rows rejected or failed, 2 invalid usage or input (nothing sent), 1 aborted.\n${BIN} ${TOOL_VERSION}`)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      throw new CdbError('USAGE', message ?? 'Invalid usage.', { hint: `Run "${BIN} --help" for the commands and their options.` });
+      // yargs rethrows an error from a coerce function as its own YError, keeping only the message:
+      // that is a usage error (a bad flag value), not a bug.
+      if (error && error.name !== 'YError') throw error;
+      throw new CdbError('USAGE', message ?? error?.message ?? 'Invalid usage.', { hint: `Run "${BIN} --help" for the commands and their options.` });
     });
   let helpShown = false;
   try {

@@ -21,6 +21,39 @@ function share(name: string) {
   };
 }
 
+// Read as a string so that a bad value is quoted as given, not as NaN.
+function port(value: string | number): number {
+  const text = String(value).trim();
+  const number = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(number <= 65535)) throw new CdbError('USAGE', `--port takes a port number from 0 to 65535 (0: any free port), got '${value}'.`);
+  return number;
+}
+
+function count(name: string) {
+  return (value: number | undefined): number | undefined => {
+    if (value !== undefined && !(value >= 0)) throw new CdbError('USAGE', `--${name} takes a number of 0 or more, got ${value}.`);
+    return value;
+  };
+}
+
+/** The port is taken or not ours to use: the user's to fix, not a bug. */
+function listenError(error: unknown, args: SandboxArgs): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return new CdbError('USAGE', `Port ${args.port} on ${args.host} is already in use.`, {
+      cause: error,
+      hint: 'Stop what is using it, or pass --port 0 to listen on any free port (the address is printed).',
+    });
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new CdbError('USAGE', `Cannot listen on ${args.host} port ${args.port} (${code}).`, {
+      cause: error,
+      hint: code === 'EACCES' ? 'Ports below 1024 need privileges: pass --port 0 or a port above 1023.' : 'Pass an address of this machine with --host, such as 127.0.0.1.',
+    });
+  }
+  return error;
+}
+
 /** `sandbox`: the local API emulator, until SIGINT or SIGTERM. */
 export function sandboxCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, SandboxArgs> {
   return {
@@ -28,18 +61,18 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
     describe: 'Run the local Coredination API emulator (for trying the tool and rehearsing runs)',
     builder: (yargs: Argv<GlobalArgs>) =>
       yargs
-        .option('port', { type: 'number', default: 8080, describe: 'Port to listen on (0: any free port)' })
+        .option('port', { requiresArg: true, default: 8080, coerce: port, describe: 'Port to listen on (0: any free port)' })
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
         .option('api-key', { type: 'string', array: true, describe: `Key(s) to accept (default: COREDINATION_API_KEY, else "${SANDBOX_KEY}")` })
         .option('data', { type: 'string', describe: 'JSON file to load at start and keep up to date, to inspect a run afterwards' })
-        .option('latency', { type: 'number', describe: 'Response time in milliseconds: each answer leaves this long after its request arrived' })
+        .option('latency', { type: 'number', coerce: count('latency'), describe: 'Response time in milliseconds: each answer leaves this long after its request arrived' })
         .option('fail-rate', { type: 'number', coerce: share('fail-rate'), describe: 'Share (0..1) of requests answered 500, 503 or 429' })
         .option('drop-after-commit', { type: 'number', coerce: share('drop-after-commit'), describe: 'Share (0..1) of writes stored, then the connection dropped' })
         .option('drop-before-commit', { type: 'number', coerce: share('drop-before-commit'), describe: 'Share (0..1) of writes dropped before anything is stored' })
-        .option('rate-limit', { type: 'number', describe: 'Requests per second beyond which it answers 429' })
-        .option('retry-after', { type: 'number', describe: 'Seconds sent in Retry-After with 429 and 503 (default 1)' })
-        .option('generate', { type: 'number', describe: 'Start with this many realistic jobs (for trying exports)' })
-        .option('seed', { type: 'number', describe: 'Seed of the fault and data generators (default 1)' }) as unknown as Argv<SandboxArgs>,
+        .option('rate-limit', { type: 'number', coerce: count('rate-limit'), describe: 'Requests per second beyond which it answers 429' })
+        .option('retry-after', { type: 'number', coerce: count('retry-after'), describe: 'Seconds sent in Retry-After with 429 and 503 (default 1)' })
+        .option('generate', { type: 'number', coerce: count('generate'), describe: 'Start with this many realistic jobs (for trying exports)' })
+        .option('seed', { type: 'number', coerce: count('seed'), describe: 'Seed of the fault and data generators (default 1)' }) as unknown as Argv<SandboxArgs>,
     handler: async (args) => {
       const envKey = io.env.COREDINATION_API_KEY;
       const apiKeys = args.apiKey?.length ? args.apiKey : envKey ? [envKey] : [SANDBOX_KEY];
@@ -63,6 +96,8 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         generate: args.generate,
         seed: args.seed,
         recordRequests: false,
+      }).catch((error: unknown) => {
+        throw listenError(error, args);
       });
       out.result(
         [

@@ -1,0 +1,59 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { TOOL_VERSION } from '../src/tool-version.js';
+
+const servers: net.Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/** A port on loopback that something else is listening on. */
+async function takenPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return (server.address() as AddressInfo).port;
+}
+
+function expectUsageError(run: { code: number | null; stderr: string }, message: RegExp): void {
+  expect(run.code).toBe(2);
+  expect(run.stderr).toMatch(message);
+  expect(run.stderr).not.toMatch(/Unexpected error|This is a bug/);
+  expect(run.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('usage errors are usage errors, through the built CLI', () => {
+  test('sandbox on a port that is taken: says so and suggests --port 0', async () => {
+    const port = await takenPort();
+    const run = await runCli(['sandbox', '--port', String(port)]);
+    expectUsageError(run, new RegExp(`Port ${port} .*already in use`));
+    expect(run.stderr).toContain('--port 0');
+  });
+
+  test.each([
+    [['sandbox', '--fail-rate', '2'], /--fail-rate takes a share from 0 to 1, got 2/],
+    [['sandbox', '--drop-after-commit', '-0.5'], /--drop-after-commit takes a share from 0 to 1/],
+    [['sandbox', '--port', 'abc'], /--port takes a port number from 0 to 65535.*got 'abc'/],
+    [['sandbox', '--port', '70000'], /--port takes a port number/],
+    [['sandbox', '--latency', '-5'], /--latency takes a number of 0 or more/],
+  ])('%j: exit 2 with one message', async (args, message) => {
+    expectUsageError(await runCli(args), message);
+  });
+
+  test.each([['--version'], ['-V']])('%s prints the version, exit 0', async (flag) => {
+    const run = await runCli([flag]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(TOOL_VERSION);
+    expect(run.stderr).toBe('');
+  });
+
+  test('a base URL without /api/1: the 404 from /version says where the API is', async () => {
+    const s = await sandbox();
+    const run = await runCli(['version', '--base-url', s.url.replace(/\/api\/1$/, ''), '--api-key', KEY]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/GET \/version answered 404/);
+    expect(run.stderr).toMatch(/base URL.*\/api\/1/);
+  });
+});
