@@ -1,8 +1,11 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { KEY, runCli, sandbox } from './helpers/sandbox.js';
 import { TOOL_VERSION } from '../src/tool-version.js';
+import { tempDir } from './helpers/files.js';
 
 const servers: net.Server[] = [];
 afterEach(async () => {
@@ -55,5 +58,20 @@ describe('usage errors are usage errors, through the built CLI', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/GET \/version answered 404/);
     expect(run.stderr).toMatch(/base URL.*\/api\/1/);
+  });
+});
+
+describe('template', () => {
+  test('refuses to overwrite an existing file without --force; overwrites with it', async () => {
+    const dir = await tempDir();
+    const out = path.join(dir, 'filled.xlsx');
+    await writeFile(out, 'a filled-in workbook');
+    const refused = await runCli(['template', out]);
+    expectUsageError(refused, /filled\.xlsx exists already/);
+    expect(refused.stderr).toContain('--force');
+    expect(await readFile(out, 'utf8')).toBe('a filled-in workbook');
+    const forced = await runCli(['template', out, '--force']);
+    expect(forced.code).toBe(0);
+    expect((await readFile(out)).subarray(0, 2).toString()).toBe('PK');
   });
 });
