@@ -75,3 +75,22 @@ describe('template', () => {
     expect((await readFile(out)).subarray(0, 2).toString()).toBe('PK');
   });
 });
+
+describe('export --state', () => {
+  test('an unknown state is a usage error that lists the states; nothing is written', async () => {
+    const s = await sandbox({ generate: 5 });
+    const dir = await tempDir();
+    const out = path.join(dir, 'jobs.csv');
+    const run = await runCli(['export', out, '--state', 'SCHEDULED,BOGUS', '--base-url', s.url, '--api-key', KEY]);
+    expectUsageError(run, /--state "BOGUS": not a job state\. The states are DRAFT, SCHEDULED, FINISHED\./);
+    await expect(readFile(out)).rejects.toThrow(/ENOENT/);
+  });
+
+  test('known states, in any case, still export', async () => {
+    const s = await sandbox({ generate: 5 });
+    const dir = await tempDir();
+    const run = await runCli(['export', path.join(dir, 'jobs.csv'), '--state', 'scheduled,FINISHED,DRAFT', '--base-url', s.url, '--api-key', KEY]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Exported 5 jobs/);
+  });
+});

@@ -13,6 +13,9 @@ export const DRAFT_STATE = 'DRAFT';
 /** The state of a job with resources that have not finished. */
 export const SCHEDULED_STATE = 'SCHEDULED';
 
+/** Every state a job can be in (`state` is derived from its resources, read-only). */
+export const JOB_STATES = [DRAFT_STATE, SCHEDULED_STATE, 'FINISHED'] as const;
+
 /** Attributes that `GET /job` (the list representation) leaves out; `GET /job/:id` has them. */
 export const LIST_OMITTED_FIELDS = ['events', 'signature', 'documents', 'items', 'customFields'] as const;
 

@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { IANAZone } from 'luxon';
+import { JOB_STATES } from '../../api/assumptions.js';
 import { CdbError } from '../../errors.js';
 import { runExport } from '../../export/run-export.js';
 import { clientFrom } from '../client-options.js';
@@ -27,6 +28,10 @@ interface ExportArgs extends GlobalArgs {
   rate?: number;
 }
 
+function statesOf(flag: string | undefined): string[] | undefined {
+  return flag?.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
 /** `export <out.xlsx|out.csv>`: jobs → spreadsheet. */
 export function exportCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, ExportArgs> {
   return {
@@ -43,13 +48,17 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
         .option('tz', { type: 'string', describe: 'Time zone of the date cells (default: the mapping\'s)' })
         .option('since', { type: 'string', describe: 'Only jobs changed since a date (2026-03-01 [08:00]), a timestamp in ms, or "last" (the last complete run of this export)' })
         .option('details', { type: 'boolean', describe: 'Fetch each job\'s full representation (items, customFields, events)' })
-        .option('state', { type: 'string', describe: 'Only jobs in these states, e.g. SCHEDULED,FINISHED' })
+        .option('state', { type: 'string', describe: `Only jobs in these states, comma-separated: ${JOB_STATES.join(', ')}` })
         .option('all-fields', { type: 'boolean', describe: 'Add the fields the mapping does not name, as dotted-path columns' })
         .option('raw', { type: 'boolean', describe: 'csv: do not neutralise text that a spreadsheet would run as a formula' })
         .option('concurrency', { type: 'number', describe: '--details: requests in flight (default 4)' })
         .option('rate', { type: 'number', describe: '--details: requests per second (default 10; 0: no cap)' })
         .check((args) => {
           if (args.tz !== undefined && !IANAZone.isValidZone(args.tz)) throw new CdbError('USAGE', `--tz "${args.tz}" is not an IANA time zone (e.g. Europe/Stockholm).`);
+          const unknown = statesOf(args.state)?.filter((state) => !(JOB_STATES as readonly string[]).includes(state.toUpperCase()));
+          if (unknown?.length) {
+            throw new CdbError('USAGE', `--state ${unknown.map((state) => `"${state}"`).join(', ')}: not a job state. The states are ${JOB_STATES.join(', ')}.`);
+          }
           return true;
         }) as unknown as Argv<ExportArgs>,
     handler: async (args) => {
@@ -71,7 +80,7 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
           timezone: args.tz,
           since: args.since,
           details: args.details,
-          states: args.state?.split(',').map((s) => s.trim()).filter(Boolean),
+          states: statesOf(args.state),
           allFields: args.allFields,
           raw: args.raw,
           concurrency: args.concurrency,
