@@ -116,8 +116,11 @@ export class JobStore {
     return job;
   }
 
-  /** Updates the attributes present in `body`, leaving the others as they are. */
-  update(job: Job, body: Job): Job {
+  /** Updates the attributes present in `body`, leaving the others as they are; or, with `replace`, clears the others. */
+  update(job: Job, body: Job, replace = false): Job {
+    if (replace) {
+      for (const key of Object.keys(job)) if (!['id', 'uuid', 'created', 'modified', 'state', 'reported'].includes(key)) delete job[key];
+    }
     Object.assign(job, stripServerFields(body), { modified: this.stamp() });
     Object.assign(job, deriveState(job));
     this.changed();

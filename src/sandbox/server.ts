@@ -36,6 +36,8 @@ export interface SandboxOptions {
   retryAfter?: number;
   /** Seed of the fault and data generators (default 1). */
   seed?: number;
+  /** PUT replaces the whole job (attributes absent from the body are cleared), the other answer to PUT_IS_PARTIAL. */
+  putReplaces?: boolean;
   /** Start with this many realistic jobs. */
   generate?: number;
   /** A JSON file loaded at start and rewritten atomically after changes. */
@@ -202,7 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (typeof update.uuid === 'string' && update.uuid.toLowerCase() !== (job?.uuid ?? id.toLowerCase())) {
         return text(406, 'Attribute uuid does not match the uuid in the path');
       }
-      if (job) return new Reply(200, store.update(job, update));
+      if (job) return new Reply(200, store.update(job, update, faults.putReplaces));
       if (PUT_CREATES_BY_UUID && isUuid(id)) return new Reply(200, store.create(update, id));
       return text(404, `Job ${id} not found`);
     }

@@ -8,7 +8,7 @@ import { isLoopbackHost } from '../../api/base-url.js';
 
 interface SandboxArgs
   extends Omit<GlobalArgs, 'apiKey'>,
-    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed'> {
+    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces'> {
   port: number;
   host: string;
   apiKey?: string[];
@@ -67,6 +67,7 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         .option('data', { type: 'string', describe: 'JSON file to load at start and keep up to date, to inspect a run afterwards' })
         .option('latency', { type: 'number', coerce: count('latency'), describe: 'Response time in milliseconds: each answer leaves this long after its request arrived' })
         .option('fail-rate', { type: 'number', coerce: share('fail-rate'), describe: 'Share (0..1) of requests answered 500, 503 or 429' })
+        .option('put-replaces', { type: 'boolean', describe: 'PUT replaces the whole job instead of leaving absent attributes as they are' })
         .option('drop-after-commit', { type: 'number', coerce: share('drop-after-commit'), describe: 'Share (0..1) of writes stored, then the connection dropped' })
         .option('drop-before-commit', { type: 'number', coerce: share('drop-before-commit'), describe: 'Share (0..1) of writes dropped before anything is stored' })
         .option('rate-limit', { type: 'number', coerce: count('rate-limit'), describe: 'Requests per second beyond which it answers 429' })
@@ -90,6 +91,7 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         latency: args.latency,
         failRate: args.failRate,
         dropAfterCommit: args.dropAfterCommit,
+        putReplaces: args.putReplaces,
         dropBeforeCommit: args.dropBeforeCommit,
         rateLimit: args.rateLimit,
         retryAfter: args.retryAfter,
