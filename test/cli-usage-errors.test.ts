@@ -94,3 +94,28 @@ describe('export --state', () => {
     expect(run.stdout).toMatch(/Exported 5 jobs/);
   });
 });
+
+describe('field names in a mapping', () => {
+  test('typos are refused with "did you mean"; a passthrough field is sent as written', async () => {
+    const dir = await tempDir();
+    const csv = path.join(dir, 'jobs.csv');
+    await writeFile(csv, 'Title,Customer,Minutes,Vehicle\nFix pump,Acme AB,90,Van 3\n');
+    const typos = path.join(dir, 'typos.mapping.yaml');
+    await writeFile(typos, 'columns:\n  - { column: Title, field: title }\n  - { column: Customer, field: custmerName }\n  - { column: Minutes, field: duraton }\n');
+    const check = await runCli(['mapping', 'check', typos, csv]);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toMatch(/columns\[1\]\.field \(line 3\): "custmerName" is not a job field this tool knows: did you mean customerName\?/);
+    expect(check.stderr).toMatch(/columns\[2\]\.field \(line 4\): "duraton" is not a job field this tool knows: did you mean duration\?/);
+    const dryRun = await runCli(['import', csv, '--dry-run', '--mapping', typos]);
+    expect(dryRun.code).toBe(2);
+    expect(dryRun.stderr).toMatch(/did you mean customerName\?/);
+
+    const fixed = path.join(dir, 'fixed.mapping.yaml');
+    await writeFile(fixed, 'columns:\n  - { column: Title, field: title }\n  - { column: Customer, field: customerName }\n  - { column: Minutes, field: duration }\n  - { column: Vehicle, field: vehicle, passthrough: true }\n');
+    expect((await runCli(['mapping', 'check', fixed, csv])).code).toBe(0);
+    const payloads = path.join(dir, 'payloads.jsonl');
+    const sent = await runCli(['import', csv, '--dry-run', '--mapping', fixed, '--payloads', payloads]);
+    expect(sent.code).toBe(0);
+    expect(JSON.parse((await readFile(payloads, 'utf8')).trim())).toMatchObject({ job: { customerName: 'Acme AB', duration: 90, vehicle: 'Van 3' } });
+  });
+});

@@ -51,14 +51,29 @@ describe('mapping files', () => {
     expect(text).toMatch(/has 4 problems/);
   });
 
-  test('rules after the schema: duplicate fields, bad time zone, unknown fields warned', async () => {
+  test('rules after the schema: duplicate fields, bad time zone, unknown fields refused unless passthrough', async () => {
     const error = await mappingError(() =>
-      checkMapping({ timezone: 'Europe/Gothenburg', columns: [{ column: 'A', field: 'title' }, { column: 'B', field: 'title' }] }, 'inline'),
+      checkMapping({ timezone: 'Europe/Gothenburg', columns: [{ column: 'A', field: 'title' }, { column: 'B', field: 'title' }, { column: 'C', field: 'colour' }] }, 'inline'),
     );
     expect(error.message).toMatch(/timezone: "Europe\/Gothenburg" is not an IANA time zone/);
     expect(error.message).toMatch(/columns\[1\]\.field: title is already mapped by columns\[0\]/);
-    const { warnings } = await checkMapping({ columns: [{ column: 'A', field: 'colour' }] }, 'inline');
-    expect(warnings[0]?.message).toMatch(/not a job field this tool knows/);
+    expect(error.message).toMatch(/columns\[2\]\.field: "colour" is not a job field this tool knows \(they are uuid, title, .*customFields\.<name>.*\); .*passthrough: true/);
+    const { mapping, warnings } = await checkMapping({ columns: [{ column: 'A', field: 'colour', passthrough: true }] }, 'inline');
+    expect(warnings).toEqual([]);
+    expect(mapping.columns[0]).toMatchObject({ field: 'colour', passthrough: true });
+  });
+
+  test.each([
+    ['custmerName', 'customerName'],
+    ['duraton', 'duration'],
+    ['Title', 'title'],
+    ['tilte', 'title'],
+    ['destinations[2].location.placeNme', 'destinations[2].location.placeName'],
+    ['customfields.avtal', 'customFields.avtal'],
+    ['resources[].nmae', 'resources[].name'],
+  ])('a misspelt field %s: refused, "did you mean %s?"', async (field, closest) => {
+    const error = await mappingError(() => checkMapping({ columns: [{ column: 'A', field }] }, 'inline'));
+    expect(error.message).toContain(`"${field}" is not a job field this tool knows: did you mean ${closest}?`);
   });
 
   test('field paths through __proto__, prototype or constructor are refused, with their path and line', async () => {

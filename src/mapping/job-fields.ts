@@ -1,8 +1,10 @@
+import { editDistance } from '../util/edit-distance.js';
 import type { FieldType } from './types.js';
 
 /**
  * Job attributes a mapping may name, with their natural type. Paths with `[n]` take any index;
- * `customFields.*` takes any name. A field outside this list is warned about, not refused.
+ * `customFields.*` takes any name. A field outside this list is refused unless its column says
+ * `passthrough: true` (an attribute the API has and this list lacks).
  */
 export const JOB_FIELDS: Record<string, FieldType> = {
   uuid: 'string',
@@ -39,4 +41,34 @@ export function knownField(path: string): string | undefined {
 export function naturalType(path: string): FieldType | undefined {
   const known = knownField(path);
   return known ? JOB_FIELDS[known] : SERVER_FIELDS[path];
+}
+
+/** The fields a mapping can name, as a user writes them (for messages). */
+export function fieldNames(): string[] {
+  return [...Object.keys(JOB_FIELDS), ...Object.keys(SERVER_FIELDS)].map((field) => field.replace(/\[n\]/g, '[0]').replace('.*', '.<name>'));
+}
+
+/**
+ * The known field an unknown path most likely misspells (`custmerName` → `customerName`), with the
+ * path's own indices kept; undefined when none is close. Case is ignored.
+ */
+export function closestField(path: string): string | undefined {
+  const indices = path.match(/\[\d*\]/g) ?? [];
+  const generic = path.replace(/\[\d*\]/g, '[n]').toLowerCase();
+  const candidates = [...Object.keys(JOB_FIELDS).filter((field) => field !== 'customFields.*'), ...Object.keys(SERVER_FIELDS)];
+  const dot = path.indexOf('.');
+  // `customfields.avtal`, `costumFields.avtal`: the custom field's name stays as written.
+  if (dot > 0) candidates.push(`customFields${path.slice(dot)}`);
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = editDistance(generic, candidate.toLowerCase());
+    const limit = Math.max(1, Math.min(3, Math.floor(candidate.length / 4)));
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  let next = 0;
+  return best?.replace(/\[n\]/g, () => indices[next++] ?? '[0]');
 }

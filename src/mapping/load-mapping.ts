@@ -7,7 +7,7 @@ import { CdbError } from '../errors.js';
 import { PACKAGE_ROOT } from '../tool-version.js';
 import { lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 import { parseFieldPath, unsafeSegment } from './field-path.js';
-import { knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
+import { closestField, fieldNames, knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
 import { isKnownLocale } from './locale.js';
 import type { ColumnSpec, FieldType, Mapping } from './types.js';
 
@@ -34,6 +34,14 @@ function mappingSchemaProblems(errors: readonly ErrorObject[]): MappingProblem[]
   );
   // A missing property inside a oneOf branch repeats the oneOf message: keep the clearest.
   return problems.filter((p, _i, all) => !(p.message.startsWith('needs "') && all.some((q) => q.path === p.path && q.message.startsWith('needs either'))));
+}
+
+function unknownFieldMessage(field: string): string {
+  const closest = closestField(field);
+  const passthrough = 'for an API attribute this tool does not list, add passthrough: true to the column';
+  return closest
+    ? `"${field}" is not a job field this tool knows: did you mean ${closest}? (${passthrough})`
+    : `"${field}" is not a job field this tool knows (they are ${fieldNames().join(', ')}); ${passthrough}`;
 }
 
 /** Fails with every problem at once, each with its path and line. */
@@ -67,7 +75,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
     if (!parts) problems.push({ path: `${at}.field`, message: `"${field}" is not a field path like title or destinations[0].location.placeName` });
     else if (unsafe) problems.push({ path: `${at}.field`, message: `"${field}" contains "${unsafe}", which is refused in field paths (__proto__, prototype and constructor reach JavaScript internals, not job fields)` });
     else if (SERVER_FIELDS[field] !== undefined && column.value !== undefined) problems.push({ path: `${at}.field`, message: `${field} is set by the server and cannot be sent` });
-    else if (!knownField(field) && SERVER_FIELDS[field] === undefined) warnings.push({ path: `${at}.field`, message: `"${field}" is not a job field this tool knows; it is sent as it is` });
+    else if (!knownField(field) && SERVER_FIELDS[field] === undefined && column.passthrough !== true) problems.push({ path: `${at}.field`, message: unknownFieldMessage(field) });
     const earlier = fields.get(field);
     if (earlier !== undefined) problems.push({ path: `${at}.field`, message: `${field} is already mapped by columns[${earlier}]` });
     else fields.set(field, i);
@@ -93,6 +101,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       values: column.values as string[] | undefined,
       join: column.join as string | undefined,
       readOnly: SERVER_FIELDS[field] !== undefined,
+      ...(column.passthrough === true ? { passthrough: true } : {}),
     };
   });
   if (problems.length) fail(source, problems.map((p) => ({ ...p, line: locate(p.path) })));

@@ -26,6 +26,8 @@ export interface ColumnSpec {
   join?: string;
   /** Set by the server (id, state, …): exported, never sent. */
   readOnly: boolean;
+  /** The field is one this tool does not list, named on purpose: sent as it is, not refused. */
+  passthrough?: boolean;
 }
 
 /** A loaded and checked mapping file. */
@@ -38,6 +40,8 @@ export interface Mapping {
   timezone: string;
   /** The column whose value identifies a row across runs. */
   key?: string;
+  /** The UUID namespace of the jobs a keyed import creates (unique to this mapping). */
+  namespace?: string;
   /** csv: override the detected delimiter and encoding. */
   delimiter?: string;
   encoding?: string;
