@@ -70,7 +70,8 @@ describe('import via the CLI', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'jobb.csv');
     await (await import('node:fs/promises')).writeFile(file, 'Title;Duration\nBra;30\nOgiltig;-5\n');
-    const run = await runCli(['import', file, '--verbose'], env(s));
+    // A negative duration is refused by the check; --skip-invalid sends the valid row and reports it rejected.
+    const run = await runCli(['import', file, '--verbose', '--skip-invalid'], env(s));
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/1 created, .* 1 rejected/);
     expect(run.stdout).toMatch(/Rejected and failed rows: .*jobb\.errors\.csv/);

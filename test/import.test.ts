@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
-import { uuidForKey } from '../src/import/key-uuid.js';
+import { keyNamespace, uuidForKey } from '../src/import/key-uuid.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
@@ -42,7 +42,7 @@ describe('import', () => {
     expect(first.counts).toMatchObject({ created: 50, rejected: 0, failed: 0, unknown: 0 });
     expect(references(s)).toEqual(expectedRefs(50));
     const results = await readAll(first.resultsFile as string);
-    expect(results.header.slice(0, 6)).toEqual(['Row', 'Outcome', 'Job id', 'UUID', 'Reason', 'Title']);
+    expect(results.header.slice(0, 8)).toEqual(['Row', 'Outcome', 'Job id', 'UUID', 'Changed', 'Reason', 'Run', 'Title']);
     expect(results.rows.map((r) => r.cells[0])).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 2)));
     expect(results.rows.every((r) => r.cells[1] === 'created' && /^\d+$/.test(String(r.cells[2])))).toBe(true);
 
@@ -102,7 +102,8 @@ describe('import', () => {
     expect(summary.counts.unknown).toBe(0);
     expect(summary.counts.created + summary.counts.updated).toBe(60);
     expect(references(s)).toEqual(expectedRefs(60));
-    expect(s.jobs().map((j) => j.uuid).sort()).toEqual(expectedRefs(60).map(uuidForKey).sort());
+    const namespace = keyNamespace(s.url, 'referenceNo');
+    expect(s.jobs().map((j) => j.uuid).sort()).toEqual(expectedRefs(60).map((k) => uuidForKey(k, namespace)).sort());
   });
 
   test('dropAfterCommit without a key: no duplicate, dropped rows reported unknown; a re-run finds them on the server', async () => {
@@ -119,7 +120,7 @@ describe('import', () => {
     expect(second.counts).toMatchObject({ skipped: 60, unknown: 0, created: 0 });
     expect(references(s)).toEqual(expectedRefs(60));
     const results = await readAll(second.resultsFile as string);
-    const reconciled = results.rows.filter((r) => String(r.cells[4]).includes('found on the server'));
+    const reconciled = results.rows.filter((r) => String(r.cells[5]).includes('found on the server'));
     expect(reconciled).toHaveLength(first.counts.unknown);
   });
 

@@ -1,3 +1,4 @@
+import { accountId } from '../api/account-id.js';
 import { createClient, type CoredinationClient } from '../api/client.js';
 import { DEFAULT_BASE_URL } from '../api/assumptions.js';
 import { CdbError } from '../errors.js';
@@ -24,6 +25,12 @@ export function resolveConnection(args: GlobalArgs, io: CliIo): { baseUrl: strin
     apiKey: apiKey === '' ? undefined : apiKey,
     insecure: args.insecure ?? config.insecure ?? false,
   };
+}
+
+/** The account the flags name (address and a hash of the key), for keyed imports' job uuids. */
+export function accountFrom(args: GlobalArgs, io: CliIo): string {
+  const { baseUrl, apiKey } = resolveConnection(args, io);
+  return accountId(baseUrl, apiKey);
 }
 
 /** A client for commands that need the key; says clearly where to put it when it is missing. */

@@ -2,6 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { CdbError } from '../errors.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { demoCommand } from './commands/demo.js';
+import { undoCommand } from './commands/undo.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { mappingCommand } from './commands/mapping.js';
@@ -34,6 +35,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .conflicts('quiet', 'verbose')
     .command(demoCommand(io, done))
     .command(importCommand(io, done))
+    .command(undoCommand(io, done))
     .command(exportCommand(io, done))
     .command(scheduleCommand(io, done))
     .command(mappingCommand(io, done))

@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, w
 import path from 'node:path';
 
 /** How a row ended. */
-export type Outcome = 'created' | 'updated' | 'skipped' | 'rejected' | 'failed' | 'unknown';
+export type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'rejected' | 'failed' | 'unknown';
 
 /** A journal line: a row about to be sent, or how it ended. */
 export type JournalEntry =

@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
 
-/** The fixed namespace of coredination-batch's derived job uuids (UUID v5). Never change it. */
+/**
+ * The namespace of the first scheme, in which a key named the same job in every account and
+ * every mapping. Kept as the root from which each account's and mapping's own namespace is made.
+ */
 export const KEY_NAMESPACE = '6f1c9a52-3b7e-5d48-9a0e-2c4b8d1f7e63';
 
-const NAMESPACE_BYTES = Buffer.from(KEY_NAMESPACE.replace(/-/g, ''), 'hex');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
+/** True for a UUID such as an exported job's `UUID` column holds. */
+export function isUuid(value: string): boolean {
+  return UUID.test(value.trim());
+}
+
 /** RFC 9562 UUID version 5: SHA-1 of namespace and name, with the version and variant bits set. */
-function uuidV5(name: string): string {
-  const hash = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+export function uuidV5(name: string, namespace: string): string {
+  const hash = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest();
   hash[6] = ((hash[6] as number) & 0x0f) | 0x50;
   hash[8] = ((hash[8] as number) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');
@@ -16,10 +23,20 @@ function uuidV5(name: string): string {
 }
 
 /**
- * The job uuid for a key value: the value itself when it is a uuid (an exported job's own uuid),
- * else a UUID v5 of it, so that the same key always lands on the same job.
+ * The namespace of a keyed import's new jobs: the mapping's own (`namespace:`, written by
+ * `mapping init`), else one made from the account and the key field. Two accounts, or two
+ * mappings keyed on different fields, never name the same job with the same key value.
  */
-export function uuidForKey(key: string): string {
+export function keyNamespace(account: string, keyField: string, mappingNamespace?: string): string {
+  if (mappingNamespace) return mappingNamespace.toLowerCase();
+  return uuidV5(`${account}\0${keyField}`, KEY_NAMESPACE);
+}
+
+/**
+ * The job uuid for a key value: the value itself when it is a uuid (an exported job's own uuid),
+ * else a UUID v5 of it in the namespace, so that the same key always lands on the same job.
+ */
+export function uuidForKey(key: string, namespace = KEY_NAMESPACE): string {
   const value = key.trim();
-  return UUID.test(value) ? value.toLowerCase() : uuidV5(value);
+  return UUID.test(value) ? value.toLowerCase() : uuidV5(value, namespace);
 }

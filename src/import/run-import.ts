@@ -9,7 +9,13 @@ import type { ReadOptions } from '../readers/spreadsheet.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { openRowsWriter, outputFormat, type RowsWriter } from '../writers/rows-writer.js';
 import { Journal, journalPath, payloadHash, type Outcome, type RowState } from './journal.js';
-import { uuidForKey } from './key-uuid.js';
+import { PUT_IS_PARTIAL } from '../api/assumptions.js';
+import { defaultStateDir } from '../export/watermark.js';
+import { getPath } from '../mapping/field-path.js';
+import { AccountIndex, keyText, type AccountJob } from './account-index.js';
+import { describeChange, diffJob } from './job-diff.js';
+import { isUuid, keyNamespace, uuidForKey, uuidV5 } from './key-uuid.js';
+import { newRunId, RunRecord, runFile } from './run-record.js';
 import { besideInput, ErrorRows, inputCells, openForMapping, planImport, reasonText, rowChecker, type CheckedRow, type PlanSummary } from './plan-import.js';
 import { RateGate, type Clock } from './rate-gate.js';
 import { Uploader } from './uploader.js';
@@ -42,6 +48,28 @@ export interface ImportOptions {
   keepRows?: number;
   /** Backoff of the uploader's retries (tests make it short). */
   retry?: { baseDelayMs?: number; maxDelayMs?: number; limit?: number };
+  /** Keyed: plan against the account and stop (nothing sent, no results file). */
+  dryRun?: boolean;
+  /** Keyed: the plan, one row per input row (csv or xlsx). */
+  planFile?: string;
+  /** Who the account is (base URL and a hash of the key): new jobs' uuids are unique to it. */
+  account?: string;
+  /** Where run records are kept for undo (default: COREDINATION_STATE_DIR or ~/.local/state/coredination-batch). */
+  stateDir?: string;
+  /** Whether PUT leaves absent attributes as they are (the API's assumption; tests try both). */
+  putIsPartial?: boolean;
+}
+
+/** What a keyed import will do, or did, to the account. */
+export interface KeyedPlan {
+  create: number;
+  update: number;
+  unchanged: number;
+  conflict: number;
+  /** The first updates, each as `row 7 (0010037): title: "A" → "B"; …`. */
+  updates: string[];
+  /** How many jobs the account has. */
+  accountJobs: number;
 }
 
 /** How an import ended. */
@@ -64,9 +92,16 @@ export interface ImportSummary {
   seconds: number;
   /** The run-wide failure when status is 'aborted'. */
   error?: CdbError;
+  /** Keyed imports: the plan against the account. */
+  keyed?: KeyedPlan;
+  /** The run's id, for `undo`. */
+  run?: string;
+  planFile?: string;
 }
 
-const RESULT_COLUMNS = ['Row', 'Outcome', 'Job id', 'UUID', 'Reason'];
+const RESULT_COLUMNS = ['Row', 'Outcome', 'Job id', 'UUID', 'Changed', 'Reason', 'Run'];
+const PLAN_COLUMNS = ['Row', 'Action', 'Key', 'Job id', 'UUID', 'Changes'];
+const SHOWN_UPDATES = 20;
 
 /** Files of up to this many rows are read once: the validation pass's rows are sent. */
 const KEEP_ROWS = 20_000;
@@ -76,6 +111,7 @@ interface RowResult {
   outcome: Outcome;
   id?: number;
   uuid?: string;
+  changed?: string;
   reason?: string;
 }
 
@@ -90,6 +126,7 @@ class ResultsInOrder {
     private readonly results: RowsWriter,
     private readonly errors: ErrorRows,
     private readonly header: string[],
+    private readonly run: string,
   ) {}
 
   /**
@@ -110,7 +147,7 @@ class ResultsInOrder {
     for (let r = this.waiting.get(this.next); r; r = this.waiting.get(this.next)) {
       this.waiting.delete(this.next);
       this.next++;
-      await this.results.write([r.row.row, r.outcome, r.id ?? '', r.uuid ?? '', r.reason ?? '', ...inputCells(this.header, r.row)]);
+      await this.results.write([r.row.row, r.outcome, r.id ?? '', r.uuid ?? '', r.changed ?? '', r.reason ?? '', this.run, ...inputCells(this.header, r.row)]);
       if (r.outcome === 'rejected' || r.outcome === 'failed') await this.errors.add(r.row, r.reason ?? r.outcome);
     }
   }
@@ -161,17 +198,98 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     keptAll = false;
     kept.length = 0;
   });
-  const counts: Record<Outcome, number> = { created: 0, updated: 0, skipped: 0, rejected: 0, failed: 0, unknown: 0 };
+  const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, skipped: 0, rejected: 0, failed: 0, unknown: 0 };
   const base = { plan, counts, reported: 0, unknownRows: [] as number[], limited: false, retries: 0, throttles: 0 };
-  if (plan.invalid > 0 && !options.skipInvalid) {
+  if (plan.invalid > 0 && !options.skipInvalid && !options.dryRun) {
     return { ...base, status: 'invalid', errorsFile: plan.errorsFile, seconds: (Date.now() - started) / 1000 };
+  }
+
+  // A keyed import matches rows against the account by the key column's field.
+  const keyColumn = plan.bound.keyIndex === undefined ? undefined : plan.bound.columns.find((c) => c.index === plan.bound.keyIndex && !c.spec.readOnly);
+  const keyField = keyColumn?.spec.field;
+  const account = options.account ?? client.baseUrl;
+  const namespace = keyNamespace(account, keyField ?? mapping.key ?? '', mapping.namespace);
+  let index: AccountIndex | undefined;
+  if (mapping.key && keyField) {
+    const attributes = [...new Set(plan.bound.columns.filter((c) => !c.spec.readOnly).map((c) => String(c.parts[0])))];
+    reporter.info(`Reading the account's jobs, to match rows by ${keyField}…`);
+    index = await AccountIndex.load(client, keyField, attributes, reporter);
+  }
+  const keyParts = keyColumn?.parts ?? [];
+  const putIsPartial = options.putIsPartial ?? PUT_IS_PARTIAL;
+  const keyed: KeyedPlan | undefined = index ? { create: 0, update: 0, unchanged: 0, conflict: 0, updates: [], accountJobs: index.size } : undefined;
+  const planWriter = options.planFile
+    ? await openRowsWriter(options.planFile, { header: [...PLAN_COLUMNS, ...plan.header], format: outputFormat(options.planFile), delimiter: plan.detected.delimiter ?? ';', bom: true, sheet: 'Plan' })
+    : undefined;
+
+  /** What a keyed row will do to the account. */
+  type Action =
+    | { action: 'create'; uuid: string; body: Job }
+    | { action: 'update'; uuid: string; id?: number; body: Job; before: Record<string, unknown>; changed: string }
+    | { action: 'unchanged'; uuid: string; id?: number }
+    | { action: 'conflict'; reason: string };
+  const decide = async (mapped: CheckedRow['mapped']): Promise<Action> => {
+    const key = keyText(getPath(mapped.job, keyParts)) ?? (mapped.key as string);
+    delete mapped.job.uuid; // the path names the job; a uuid column could only contradict it
+    let matches: AccountJob[] = (index as AccountIndex).find(key);
+    if (!matches.length && isUuid(key)) matches = [(index as AccountIndex).byJobUuid(key)].filter((j): j is AccountJob => j !== undefined);
+    if (matches.length > 1) {
+      const ids = matches.map((j) => j.id ?? j.uuid).join(', ');
+      return { action: 'conflict', reason: `${keyField} "${key}" is held by ${matches.length} jobs in the account (ids ${ids}); nothing was sent for this row. Give those jobs different ${keyField} values in Coredination, then import again.` };
+    }
+    const job = matches[0];
+    if (!job) return { action: 'create', uuid: isUuid(key) ? key.toLowerCase() : uuidV5(key.trim(), namespace), body: mapped.job };
+    const current = await (index as AccountIndex).values(client, job);
+    const diff = diffJob(mapped.job, current);
+    if (!diff.changes.length) return { action: 'unchanged', uuid: job.uuid, id: job.id };
+    let body = diff.body;
+    if (!putIsPartial) {
+      // A PUT that replaces the job must carry all of it, or it would clear what the file does not name.
+      const full = await client.getJob(job.uuid);
+      body = { ...withoutServerFields(full), ...diff.body };
+    }
+    keyedUpdateLine(mapped.row, key, diff.changes.map(describeChange).join('; '));
+    return { action: 'update', uuid: job.uuid, id: job.id, body, before: diff.before, changed: diff.changes.map((c) => c.path).join(', ') };
+  };
+  const keyedUpdateLine = (row: number, key: string, text: string) => {
+    if (keyed && keyed.updates.length < SHOWN_UPDATES) keyed.updates.push(`row ${row} (${key}): ${text}`);
+  };
+  const writePlan = async (row: SheetRow, action: string, key: string, id: number | undefined, uuid: string | undefined, changes: string) => {
+    await planWriter?.write([row.row, action, key, id ?? '', uuid ?? '', changes, ...inputCells(plan.header, row)]);
+  };
+
+  if (options.dryRun) {
+    const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read);
+    try {
+      for await (const { row, mapped } of rows) {
+        if (mapped.issues.length) {
+          await writePlan(row, 'invalid', mapped.key ?? '', undefined, undefined, mapped.issues.map(reasonText).join('; '));
+          continue;
+        }
+        if (!index || !keyed) continue;
+        const decided = await decide(mapped);
+        const key = mapped.key ?? '';
+        if (decided.action === 'conflict') keyed.conflict++;
+        else keyed[decided.action]++;
+        await writePlan(row, decided.action, key, 'id' in decided ? decided.id : undefined, 'uuid' in decided ? decided.uuid : undefined, decided.action === 'update' ? decided.changed : decided.action === 'conflict' ? decided.reason : '');
+      }
+    } finally {
+      await planWriter?.close();
+    }
+    return { ...base, status: 'done', keyed, planFile: options.planFile, seconds: (Date.now() - started) / 1000 };
   }
 
   const concurrency = options.concurrency ?? 4;
   const rate = options.rate === undefined ? 10 : options.rate <= 0 ? Number.POSITIVE_INFINITY : options.rate;
   const toSend = Math.min(plan.valid, options.limit ?? Number.POSITIVE_INFINITY);
   const estimate = Number.isFinite(rate) ? Math.ceil(toSend / rate) : undefined;
-  reporter.info(`Sending ${toSend} row${toSend === 1 ? '' : 's'} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${estimate} s` : ', with no rate cap'}.`);
+  if (!index) reporter.info(`Sending ${toSend} row${toSend === 1 ? '' : 's'} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${estimate} s` : ', with no rate cap'}.`);
+  else reporter.info(`Matching ${toSend} row${toSend === 1 ? '' : 's'} against ${index.size} jobs by ${keyField}; sending only what changed, to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second` : ''}.`);
+
+  const run = newRunId();
+  const record = new RunRecord(runFile(options.stateDir ?? defaultStateDir(), run));
+  record.open();
+  record.append({ t: 'run', run, at: Date.now(), file: path.resolve(file), baseUrl: client.baseUrl, account });
 
   const resultsFile = options.resultsFile ?? besideInput(file, 'results', '.csv');
   const journal = new Journal(journalPath(path.dirname(path.resolve(resultsFile)), file, [path.resolve(mapping.source), mapping.key ?? '', client.baseUrl]));
@@ -205,7 +323,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     sheet: 'Results',
   });
   const errors = new ErrorRows(errorsFile, plan.header, plan.detected);
-  const sink = new ResultsInOrder(results, errors, plan.header);
+  const sink = new ResultsInOrder(results, errors, plan.header, run);
   const window = concurrency * 2;
   let seq = 0;
   let admitted = 0;
@@ -225,6 +343,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     for await (const { row, mapped } of rows) {
       if (uploader.stopped) break;
       if (mapped.issues.length) {
+        await writePlan(row, 'invalid', mapped.key ?? '', undefined, undefined, mapped.issues.map(reasonText).join('; '));
         report(seq++, row, { outcome: 'rejected', reason: mapped.issues.map(reasonText).join('; ') });
         continue;
       }
@@ -234,30 +353,63 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       }
       admitted++;
       const hash = payloadHash(mapped.job);
-      const uuid = mapped.key ? uuidForKey(mapped.key) : undefined;
-      if (uuid) delete mapped.job.uuid; // the path names the job; a uuid column could only contradict it
-      const before = previous.get(row.row);
-      if (before && before.hash === hash && (before.outcome === 'created' || before.outcome === 'updated' || before.outcome === 'skipped')) {
-        report(seq++, row, { outcome: 'skipped', id: before.id, uuid: before.uuid, reason: `done by an earlier run (${before.outcome})` });
-        continue;
-      }
-      if (before && before.hash !== hash && !uuid && before.outcome !== 'rejected' && before.outcome !== 'failed') {
-        report(seq++, row, { outcome: 'skipped', id: before.id, reason: 'changed since an earlier run sent it; not sent again, to avoid a second job (use a key column to update, or --fresh)' });
-        continue;
-      }
-      if (before && !uuid && before.method === 'POST' && (before.outcome === undefined || before.outcome === 'unknown')) {
-        const found = candidates.find((job) => !claimed.has(job) && matches(job, mapped.job));
-        if (found) {
-          claimed.add(found);
-          journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: 'created', id: found.id, uuid: found.uuid });
-          report(seq++, row, { outcome: 'skipped', id: found.id, uuid: found.uuid, reason: 'created by an earlier run whose answer was lost (found on the server)' });
+      let uuid: string | undefined;
+      let body: Job = mapped.job;
+      let changed: string | undefined;
+      let before: Record<string, unknown> | undefined;
+      if (index && keyed) {
+        // The account is the truth for keyed rows: what matches is updated or left alone.
+        const decided = await decide(mapped);
+        const key = mapped.key ?? '';
+        if (decided.action === 'conflict') keyed.conflict++;
+        else keyed[decided.action]++;
+        await writePlan(row, decided.action, key, 'id' in decided ? decided.id : undefined, 'uuid' in decided ? decided.uuid : undefined, decided.action === 'update' ? decided.changed : decided.action === 'conflict' ? decided.reason : '');
+        if (decided.action === 'conflict') {
+          report(seq++, row, { outcome: 'rejected', reason: decided.reason });
           continue;
+        }
+        if (decided.action === 'unchanged') {
+          report(seq++, row, { outcome: 'unchanged', id: decided.id, uuid: decided.uuid, reason: 'the job already holds these values: nothing sent' });
+          continue;
+        }
+        uuid = decided.uuid;
+        body = decided.body;
+        if (decided.action === 'update') {
+          changed = decided.changed;
+          before = decided.before;
+        }
+      } else {
+        uuid = mapped.key ? uuidForKey(mapped.key, namespace) : undefined;
+        if (uuid) delete mapped.job.uuid; // the path names the job; a uuid column could only contradict it
+        const earlier = previous.get(row.row);
+        if (earlier && earlier.hash === hash && (earlier.outcome === 'created' || earlier.outcome === 'updated' || earlier.outcome === 'skipped')) {
+          report(seq++, row, { outcome: 'skipped', id: earlier.id, uuid: earlier.uuid, reason: `done by an earlier run (${earlier.outcome})` });
+          continue;
+        }
+        if (earlier && earlier.hash !== hash && !uuid && earlier.outcome !== 'rejected' && earlier.outcome !== 'failed') {
+          report(seq++, row, { outcome: 'skipped', id: earlier.id, reason: 'changed since an earlier run sent it; not sent again, to avoid a second job (use a key column to update, or --fresh)' });
+          continue;
+        }
+        if (earlier && !uuid && earlier.method === 'POST' && (earlier.outcome === undefined || earlier.outcome === 'unknown')) {
+          const found = candidates.find((job) => !claimed.has(job) && matches(job, mapped.job));
+          if (found) {
+            claimed.add(found);
+            journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: 'created', id: found.id, uuid: found.uuid });
+            report(seq++, row, { outcome: 'skipped', id: found.id, uuid: found.uuid, reason: 'created by an earlier run whose answer was lost (found on the server)' });
+            continue;
+          }
         }
       }
       await uploader.room(window);
       if (uploader.stopped) break;
       const thisSeq = seq++;
-      const send = uploader.send(mapped.job, uuid, () => journal.append({ t: 'send', row: row.row, at: Date.now(), hash, method: uuid ? 'PUT' : 'POST', uuid }));
+      const jobUuidBefore = uuid;
+      const send = uploader.send(body, uuid, () => {
+        // What undo needs is on disk before the request leaves.
+        if (jobUuidBefore && before) record.append({ t: 'update', row: row.row, uuid: jobUuidBefore, before, after: body });
+        else if (jobUuidBefore) record.append({ t: 'create', row: row.row, uuid: jobUuidBefore });
+        journal.append({ t: 'send', row: row.row, at: Date.now(), hash, method: uuid ? 'PUT' : 'POST', uuid });
+      });
       void send.then((result) => {
         if (result.outcome === 'not-sent') {
           report(thisSeq, row, { outcome: 'skipped', reason: 'not sent: the run stopped first' });
@@ -265,8 +417,11 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         }
         const id = result.job?.id;
         const jobUuid = result.job?.uuid ?? uuid;
-        journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: result.outcome, id, uuid: jobUuid, reason: result.reason });
-        report(thisSeq, row, { outcome: result.outcome, id, uuid: jobUuid, reason: result.reason });
+        // A keyed row that matched nothing is created, whatever the server's timestamps say.
+        const outcome = result.outcome === 'updated' && index && !before ? 'created' : result.outcome === 'created' && before ? 'updated' : result.outcome;
+        journal.note({ t: 'done', row: row.row, at: Date.now(), outcome, id, uuid: jobUuid, reason: result.reason });
+        if (jobUuid) record.append({ t: 'done', row: row.row, uuid: jobUuid, outcome, id, modified: typeof result.job?.modified === 'number' ? result.job.modified : undefined });
+        report(thisSeq, row, { outcome, id, uuid: jobUuid, changed: outcome === 'updated' ? changed : undefined, reason: result.reason });
       }, (error: unknown) => {
         // Not an API answer: a bug. The row is reported, never silently dropped.
         report(thisSeq, row, { outcome: 'unknown', reason: `unexpected error: ${(error as Error)?.message ?? String(error)}` });
@@ -274,11 +429,13 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     }
   } finally {
     await uploader.drain();
+    await planWriter?.close();
   }
   await sink.done();
   await results.close();
   await errors.close();
   journal.close();
+  record.close();
 
   if (uploader.fatal) status = 'aborted';
   else if (options.signal?.aborted) status = 'interrupted';
@@ -292,5 +449,14 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     journalFile: journal.file,
     seconds: (Date.now() - started) / 1000,
     error: uploader.fatal,
+    keyed,
+    run,
+    planFile: options.planFile,
   };
+}
+
+/** A job as the server has it, less what the server sets: the body of a PUT that replaces it. */
+function withoutServerFields(job: Job): Job {
+  const { id: _id, state: _state, reported: _reported, created: _created, modified: _modified, ...rest } = job;
+  return rest;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
 import { findColumn } from './bind-header.js';
 import type { ColumnSpec, Mapping } from './types.js';
@@ -46,7 +47,8 @@ export function starterMapping(header: string[], defaults: Mapping, source: stri
     `locale: ${defaults.locale}`,
     `timezone: ${defaults.timezone}`,
     'headerRow: 1',
-    '# key: Reference no          # a column that identifies a row across runs: re-runs update instead of duplicating',
+    '# key: Reference no          # a column that identifies a row: matched against the account by its field',
+    `namespace: ${randomUUID()}   # this mapping's own: the uuids of jobs a keyed import creates; keep it`,
     '',
     'columns:',
   ];

@@ -113,6 +113,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       locale,
       timezone,
       key: data.key as string | undefined,
+      namespace: data.namespace as string | undefined,
       delimiter: data.delimiter as string | undefined,
       encoding: data.encoding as string | undefined,
       concurrency: data.concurrency as number | undefined,

@@ -7,10 +7,10 @@ import { Output } from '../io.js';
 import { mappingFrom, readOptionsFrom, withMappingArgs, type MappingArgs } from '../mapping-args.js';
 import { cliReporter } from '../cli-reporter.js';
 import { EXIT, renderError } from '../render-error.js';
-import { clientFrom, configFrom } from '../client-options.js';
+import { accountFrom, clientFrom, configFrom, resolveConnection } from '../client-options.js';
 import { progressReporter } from '../progress.js';
 import { onStopSignals } from '../stop-signals.js';
-import { runImport, type ImportSummary } from '../../import/run-import.js';
+import { runImport, type ImportSummary, type KeyedPlan } from '../../import/run-import.js';
 
 export interface ImportArgs extends GlobalArgs, MappingArgs {
   file: string;
@@ -24,6 +24,8 @@ export interface ImportArgs extends GlobalArgs, MappingArgs {
   key?: string;
   skipInvalid?: boolean;
   fresh?: boolean;
+  plan?: string;
+  offline?: boolean;
 }
 
 const SHOWN_ISSUES = 20;
@@ -74,6 +76,8 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
         .option('key', { type: 'string', describe: 'Column identifying a row across runs: rows are PUT to a uuid derived from it (idempotent)' })
         .option('skip-invalid', { type: 'boolean', describe: 'Send the valid rows and report the invalid ones as rejected' })
         .option('fresh', { type: 'boolean', describe: 'Ignore the journal of earlier runs of this file' })
+        .option('plan', { type: 'string', describe: 'Keyed: write the plan (create / update with the changes / unchanged), one row per input row, to this csv or xlsx' })
+        .option('offline', { type: 'boolean', describe: 'Keyed --dry-run: check the file only, without reading the account' })
         .check((args) => {
           for (const name of ['limit', 'concurrency'] as const) {
             const value = args[name];
@@ -90,6 +94,13 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
       }
       const mapping = await mappingFrom(args, out);
       if (args.key) mapping.key = args.key;
+      if (mapping.key && !args.offline) {
+        if (resolveConnection(args, io).apiKey) {
+          done(await keyedDryRun(args, io, out, mapping));
+          return;
+        }
+      }
+      const offlineNote = mapping.key ? ['Keyed: the file was checked alone; with an API key (and without --offline) the dry run also plans the rows against the account.'] : [];
       const plan = await planImport({
         file: args.file,
         mapping,
@@ -98,17 +109,47 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
         payloadsFile: args.payloads,
         reporter: cliReporter(out),
       });
-      out.result([...describePlan(plan), 'Dry run: nothing was sent.'].join('\n'), { dryRun: true, ...planJson(plan) });
+      out.result([...describePlan(plan), ...offlineNote, 'Dry run: nothing was sent.'].join('\n'), { dryRun: true, ...planJson(plan) });
       done(plan.invalid === 0 ? EXIT.ok : EXIT.invalid);
     },
   };
+}
+
+/** A keyed plan as lines: the counts, then the first updates with what they change. */
+export function describeKeyed(keyed: KeyedPlan): string[] {
+  const lines = [`Plan against the account (${keyed.accountJobs} jobs): ${keyed.create} to create, ${keyed.update} to update, ${keyed.unchanged} unchanged${keyed.conflict ? `, ${keyed.conflict} with a key held by several jobs (not sent)` : ''}.`];
+  for (const update of keyed.updates) lines.push(`  update ${update}`);
+  if (keyed.update > keyed.updates.length) lines.push(`  … and ${keyed.update - keyed.updates.length} more updates (--plan plan.csv lists every row).`);
+  return lines;
+}
+
+/** `import --dry-run` of a keyed mapping: check the file, then plan it against the account. */
+async function keyedDryRun(args: ImportArgs, io: CliIo, out: Output, mapping: Awaited<ReturnType<typeof mappingFrom>>): Promise<number> {
+  const summary = await runImport({
+    file: args.file,
+    mapping,
+    client: clientFrom(args, io),
+    account: accountFrom(args, io),
+    read: readOptionsFrom(args),
+    errorsFile: args.errors,
+    dryRun: true,
+    planFile: args.plan,
+    reporter: cliReporter(out),
+  });
+  const lines = [...describePlan(summary.plan)];
+  if (summary.keyed) lines.push(...describeKeyed(summary.keyed));
+  if (summary.planFile) lines.push(`The plan is in ${summary.planFile}, one row per input row.`);
+  lines.push('Dry run: nothing was sent.');
+  out.result(lines.join('\n'), { dryRun: true, ...planJson(summary.plan), plan: summary.keyed ?? null, planFile: summary.planFile ?? null });
+  return summary.plan.invalid === 0 ? EXIT.ok : EXIT.invalid;
 }
 
 /** The end of a real import as lines. */
 export function describeImport(summary: ImportSummary): string[] {
   const c = summary.counts;
   const lines: string[] = [];
-  const what = `${summary.reported} rows: ${c.created} created, ${c.updated} updated, ${c.skipped} skipped, ${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
+  const what = `${summary.reported} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
+  if (summary.keyed) lines.push(...describeKeyed(summary.keyed));
   if (summary.status === 'done') lines.push(`Done in ${summary.seconds.toFixed(1)} s. ${what}.`);
   else if (summary.status === 'interrupted') lines.push(`Interrupted after ${summary.seconds.toFixed(1)} s. ${what}.`);
   else lines.push(`Stopped after ${summary.seconds.toFixed(1)} s. ${what}.`);
@@ -119,7 +160,7 @@ export function describeImport(summary: ImportSummary): string[] {
     lines.push(`${summary.unknownRows.length} rows may or may not have created a job: the connection was lost before the answer (rows ${rows}${summary.unknownRows.length > 20 ? ', …' : ''}).`);
     lines.push('Run the same command again: it looks for those jobs on the server and sends only the ones it does not find.');
   }
-  if (summary.resultsFile) lines.push(`Results: ${summary.resultsFile}`);
+  if (summary.resultsFile) lines.push(`Results: ${summary.resultsFile}${summary.run ? ` (run ${summary.run}; "coredination-batch undo ${summary.resultsFile}" takes it back)` : ''}`);
   if (summary.errorsFile) lines.push(`Rejected and failed rows: ${summary.errorsFile} (fix them there and import that file).`);
   if (summary.status === 'interrupted' || summary.status === 'aborted') lines.push('Run the same command again to resume: rows already done are skipped.');
   return lines;
@@ -152,6 +193,8 @@ async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number>
       limit: args.limit,
       skipInvalid: args.skipInvalid,
       fresh: args.fresh,
+      account: accountFrom(args, io),
+      planFile: args.plan,
       resultsFile: args.results,
       errorsFile: args.errors,
       reporter,
@@ -174,6 +217,8 @@ async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number>
     resultsFile: summary.resultsFile ?? null,
     errorsFile: summary.errorsFile ?? null,
     unknownRows: summary.unknownRows,
+    plan: summary.keyed ?? null,
+    run: summary.run ?? null,
     limited: summary.limited,
     retries: summary.retries,
     throttles: summary.throttles,

@@ -1,0 +1,90 @@
+import type { Job } from '../api/types.js';
+
+/** One field that an update changes: its path, and the values before and after. */
+export interface FieldChange {
+  path: string;
+  from: unknown;
+  to: unknown;
+}
+
+/** What an update of one job sends and what it changes. */
+export interface JobDiff {
+  changes: FieldChange[];
+  /** The top-level attributes the update touches, each as it will be after the update. */
+  body: Job;
+  /** Those attributes as they were (null where absent): what `undo` puts back. */
+  before: Record<string, unknown>;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Values are the same when they are the same typed value: `0050` is not `50`, 5 is not "5". */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((a === undefined || a === null) && (b === undefined || b === null)) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    for (const key of keys) if (!sameValue(a[key], b[key])) return false;
+    return true;
+  }
+  return false;
+}
+
+/** The leaves of a payload that differ from the job, as display paths (`destinations[0].location.placeName`). */
+function collect(payload: unknown, current: unknown, path: string, out: FieldChange[]): void {
+  if (Array.isArray(payload)) {
+    const list = Array.isArray(current) ? current : [];
+    // A list the file names is the whole list: fewer elements is a change.
+    if (list.length > payload.length) out.push({ path, from: list, to: payload });
+    else payload.forEach((value, i) => collect(value, list[i], `${path}[${i}]`, out));
+    return;
+  }
+  if (isObject(payload)) {
+    const object = isObject(current) ? current : {};
+    for (const [key, value] of Object.entries(payload)) collect(value, object[key], path ? `${path}.${key}` : key, out);
+    return;
+  }
+  if (!sameValue(payload, current)) out.push({ path, from: current ?? null, to: payload });
+}
+
+/** The payload's values laid over the job's: objects merged, a list cut to the payload's length. */
+function overlay(payload: unknown, current: unknown): unknown {
+  if (Array.isArray(payload)) {
+    const list = Array.isArray(current) ? current : [];
+    return payload.map((value, i) => overlay(value, list[i]));
+  }
+  if (isObject(payload)) {
+    const merged: Record<string, unknown> = isObject(current) ? { ...current } : {};
+    for (const [key, value] of Object.entries(payload)) merged[key] = overlay(value, merged[key]);
+    return merged;
+  }
+  return payload;
+}
+
+/**
+ * Compares a row's payload with the job on the server: the fields the file would change, and
+ * an update body that changes only those (whole top-level attributes, since that is what a
+ * partial PUT replaces, each merged with what the job already holds there).
+ */
+export function diffJob(payload: Job, current: Job): JobDiff {
+  const changes: FieldChange[] = [];
+  collect(payload, current, '', changes);
+  const body: Job = {};
+  const before: Record<string, unknown> = {};
+  for (const change of changes) {
+    const top = /^[^.[]+/.exec(change.path)?.[0] as string;
+    if (top in body) continue;
+    body[top] = overlay(payload[top], current[top]);
+    before[top] = current[top] ?? null;
+  }
+  return { changes, body, before };
+}
+
+/** `title: "Byte av fönster" → "Byte av fönster, 2 st"` */
+export function describeChange(change: FieldChange): string {
+  const show = (v: unknown) => (v === null || v === undefined ? '(empty)' : JSON.stringify(v));
+  return `${change.path}: ${show(change.from)} → ${show(change.to)}`;
+}
