@@ -1,12 +1,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import { setTimeout as sleep } from 'node:timers/promises';
-import got, { type Got, type Method, type RetryObject } from 'got';
+import got, { TimeoutError, type Got, type Method, type RetryObject } from 'got';
 import { API_KEY_HEADER, API_TOKEN_HEADER, DEFAULT_BASE_URL, LIST_PARAMS } from './assumptions.js';
 import { checkBaseUrl } from './base-url.js';
 import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, SAFE_METHODS, type RetryPolicy } from './retry-policy.js';
 import { toApiError } from './to-api-error.js';
-import { parseJsonArray } from './json-array.js';
+import { JsonElementTooLargeError, MAX_ELEMENT_CHARS, parseJsonArray } from './json-array.js';
 import type { Job, ListJobsOptions, VersionInfo } from './types.js';
 import { ApiError } from '../errors.js';
 
@@ -19,8 +19,13 @@ export interface ClientOptions {
   apiToken?: string;
   /** Allow plain http to hosts other than loopback. */
   insecure?: boolean;
-  /** Whole-request timeout in milliseconds (default 30 s). */
+  /** Whole-request timeout of a call answered by one job or /version, in milliseconds (default 30 s). */
   timeoutMs?: number;
+  /**
+   * A listing is streamed and may rightly take minutes: it times out only when no byte arrives
+   * for this long, in milliseconds (default 30 s).
+   */
+  idleTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Sockets per host (default 64). */
   maxSockets?: number;
@@ -53,6 +58,29 @@ export interface CoredinationClient {
 
 const DEFAULT_PAGE_SIZE = 500;
 
+/**
+ * What one answer may hold, so that a broken or hostile server cannot take the machine's memory.
+ * A job or /version is a few KB; a listing is streamed, so only one job in it is bounded.
+ */
+export const ANSWER_LIMITS = {
+  /** The body of an answer read whole (/version, one job, the answer to a write), in bytes. */
+  body: 16 * 1048576,
+  /** One job in a streamed `GET /job` listing, in characters. */
+  listElement: MAX_ELEMENT_CHARS,
+};
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE']);
+
+function tooLarge(method: string, path: string, what: string, limit: number): ApiError {
+  return new ApiError('HTTP', `${what} ${method} /${path} is larger than ${limit / 1048576} MB, this tool's limit.`, {
+    method,
+    path,
+    // The server may have acted on a write before its answer grew too large to read.
+    outcomeUnknown: WRITE_METHODS.has(method),
+    hint: 'Check the base URL: it should name the Coredination API, whose answers are small.',
+  });
+}
+
 /** Refuses a redirect to another scheme, host or port (and so https → http) before it is sent. */
 function refuseCrossOrigin(basePath: string, next: { url?: string | URL }, response: { url: string; statusCode: number; request: { options: { method: string } } }): void {
   const from = new URL(response.url);
@@ -74,6 +102,7 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const secrets = [options.apiKey, options.apiToken];
   const timeoutMs = options.timeoutMs ?? 30_000;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
 
   const headers: Record<string, string> = { 'user-agent': 'coredination-batch', accept: 'application/json' };
@@ -124,12 +153,21 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
   });
 
   async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown, retry = true): Promise<T> {
+    let overLimit = false;
     try {
       // Answers to writes are one small job: asking for no compression saves a zlib stream each.
-      const response = await api(path, { method, json, decompress: method === 'GET', ...(retry ? {} : { retry: { limit: 0 } }) });
+      const request = api(path, { method, json, decompress: method === 'GET', ...(retry ? {} : { retry: { limit: 0 } }) });
+      // got has no limit on a body it reads whole: count the bytes (after decompression) as they come.
+      request.on('downloadProgress', ({ transferred }) => {
+        if (transferred <= ANSWER_LIMITS.body || overLimit) return;
+        overLimit = true;
+        request.cancel();
+      });
+      const response = await request;
       const body = response.body;
       return (body === '' ? undefined : JSON.parse(body)) as T;
     } catch (error) {
+      if (overLimit) throw tooLarge(method, path, "The server's answer to", ANSWER_LIMITS.body);
       throw toApiError(error, method, path, secrets);
     }
   }
@@ -140,9 +178,10 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
     for (let attempt = 1; ; attempt++) {
       let seen = 0;
       try {
-        const source = api.stream('job', { searchParams, retry: { limit: 0 } });
+        // A listing times out on silence, not on its length: no whole-request timeout here.
+        const source = api.stream('job', { searchParams, retry: { limit: 0 }, timeout: { request: undefined, socket: idleTimeoutMs } });
         try {
-          for await (const job of parseJsonArray<Job>(source)) {
+          for await (const job of parseJsonArray<Job>(source, { maxElementChars: ANSWER_LIMITS.listElement })) {
             seen++;
             if (seen <= yielded) continue;
             yielded++;
@@ -153,7 +192,13 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
         }
         return;
       } catch (error) {
-        const apiError = toApiError(error, 'GET', 'job', secrets);
+        if (error instanceof JsonElementTooLargeError) throw tooLarge('GET', 'job', "A job in the server's answer to", ANSWER_LIMITS.listElement);
+        const apiError = error instanceof TimeoutError && error.event === 'socket'
+          ? new ApiError('UNREACHABLE', `GET /job stopped: no bytes came for ${idleTimeoutMs / 1000} s, this tool's idle timeout for a listing.`, {
+            method: 'GET', path: 'job', networkCode: 'ETIMEDOUT',
+            hint: 'The server may be overloaded or down; try again later.',
+          })
+          : toApiError(error, 'GET', 'job', secrets);
         const delay = retryDelay(
           {
             attempt,
