@@ -197,7 +197,8 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
     delimiter: options.delimiter ?? locale.listSeparator,
     bom: options.bom ?? locale.decimal === ',',
     sheet: options.sheet ?? (typeof mapping.sheet === 'string' ? mapping.sheet : 'Jobs'),
-    numFmts: specs.map(numFmtOf),
+    // A column the mapping does not name (--all-fields) holds what the API sent: no text format forced.
+    numFmts: specs.map((spec, i) => (i >= mapped.length && spec.type === 'string' ? undefined : numFmtOf(spec))),
     widths,
   });
   let rows = 0;

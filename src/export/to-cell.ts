@@ -79,16 +79,15 @@ export function toCell(value: unknown, spec: ColumnSpec, target: CellTarget): Ou
     case 'date':
     case 'datetime':
       return timeCell(value, spec, target);
-    case 'integer':
-    case 'number':
-      if (typeof value !== 'number') break;
-      if (target.format === 'csv' && target.locale.decimal === ',') return String(value).replace('.', ',');
-      return value;
     case 'boolean':
       if (typeof value === 'boolean') return target.format === 'xlsx' ? value : value ? 'true' : 'false';
       break;
     default:
       break;
+  }
+  // A JSON number is a number cell whatever the column's type (a custom field holding 18524).
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return target.format === 'csv' && target.locale.decimal === ',' ? String(value).replace('.', ',') : value;
   }
   const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
   return target.format === 'csv' && !target.raw ? neutralise(text) : text;
