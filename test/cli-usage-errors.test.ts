@@ -119,3 +119,29 @@ describe('field names in a mapping', () => {
     expect(JSON.parse((await readFile(payloads, 'utf8')).trim())).toMatchObject({ job: { customerName: 'Acme AB', duration: 90, vehicle: 'Van 3' } });
   });
 });
+
+describe('--help shows the connection options only where the API is called', () => {
+  const apiOptions = /--base-url|--insecure|--api-key  /;
+  test.each([['import'], ['export'], ['schedule'], ['version'], ['undo']])('%s --help has --base-url, --api-key and --insecure', async (command) => {
+    const run = await runCli([command, '--help']);
+    expect(run.code).toBe(0);
+    for (const flag of ['--base-url', '--api-key', '--insecure']) expect(run.stdout).toContain(flag);
+  });
+
+  test.each([[[]], [['mapping', 'init']], [['mapping', 'check']], [['template']], [['demo']]])('%j --help has none of them', async (command) => {
+    const run = await runCli([...command, '--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toMatch(apiOptions);
+  });
+
+  test('sandbox --help has its own --api-key (the keys it accepts), no --base-url or --insecure', async () => {
+    const run = await runCli(['sandbox', '--help']);
+    expect(run.stdout).toMatch(/--api-key +Key\(s\) to accept/);
+    expect(run.stdout).not.toMatch(/--base-url|--insecure/);
+  });
+
+  test('a connection option on a command that does not call the API is a usage error', async () => {
+    const out = path.join(await tempDir(), 'blank.xlsx');
+    expectUsageError(await runCli(['template', out, '--base-url', 'http://127.0.0.1:1/api/1']), /Unknown argument.*base-url/);
+  });
+});

@@ -11,6 +11,7 @@ import { scheduleCommand } from './commands/schedule.js';
 import { templateCommand } from './commands/template.js';
 import { versionCommand } from './commands/version.js';
 import type { CliIo, GlobalArgs } from './io.js';
+import { callsApi } from './client-options.js';
 import { renderError } from './render-error.js';
 
 const BIN = 'coredination-batch';
@@ -26,21 +27,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .scriptName(BIN)
     .usage(`${BIN} <command> [options]\n\nMove jobs between spreadsheets and Coredination.`)
     .option('config', { type: 'string', global: true, describe: 'Config file (YAML: baseUrl, apiKey, insecure, concurrency, rate) [env: COREDINATION_CONFIG] (default ~/.config/coredination-batch/config.yaml)' })
-    .option('base-url', { type: 'string', global: true, describe: 'API base URL [env: COREDINATION_BASE_URL] (default https://app.coredination.net/api/1)' })
-    .option('api-key', { type: 'string', global: true, describe: 'API key [env: COREDINATION_API_KEY]; never printed' })
-    .option('insecure', { type: 'boolean', global: true, describe: 'Allow plain http to hosts other than this machine' })
     .option('json', { type: 'boolean', global: true, describe: 'Print one JSON summary on stdout' })
     .option('quiet', { type: 'boolean', global: true, alias: 'q', describe: 'Print only the summary and warnings' })
     .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })
     .conflicts('quiet', 'verbose')
     .command(demoCommand(io, done))
-    .command(importCommand(io, done))
-    .command(undoCommand(io, done))
-    .command(exportCommand(io, done))
-    .command(scheduleCommand(io, done))
+    .command(callsApi(importCommand(io, done)))
+    .command(callsApi(undoCommand(io, done)))
+    .command(callsApi(exportCommand(io, done)))
+    .command(callsApi(scheduleCommand(io, done)))
     .command(mappingCommand(io, done))
     .command(templateCommand(io, done))
-    .command(versionCommand(io, done))
+    .command(callsApi(versionCommand(io, done)))
     .command(sandboxCommand(io, done))
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
