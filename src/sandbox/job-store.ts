@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { DRAFT_STATE, LIST_OMITTED_FIELDS, SCHEDULED_STATE } from '../api/assumptions.js';
 import type { Job } from '../api/types.js';
+import { CdbError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 const FIRST_ID = 100_001;
@@ -32,17 +33,30 @@ export interface StoreQuery {
   modifiedSince?: number;
 }
 
+/** The error for a data file that cannot be used: the sandbox does not start on it. */
+function badDataFile(file: string, problem: string, cause?: unknown): CdbError {
+  return new CdbError('INPUT', `The sandbox's data file cannot be loaded: ${problem}.`, {
+    cause,
+    context: { file },
+    hint: 'Give --data a file this sandbox wrote, or a new path to start with no jobs (move the damaged one aside to keep it).',
+  });
+}
+
 /**
  * The sandbox's jobs, in id order, indexed by uuid; optionally persisted to a JSON file that is
- * rewritten atomically shortly after each change.
+ * rewritten atomically (temporary file, then rename). The server answers a write only once
+ * `committed()` says it is in the file, so a sandbox killed at any moment has kept every write it
+ * acknowledged. Writes that arrive while the file is being written share the next rewrite.
  */
 export class JobStore {
   private readonly byId = new Map<number, Job>();
   private readonly idByUuid = new Map<string, number>();
   private nextId = FIRST_ID;
   private lastStamp = 0;
-  private saveTimer: NodeJS.Timeout | undefined;
-  private saving: Promise<void> = Promise.resolve();
+  /** Changes made, and how many of them the data file holds. */
+  private changes = 0;
+  private savedChanges = 0;
+  private writing: Promise<void> | undefined;
 
   constructor(private readonly dataFile?: string) {}
 
@@ -53,11 +67,29 @@ export class JobStore {
     try {
       text = await readFile(this.dataFile, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      throw badDataFile(this.dataFile, code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (error as Error).message, error);
     }
-    const data = JSON.parse(text) as { jobs?: Job[] };
-    for (const job of data.jobs ?? []) this.insert(job);
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (error) {
+      throw badDataFile(this.dataFile, `it is not valid JSON (${(error as Error).message})`, error);
+    }
+    const jobs = (data as { jobs?: unknown } | null)?.jobs;
+    if (typeof data !== 'object' || data === null || Array.isArray(data) || !Array.isArray(jobs)) {
+      throw badDataFile(this.dataFile, 'expected an object {"jobs": [...]}, as the sandbox writes it');
+    }
+    jobs.forEach((job: unknown, i) => {
+      const id = (job as Job | null)?.id;
+      if (typeof job !== 'object' || job === null || Array.isArray(job) || typeof id !== 'number' || !Number.isSafeInteger(id)) {
+        throw badDataFile(this.dataFile as string, `jobs[${i}] is not a job with a numeric id`);
+      }
+      const uuid = (job as Job).uuid;
+      if (uuid !== undefined && typeof uuid !== 'string') throw badDataFile(this.dataFile as string, `jobs[${i}].uuid is not a string`);
+    });
+    for (const job of jobs as Job[]) this.insert(job);
   }
 
   get size(): number {
@@ -147,14 +179,18 @@ export class JobStore {
     return this.nextId;
   }
 
-  /** Writes pending changes now and stops the delayed save. */
-  async flush(): Promise<void> {
-    if (this.saveTimer) {
-      clearTimeout(this.saveTimer);
-      this.saveTimer = undefined;
-      await this.save();
+  /** Resolves once every change made so far is in the data file (at once without one). */
+  async committed(): Promise<void> {
+    const wanted = this.changes;
+    while (this.savedChanges < wanted) {
+      this.writing ??= this.save().finally(() => (this.writing = undefined));
+      await this.writing;
     }
-    await this.saving;
+  }
+
+  /** Writes pending changes now. */
+  flush(): Promise<void> {
+    return this.committed();
   }
 
   /** Modification stamps strictly increase, so that "modified since" never misses a change. */
@@ -164,18 +200,14 @@ export class JobStore {
   }
 
   private changed(): void {
-    if (!this.dataFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = undefined;
-      void this.save();
-    }, 50);
+    if (this.dataFile) this.changes++;
   }
 
-  private save(): Promise<void> {
-    const file = this.dataFile;
-    if (!file) return Promise.resolve();
-    this.saving = this.saving.then(() => writeFileAtomic(file, JSON.stringify({ jobs: this.all() })));
-    return this.saving;
+  /** Writes every job as it is now; the changes counted so far are then saved. */
+  private async save(): Promise<void> {
+    const upTo = this.changes;
+    await writeFileAtomic(this.dataFile as string, JSON.stringify({ jobs: this.all() }));
+    this.savedChanges = Math.max(this.savedChanges, upTo);
   }
 }
 

@@ -40,7 +40,7 @@ export interface SandboxOptions {
   putReplaces?: boolean;
   /** Start with this many realistic jobs. */
   generate?: number;
-  /** A JSON file loaded at start and rewritten atomically after changes. */
+  /** A JSON file loaded at start and rewritten atomically before each write is answered. */
   data?: string;
   /** Keep a log of every request (default true); the tests read it. */
   recordRequests?: boolean;
@@ -171,6 +171,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (write && faults.dropBeforeCommit && random() < faults.dropBeforeCommit) return DROP;
 
     const reply = route(method, path, url.searchParams, body);
+    // With --data, a write is answered only once it is saved: acknowledged means kept.
+    if (write && reply.status < 300) await store.committed();
     if (write && reply.status < 300 && faults.dropAfterCommit && random() < faults.dropAfterCommit) return DROP;
     return reply;
   }
