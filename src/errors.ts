@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'UNREACHABLE' // the server could not be reached, even after retries
   | 'HTTP' // any other unexpected answer from the server
   | 'OUTPUT' // an output file could not be written (disk full, ...)
-  | 'INTERRUPTED'; // SIGINT/SIGTERM
+  | 'INTERRUPTED' // SIGINT/SIGTERM
+  | 'LOCKED'; // another run holds the same work
 
 /** Where a problem is, as far as it is known. */
 export interface ErrorContext {

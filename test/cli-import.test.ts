@@ -10,7 +10,7 @@ import { jobsCsv } from './helpers/jobs-file.js';
 import { CLI, KEY, runCli, sandbox } from './helpers/sandbox.js';
 
 function env(s: Sandbox) {
-  return { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY };
+  return { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR };
 }
 
 /** Starts an import in a child process and kills it with `signal` once `afterJobs` jobs exist. */

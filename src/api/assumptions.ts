@@ -25,6 +25,13 @@ export const LIST_PARAMS = { limit: 'limit', offset: 'offset', modified: 'modifi
 /** [assumed] `PUT /job/{uuid}` creates the job with that uuid when it does not exist yet. */
 export const PUT_CREATES_BY_UUID = true;
 
+/**
+ * [assumed] `POST /job` keeps a `uuid` the client sends (the sandbox does; `--ignore-post-uuid`
+ * tries the other answer). A POST whose answer was lost is then settled by `GET /job/{uuid}`;
+ * when an answer shows otherwise, such rows are reported `unknown` for the user to decide.
+ */
+export const POST_KEEPS_CLIENT_UUID = true;
+
 /** [assumed] `PUT` leaves attributes that are absent from the body unchanged. */
 export const PUT_IS_PARTIAL = true;
 

@@ -1,3 +1,5 @@
+import { naturalType } from '../mapping/job-fields.js';
+import { epochToWall, formatWall } from '../time/zone-time.js';
 import type { Job } from '../api/types.js';
 
 /** One field that an update changes: its path, and the values before and after. */
@@ -83,8 +85,16 @@ export function diffJob(payload: Job, current: Job): JobDiff {
   return { changes, body, before };
 }
 
-/** `title: "Byte av fönster" → "Byte av fönster, 2 st"` */
-export function describeChange(change: FieldChange): string {
-  const show = (v: unknown) => (v === null || v === undefined ? '(empty)' : JSON.stringify(v));
+/**
+ * `title: "Byte av fönster" → "Byte av fönster, 2 st"`; a timestamp of a date-time field as the
+ * wall clock in the mapping's zone (`startTime: 2026-12-02 07:30 → 2026-12-05 08:00`).
+ */
+export function describeChange(change: FieldChange, timezone?: string): string {
+  const datetime = naturalType(change.path) === 'datetime';
+  const show = (v: unknown) => {
+    if (v === null || v === undefined) return '(empty)';
+    if (datetime && typeof v === 'number' && timezone) return formatWall(epochToWall(v, timezone)).replace('T', ' ').slice(0, 16);
+    return JSON.stringify(v);
+  };
   return `${change.path}: ${show(change.from)} → ${show(change.to)}`;
 }

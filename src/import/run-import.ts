@@ -8,7 +8,11 @@ import type { SheetRow } from '../readers/cell.js';
 import type { ReadOptions } from '../readers/spreadsheet.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { openRowsWriter, outputFormat, type RowsWriter } from '../writers/rows-writer.js';
-import { Journal, journalPath, payloadHash, type Outcome, type RowState } from './journal.js';
+import { randomUUID } from 'node:crypto';
+import { rm, stat } from 'node:fs/promises';
+import { POST_KEEPS_CLIENT_UUID } from '../api/assumptions.js';
+import { ApiError } from '../errors.js';
+import { contentHash, Journal, journalPath, lockJournal, payloadHash, type JournalState, type Outcome } from './journal.js';
 import { PUT_IS_PARTIAL } from '../api/assumptions.js';
 import { defaultStateDir } from '../export/watermark.js';
 import { getPath } from '../mapping/field-path.js';
@@ -58,6 +62,13 @@ export interface ImportOptions {
   stateDir?: string;
   /** Whether PUT leaves absent attributes as they are (the API's assumption; tests try both). */
   putIsPartial?: boolean;
+  /** Whether the server keeps the uuid a POST sends (the API's assumption; tests try both). */
+  postKeepsUuid?: boolean;
+  /**
+   * Rows an earlier run sent without an answer, when the server cannot tell whether it made
+   * them (it does not keep the uuid sent): send them again, or skip them. Default: report them unknown.
+   */
+  unknown?: 'send' | 'skip';
 }
 
 /** What a keyed import will do, or did, to the account. */
@@ -159,16 +170,27 @@ class ResultsInOrder {
   }
 }
 
-/** Finds, for a payload, a job on the server that holds every value of it (for reconciling). */
-function matches(job: unknown, payload: unknown): boolean {
-  if (payload === null || typeof payload !== 'object') return job === payload;
-  if (job === null || typeof job !== 'object') return false;
-  if (Array.isArray(payload)) return Array.isArray(job) && payload.every((v, i) => matches(job[i], v));
-  return Object.entries(payload).every(([k, v]) => matches((job as Record<string, unknown>)[k], v));
+/** What the validation pass read: the send pass reads the same bytes or stops. */
+interface FileSeen {
+  size: number;
+  mtimeMs: number;
+  content: string;
 }
 
-/** The file read and checked again, row by row, as the validation pass did. */
-async function* readAgain(file: string, mapping: Mapping, bound: BoundMapping, read: ReadOptions | undefined): AsyncGenerator<CheckedRow> {
+async function seen(file: string): Promise<FileSeen> {
+  const { size, mtimeMs } = await stat(file);
+  return { size, mtimeMs, content: await contentHash(file) };
+}
+
+/** The file read and checked again, row by row, as the validation pass did, if it is still the file that was checked. */
+async function* readAgain(file: string, mapping: Mapping, bound: BoundMapping, read: ReadOptions | undefined, checked: FileSeen): AsyncGenerator<CheckedRow> {
+  const now = await seen(file);
+  if (now.size !== checked.size || now.mtimeMs !== checked.mtimeMs || now.content !== checked.content) {
+    throw new CdbError('INPUT', 'The file changed after it was checked: it is read again for sending (it has over 20,000 rows), and what would be sent is no longer what was checked.', {
+      context: { file },
+      hint: 'Leave the file alone while it is imported (close it in Excel), then run the same command again: rows already done are skipped.',
+    });
+  }
   const sheet = await openForMapping(file, mapping, read);
   try {
     const check = rowChecker(bound, mapping);
@@ -193,12 +215,13 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   // is read again for sending, so that memory stays flat whatever its size.
   const kept: CheckedRow[] = [];
   let keptAll = true;
+  const fileSeen = await seen(file).catch(() => undefined);
   const plan = await planImport({ file, mapping, read: options.read, errorsFile, reporter }, (checked) => {
     if (keptAll && kept.length < (options.keepRows ?? KEEP_ROWS)) return void kept.push(checked);
     keptAll = false;
     kept.length = 0;
   });
-  const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, skipped: 0, rejected: 0, failed: 0, unknown: 0 };
+  const counts: Record<Outcome, number> = { created: 0, updated: 0, unchanged: 0, skipped: 0, 'not-sent': 0, rejected: 0, failed: 0, unknown: 0 };
   const base = { plan, counts, reported: 0, unknownRows: [] as number[], limited: false, retries: 0, throttles: 0 };
   if (plan.invalid > 0 && !options.skipInvalid && !options.dryRun) {
     return { ...base, status: 'invalid', errorsFile: plan.errorsFile, seconds: (Date.now() - started) / 1000 };
@@ -248,7 +271,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const full = await client.getJob(job.uuid);
       body = { ...withoutServerFields(full), ...diff.body };
     }
-    keyedUpdateLine(mapped.row, key, diff.changes.map(describeChange).join('; '));
+    keyedUpdateLine(mapped.row, key, diff.changes.map((c) => describeChange(c, mapping.timezone)).join('; '));
     return { action: 'update', uuid: job.uuid, id: job.id, body, before: diff.before, changed: diff.changes.map((c) => c.path).join(', ') };
   };
   const keyedUpdateLine = (row: number, key: string, text: string) => {
@@ -259,7 +282,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   };
 
   if (options.dryRun) {
-    const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read);
+    const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read, fileSeen as FileSeen);
     try {
       for await (const { row, mapped } of rows) {
         if (mapped.issues.length) {
@@ -286,26 +309,46 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   if (!index) reporter.info(`Sending ${toSend} row${toSend === 1 ? '' : 's'} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${estimate} s` : ', with no rate cap'}.`);
   else reporter.info(`Matching ${toSend} row${toSend === 1 ? '' : 's'} against ${index.size} jobs by ${keyField}; sending only what changed, to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second` : ''}.`);
 
+  const stateDir = options.stateDir ?? defaultStateDir();
+  const resultsFile = options.resultsFile ?? besideInput(file, 'results', '.csv');
+  // The journal is named by the work (account, mapping, input), kept in the state folder, and
+  // held by one import at a time.
+  const { source: _source, ...mappingContent } = mapping;
+  const journal = new Journal(journalPath(stateDir, { account, mapping: payloadHash(mappingContent), input: path.resolve(file), content: fileSeen?.content ?? '' }));
+  const unlock = lockJournal(journal.file);
+  let earlierRuns: JournalState;
+  try {
+    earlierRuns = options.fresh ? { rows: new Map(), cutLastLine: false } : journal.load();
+    if (earlierRuns.cutLastLine) reporter.warn(`The journal's last line was cut off (a run killed while writing it): the request it was about to record never left, so its row is treated as not sent. (${journal.file})`);
+    journal.open(options.fresh ?? false);
+    journal.append({ t: 'run', at: Date.now(), file: path.resolve(file), baseUrl: client.baseUrl, content: fileSeen?.content, name: path.basename(file) });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+  const previous = earlierRuns.rows;
+  // Whether the server keeps the uuid a POST carries: the API's assumption, unless an answer said otherwise.
+  let uuidKept = options.postKeepsUuid ?? earlierRuns.uuidKept ?? POST_KEEPS_CLIENT_UUID;
+
   const run = newRunId();
-  const record = new RunRecord(runFile(options.stateDir ?? defaultStateDir(), run));
+  const record = new RunRecord(runFile(stateDir, run));
   record.open();
   record.append({ t: 'run', run, at: Date.now(), file: path.resolve(file), baseUrl: client.baseUrl, account });
 
-  const resultsFile = options.resultsFile ?? besideInput(file, 'results', '.csv');
-  const journal = new Journal(journalPath(path.dirname(path.resolve(resultsFile)), file, [path.resolve(mapping.source), mapping.key ?? '', client.baseUrl]));
-  const previous = options.fresh ? new Map<number, RowState>() : journal.load();
-  journal.open(options.fresh ?? false);
-  journal.append({ t: 'run', at: Date.now(), file: path.resolve(file), baseUrl: client.baseUrl });
-
-  // Rows whose POST an earlier run sent without hearing the answer: look for them on the server.
-  const unknownPosts = [...previous.values()].filter((s) => s.method === 'POST' && (s.outcome === undefined || s.outcome === 'unknown'));
-  const candidates: Job[] = [];
-  if (unknownPosts.length) {
-    const since = Math.min(...unknownPosts.map((s) => s.sentAt)) - 120_000;
-    reporter.info(`Checking the server for ${unknownPosts.length} row${unknownPosts.length === 1 ? '' : 's'} an earlier run sent without an answer…`);
-    for await (const job of client.listJobs({ modified: since })) candidates.push(job);
-  }
-  const claimed = new Set<Job>();
+  /** Whether a job with this uuid exists, or undefined when the server cannot say. */
+  const lookUp = async (uuid: string): Promise<Job | null | undefined> => {
+    if (!uuidKept) return undefined;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.getJob(uuid);
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return null;
+        const runWide = error instanceof ApiError && (error.status === 401 || error.status === 403);
+        if (runWide || attempt >= 5 || options.signal?.aborted) return undefined;
+        await new Promise((resolve) => setTimeout(resolve, (options.retry?.baseDelayMs ?? 250) * attempt));
+      }
+    }
+  };
 
   const gate = new RateGate(rate, options.clock);
   const uploader = new Uploader(client, gate, {
@@ -338,10 +381,15 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     reporter.progress?.({ phase: 'send', done: base.reported, total: plan.rows, retries: uploader.retries, rejected: counts.rejected, failed: counts.failed });
   };
 
-  const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read);
+  const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read, fileSeen as FileSeen);
+  const unsettled = new Set<Promise<void>>();
   try {
     for await (const { row, mapped } of rows) {
-      if (uploader.stopped) break;
+      // Every input row is in the results: those the run never sent say why.
+      if (uploader.stopped) {
+        report(seq++, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
+        continue;
+      }
       if (mapped.issues.length) {
         await writePlan(row, 'invalid', mapped.key ?? '', undefined, undefined, mapped.issues.map(reasonText).join('; '));
         report(seq++, row, { outcome: 'rejected', reason: mapped.issues.map(reasonText).join('; ') });
@@ -349,7 +397,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       }
       if (admitted >= toSend) {
         base.limited = true;
-        break;
+        report(seq++, row, { outcome: 'not-sent', reason: 'not sent: beyond --limit' });
+        continue;
       }
       admitted++;
       const hash = payloadHash(mapped.job);
@@ -386,33 +435,78 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           report(seq++, row, { outcome: 'skipped', id: earlier.id, uuid: earlier.uuid, reason: `done by an earlier run (${earlier.outcome})` });
           continue;
         }
-        if (earlier && earlier.hash !== hash && !uuid && earlier.outcome !== 'rejected' && earlier.outcome !== 'failed') {
-          report(seq++, row, { outcome: 'skipped', id: earlier.id, reason: 'changed since an earlier run sent it; not sent again, to avoid a second job (use a key column to update, or --fresh)' });
+        const lost = earlier !== undefined && earlier.method === 'POST' && (earlier.outcome === undefined || earlier.outcome === 'unknown');
+        if (earlier && !lost && earlier.hash !== hash && !uuid && earlier.outcome !== 'rejected' && earlier.outcome !== 'failed') {
+          report(seq++, row, { outcome: 'skipped', id: earlier.id, uuid: earlier.uuid, reason: 'changed since an earlier run created its job; not sent again, to avoid a second job (use a key column to update, or --fresh)' });
           continue;
         }
-        if (earlier && !uuid && earlier.method === 'POST' && (earlier.outcome === undefined || earlier.outcome === 'unknown')) {
-          const found = candidates.find((job) => !claimed.has(job) && matches(job, mapped.job));
-          if (found) {
-            claimed.add(found);
-            journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: 'created', id: found.id, uuid: found.uuid });
-            report(seq++, row, { outcome: 'skipped', id: found.id, uuid: found.uuid, reason: 'created by an earlier run whose answer was lost (found on the server)' });
-            continue;
+        if (!uuid) {
+          // A POST carries a uuid of the row's own, journaled before it leaves, so that a lost
+          // answer is settled by looking that uuid up, never by resemblance.
+          const postUuid = earlier?.method === 'POST' && earlier.uuid ? earlier.uuid : randomUUID();
+          if (lost && earlier) {
+            const found = earlier.uuid ? await lookUp(earlier.uuid) : undefined;
+            if (found) {
+              if (earlier.hash === hash) {
+                journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: 'created', id: found.id, uuid: found.uuid });
+                report(seq++, row, { outcome: 'skipped', id: found.id, uuid: found.uuid, reason: 'created by an earlier run whose answer was lost (found on the server by its uuid)' });
+                continue;
+              }
+              // Edited since the lost POST: the job exists, so the row's new values update it.
+              uuid = found.uuid;
+              before = {};
+              for (const attribute of Object.keys(mapped.job)) before[attribute] = found[attribute] ?? null;
+              changed = Object.keys(mapped.job).join(', ');
+            } else if (found === undefined && options.unknown !== 'send') {
+              const reason = options.unknown === 'skip'
+                ? 'skipped (--unknown skip): an earlier run sent it without an answer, and the server cannot say whether it made the job'
+                : 'an earlier run sent it without an answer, and the server cannot say whether it made the job (it does not keep the uuid this tool sends): check the server, then run again with --unknown send or --unknown skip';
+              report(seq++, row, { outcome: options.unknown === 'skip' ? 'skipped' : 'unknown', uuid: earlier.uuid, reason });
+              continue;
+            }
           }
+          if (!uuid) body = { ...mapped.job, uuid: postUuid };
         }
       }
       await uploader.room(window);
-      if (uploader.stopped) break;
+      if (uploader.stopped) {
+        report(seq++, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
+        continue;
+      }
       const thisSeq = seq++;
-      const jobUuidBefore = uuid;
-      const send = uploader.send(body, uuid, () => {
-        // What undo needs is on disk before the request leaves.
+      const jobUuidBefore = uuid ?? (body.uuid as string | undefined);
+      const beforeSend = () => {
+        // What undo needs is on disk before the request leaves, and the journal's line too.
         if (jobUuidBefore && before) record.append({ t: 'update', row: row.row, uuid: jobUuidBefore, before, after: body });
-        else if (jobUuidBefore) record.append({ t: 'create', row: row.row, uuid: jobUuidBefore });
-        journal.append({ t: 'send', row: row.row, at: Date.now(), hash, method: uuid ? 'PUT' : 'POST', uuid });
+        else if (jobUuidBefore) record.append({ t: 'create', row: row.row, uuid: jobUuidBefore, after: body });
+        journal.append({ t: 'send', row: row.row, at: Date.now(), hash, method: uuid ? 'PUT' : 'POST', uuid: jobUuidBefore });
+      };
+      const send = uploader.send(body, uuid, beforeSend).then(async (first) => {
+        let result = first;
+        if (uuid || result.outcome === 'not-sent') return result;
+        if (result.outcome === 'created' && result.job) {
+          const kept = typeof result.job.uuid === 'string' && result.job.uuid.toLowerCase() === String(body.uuid).toLowerCase();
+          if (kept !== uuidKept) journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: 'created', uuidKept: kept });
+          uuidKept = kept;
+          return result;
+        }
+        // The answer was lost (or a 500 came): look the row's uuid up, and send again only while it is not there.
+        for (let tries = 0; result.outcome === 'unknown' && tries < 5 && !uploader.stopped; tries++) {
+          const found = await lookUp(String(body.uuid));
+          if (found) return { outcome: 'created' as const, job: found, reason: 'the answer was lost; found on the server by its uuid' };
+          if (found === undefined) break;
+          result = await uploader.send(body, undefined, beforeSend);
+        }
+        return result;
       });
-      void send.then((result) => {
+      const reported = send.then((result) => {
         if (result.outcome === 'not-sent') {
-          report(thisSeq, row, { outcome: 'skipped', reason: 'not sent: the run stopped first' });
+          report(thisSeq, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
+          return;
+        }
+        if (result.outcome === 'failed' && uploader.fatal && result.status !== undefined && [401, 403].includes(result.status)) {
+          // Refused for the whole run (the key): nothing was made, and the row is not at fault.
+          report(thisSeq, row, { outcome: 'not-sent', reason: `not sent: ${result.reason}` });
           return;
         }
         const id = result.job?.id;
@@ -426,16 +520,28 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         // Not an API answer: a bug. The row is reported, never silently dropped.
         report(thisSeq, row, { outcome: 'unknown', reason: `unexpected error: ${(error as Error)?.message ?? String(error)}` });
       });
+      // A row's end may come after its request (a lost answer is looked up, and sent again).
+      unsettled.add(reported);
+      void reported.finally(() => unsettled.delete(reported));
     }
   } finally {
-    await uploader.drain();
+    while (unsettled.size || uploader.pending) {
+      await uploader.drain();
+      await Promise.all([...unsettled]);
+    }
     await planWriter?.close();
   }
   await sink.done();
   await results.close();
   await errors.close();
-  journal.close();
-  record.close();
+  // An errors file from an earlier run of the same input would look current: remove it.
+  if (!errors.used && !options.errorsFile) await rm(errorsFile, { force: true });
+  try {
+    journal.close();
+    record.close();
+  } finally {
+    unlock();
+  }
 
   if (uploader.fatal) status = 'aborted';
   else if (options.signal?.aborted) status = 'interrupted';

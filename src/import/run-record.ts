@@ -10,7 +10,7 @@ import { CdbError } from '../errors.js';
  */
 export type RunEntry =
   | { t: 'run'; run: string; at: number; file: string; baseUrl: string; account: string }
-  | { t: 'create'; row: number; uuid: string }
+  | { t: 'create'; row: number; uuid: string; after?: Record<string, unknown> }
   | { t: 'update'; row: number; uuid: string; id?: number; before: Record<string, unknown>; after: Record<string, unknown> }
   | { t: 'done'; row: number; uuid: string; outcome: string; id?: number; modified?: number }
   | { t: 'undone'; uuid: string; outcome: string };

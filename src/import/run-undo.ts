@@ -73,7 +73,7 @@ function itemsOf(entries: RunEntry[]): { items: UndoItem[]; alreadyUndone: numbe
   const outcomes = new Map<string, string>();
   const undone = new Set<string>();
   for (const entry of entries) {
-    if (entry.t === 'create') byUuid.set(entry.uuid, { uuid: entry.uuid, row: entry.row, kind: 'delete' });
+    if (entry.t === 'create') byUuid.set(entry.uuid, { uuid: entry.uuid, row: entry.row, kind: 'delete', after: entry.after });
     else if (entry.t === 'update') byUuid.set(entry.uuid, { uuid: entry.uuid, id: entry.id, row: entry.row, kind: 'restore', before: entry.before, after: entry.after });
     else if (entry.t === 'done') {
       outcomes.set(entry.uuid, entry.outcome);
@@ -118,12 +118,18 @@ export async function planUndo(client: CoredinationClient, stateDir: string, run
           throw error;
         }
         item.id ??= job.id;
+        // Changed since the run: the attributes it set no longer hold what it set (by value, so a
+        // later run that was itself undone does not count).
+        const fields = Object.entries(item.after ?? {})
+          .filter(([attribute]) => attribute !== 'uuid')
+          .filter(([attribute, value]) => !sameValue(job[attribute], value))
+          .map(([attribute]) => attribute);
         if (item.kind === 'delete') {
-          if (item.modified !== undefined && job.modified !== item.modified) plan.changed.push({ item, fields: ['(changed after the run created it)'] });
+          const touched = item.after ? fields.length > 0 : item.modified !== undefined && job.modified !== item.modified;
+          if (touched) plan.changed.push({ item, fields: item.after ? fields : ['(changed after the run created it)'] });
           else plan.deletes.push(item);
           return;
         }
-        const fields = Object.entries(item.after ?? {}).filter(([attribute, value]) => !sameValue(job[attribute], value)).map(([attribute]) => attribute);
         if (fields.length) plan.changed.push({ item, fields });
         else plan.restores.push(item);
       }),

@@ -114,6 +114,10 @@ export class Uploader {
           if (throttled > (this.options.throttleRetries ?? 12)) return { outcome: 'failed', reason: `${error.message} (still after ${throttled} tries)`, status };
           wait = error.retryAfterMs === undefined ? backoffDelay(throttled, this.policy) : cappedRetryAfter(error.retryAfterMs, this.policy);
           this.gate.throttled(wait);
+        } else if (status === 500 && method === 'POST') {
+          // A server may store the job and then fail: a 500 to a POST is an unknown outcome,
+          // settled by looking the row's uuid up, never by sending it again blindly.
+          return { outcome: 'unknown', reason: `${error.message}: the server failed, and may or may not have stored the job`, status };
         } else if (status === 500) {
           // The API says "try again, once"; a row is worth a few more tries with a growing pause
           // before it is reported failed, since a lost row costs the user more than a retry.

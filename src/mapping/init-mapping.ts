@@ -47,7 +47,7 @@ export function starterMapping(header: string[], defaults: Mapping, source: stri
     `locale: ${defaults.locale}`,
     `timezone: ${defaults.timezone}`,
     'headerRow: 1',
-    '# key: Reference no          # a column that identifies a row: matched against the account by its field',
+    `# key: ${columns.find((c) => c.spec?.field === 'referenceNo')?.header ?? 'Reference no'}   # the column that identifies a row (an order number): matched against the account by its field`,
     `namespace: ${randomUUID()}   # this mapping's own: the uuids of jobs a keyed import creates; keep it`,
     '',
     'columns:',

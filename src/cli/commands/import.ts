@@ -26,6 +26,7 @@ export interface ImportArgs extends GlobalArgs, MappingArgs {
   fresh?: boolean;
   plan?: string;
   offline?: boolean;
+  unknown?: 'send' | 'skip';
 }
 
 const SHOWN_ISSUES = 20;
@@ -73,10 +74,11 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
         .option('limit', { type: 'number', describe: 'Send only the first N valid rows (a canary run)' })
         .option('concurrency', { type: 'number', describe: 'Requests in flight at most (default: the mapping\'s or config file\'s, else 4)' })
         .option('rate', { type: 'number', describe: 'Requests per second at most (default: the mapping\'s or config file\'s, else 10; 0: no cap)' })
-        .option('key', { type: 'string', describe: 'Column identifying a row across runs: rows are PUT to a uuid derived from it (idempotent)' })
+        .option('key', { type: 'string', describe: 'Column identifying a row: matched against the account by its field; a match is updated with what changed, no match created' })
         .option('skip-invalid', { type: 'boolean', describe: 'Send the valid rows and report the invalid ones as rejected' })
         .option('fresh', { type: 'boolean', describe: 'Ignore the journal of earlier runs of this file' })
         .option('plan', { type: 'string', describe: 'Keyed: write the plan (create / update with the changes / unchanged), one row per input row, to this csv or xlsx' })
+        .option('unknown', { choices: ['send', 'skip'] as const, describe: 'Rows an earlier run sent without an answer that the server cannot settle: send them again, or skip them' })
         .option('offline', { type: 'boolean', describe: 'Keyed --dry-run: check the file only, without reading the account' })
         .check((args) => {
           for (const name of ['limit', 'concurrency'] as const) {
@@ -88,6 +90,7 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
         }) as unknown as Argv<ImportArgs>,
     handler: async (args) => {
       const out = new Output(io, args);
+      if (args.offline && !args.dryRun) throw new CdbError('USAGE', '--offline only applies to --dry-run: an import reads the account to match keyed rows.', { hint: 'Add --dry-run to check the file alone.' });
       if (!args.dryRun) {
         done(await upload(args, io, out));
         return;
@@ -148,7 +151,7 @@ async function keyedDryRun(args: ImportArgs, io: CliIo, out: Output, mapping: Aw
 export function describeImport(summary: ImportSummary): string[] {
   const c = summary.counts;
   const lines: string[] = [];
-  const what = `${summary.reported} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
+  const what = `${summary.reported} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c['not-sent'] ? `${c['not-sent']} not sent, ` : ''}${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
   if (summary.keyed) lines.push(...describeKeyed(summary.keyed));
   if (summary.status === 'done') lines.push(`Done in ${summary.seconds.toFixed(1)} s. ${what}.`);
   else if (summary.status === 'interrupted') lines.push(`Interrupted after ${summary.seconds.toFixed(1)} s. ${what}.`);
@@ -157,11 +160,13 @@ export function describeImport(summary: ImportSummary): string[] {
   if (summary.limited) lines.push(`--limit: only the first rows were sent. Run again without --limit to send the rest; rows already sent are skipped.`);
   if (summary.unknownRows.length) {
     const rows = summary.unknownRows.slice(0, 20).join(', ');
-    lines.push(`${summary.unknownRows.length} rows may or may not have created a job: the connection was lost before the answer (rows ${rows}${summary.unknownRows.length > 20 ? ', …' : ''}).`);
-    lines.push('Run the same command again: it looks for those jobs on the server and sends only the ones it does not find.');
+    lines.push(`${summary.unknownRows.length} rows may or may not have created a job: no answer came (rows ${rows}${summary.unknownRows.length > 20 ? ', …' : ''}).`);
+    lines.push('Run the same command again: it looks each one up on the server by the uuid it sent and sends only those not there. Where the server cannot say, decide with --unknown send or --unknown skip.');
   }
-  if (summary.resultsFile) lines.push(`Results: ${summary.resultsFile}${summary.run ? ` (run ${summary.run}; "coredination-batch undo ${summary.resultsFile}" takes it back)` : ''}`);
-  if (summary.errorsFile) lines.push(`Rejected and failed rows: ${summary.errorsFile} (fix them there and import that file).`);
+  const changedSomething = c.created + c.updated + c.unknown > 0;
+  if (summary.resultsFile) lines.push(`Results: ${summary.resultsFile}${summary.run && changedSomething ? ` (run ${summary.run}; "coredination-batch undo ${summary.resultsFile}" takes it back)` : ''}`);
+  // A run-wide failure is not the rows' fault: only the re-run advice applies then.
+  if (summary.errorsFile && summary.status === 'done') lines.push(`Rejected and failed rows: ${summary.errorsFile} (fix them there and import that file).`);
   if (summary.status === 'interrupted' || summary.status === 'aborted') lines.push('Run the same command again to resume: rows already done are skipped.');
   return lines;
 }
@@ -195,6 +200,7 @@ async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number>
       fresh: args.fresh,
       account: accountFrom(args, io),
       planFile: args.plan,
+      unknown: args.unknown,
       resultsFile: args.results,
       errorsFile: args.errors,
       reporter,

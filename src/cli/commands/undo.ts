@@ -21,6 +21,8 @@ const SHOWN = 20;
 /** The plan as lines. */
 export function describeUndo(plan: UndoPlan): string[] {
   const lines = [`Run ${plan.run}: ${plan.deletes.length} job${plan.deletes.length === 1 ? '' : 's'} to delete (created by the run), ${plan.restores.length} to put back as they were (updated by the run).`];
+  for (const item of plan.deletes.slice(0, SHOWN)) lines.push(`  delete job ${item.id ?? item.uuid} (row ${item.row})`);
+  if (plan.deletes.length > SHOWN) lines.push(`  … and ${plan.deletes.length - SHOWN} more to delete`);
   for (const item of plan.restores.slice(0, SHOWN)) lines.push(`  put back job ${item.id ?? item.uuid} (row ${item.row}): ${Object.keys(item.before ?? {}).join(', ')}`);
   if (plan.changed.length) {
     lines.push(`${plan.changed.length} job${plan.changed.length === 1 ? ' was' : 's were'} changed by someone since the run and will be left alone:`);
@@ -35,6 +37,8 @@ async function confirm(io: CliIo): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: io.stderr });
   try {
     return /^(y|yes|j|ja)$/i.test((await rl.question('Undo this run? [y/N] ')).trim());
+  } catch {
+    return false; // Ctrl+C or Ctrl+D at the question: no
   } finally {
     rl.close();
   }
@@ -60,7 +64,8 @@ export function undoCommand(io: CliIo, done: (code: number) => void): CommandMod
       const nothing = plan.deletes.length + plan.restores.length === 0;
       if (args.dryRun || nothing) {
         out.result([...lines, nothing ? 'Nothing to undo.' : 'Dry run: nothing was changed.'].join('\n'), { dryRun: !!args.dryRun, ...json });
-        done(plan.changed.length ? EXIT.partial : EXIT.ok);
+        // A plan is not a failure: 3 only when a real undo had to leave jobs alone.
+        done(!args.dryRun && plan.changed.length ? EXIT.partial : EXIT.ok);
         return;
       }
       if (!args.yes) {

@@ -1,0 +1,7 @@
+// Runs before each test file: imports, exports and undo keep their state (journals, run records,
+// watermarks) in a folder of the test run's own, never in the user's ~/.local/state.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+process.env.COREDINATION_STATE_DIR ??= mkdtempSync(path.join(tmpdir(), 'cdb-state-'));
