@@ -6,6 +6,20 @@ import { EACH, setEach, setPath } from './field-path.js';
 import type { RowIssue } from './types.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
 
+/**
+ * The most text one job may carry, in bytes of UTF-8: the sandbox refuses a body over 1 MiB
+ * (406), and the service is assumed to be no more generous. Found here, it is a problem on the
+ * cell in the dry run, not a 406 after sending.
+ */
+export const MAX_JOB_TEXT_BYTES = 1048576;
+
+/** A text's size in UTF-8 bytes, measured only when it could be over `limit`. */
+function textBytes(text: string, limit: number): number {
+  return text.length * 3 <= limit ? text.length : Buffer.byteLength(text);
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
 /** A row after mapping: the job payload, its key, and the problems (none when valid). */
 export interface MappedRow {
   row: number;
@@ -22,6 +36,17 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
   const job: Record<string, unknown> = {};
   const issues: RowIssue[] = [];
   const { row, cells } = sheetRow;
+  let textTotal = 0;
+  let cellTooLong = false;
+  const tooLong = (value: unknown, column: string | undefined, field: string): boolean => {
+    if (typeof value !== 'string') return false;
+    const bytes = textBytes(value, MAX_JOB_TEXT_BYTES);
+    textTotal += bytes;
+    if (bytes <= MAX_JOB_TEXT_BYTES) return false;
+    cellTooLong = true;
+    issues.push({ row, column, field, message: `is ${megabytes(bytes)} of text; a job sent to the API holds at most 1 MB` });
+    return true;
+  };
   for (const column of bound.columns) {
     const { spec } = column;
     if (spec.readOnly) continue;
@@ -42,7 +67,7 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
       for (const piece of pieces) {
         const converted = convertCell(piece, spec, ctx);
         if ('problem' in converted) issues.push({ row, column: column.header, field: spec.field, message: converted.problem });
-        else values.push(converted.value);
+        else if (!tooLong(converted.value, column.header, spec.field)) values.push(converted.value);
       }
       setEach(job, column.parts, values);
       continue;
@@ -52,7 +77,11 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
     else if (converted.value === '' && !keptSpaces) {
       // A cell whose format shows nothing (0 formatted #, or ;;;) is empty to the eye: so here too.
       if (spec.required) issues.push({ row, column: column.header, field: spec.field, message: 'is required but shows nothing (its number format hides the value)' });
-    } else setPath(job, column.parts, converted.value);
+    } else if (!tooLong(converted.value, column.header, spec.field)) setPath(job, column.parts, converted.value);
+  }
+  // Cells each under the limit may still add up to a job over it (constants are a mapping's few bytes).
+  if (textTotal > MAX_JOB_TEXT_BYTES && !cellTooLong) {
+    issues.push({ row, message: `holds ${megabytes(textTotal)} of text in all; a job sent to the API holds at most 1 MB` });
   }
   // An all-day job's start and end are dates, not times (whatever the columns' type).
   if (job.allDay === true) {
