@@ -2,6 +2,7 @@
 import { apiThroughput } from './api-throughput.js';
 import { dryRun } from './dry-run.js';
 import { importThroughput } from './import-throughput.js';
+import { keyedImport } from './keyed-import.js';
 import { exportThroughput } from './export-throughput.js';
 import { xlsxRead } from './xlsx-read.js';
 
@@ -9,6 +10,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   api: apiThroughput,
   'dry-run': dryRun,
   import: importThroughput,
+  keyed: keyedImport,
   export: exportThroughput,
   'xlsx-read': xlsxRead,
 };
