@@ -112,7 +112,7 @@ describe('keyed import against the account', () => {
     await writeFile(one, 'Ordernr;Titel\n0010000;Från affärssystemet\n0010001;Två\n');
     await writeFile(two, 'Order nr;Titel\n0010000;Från ett annat system\n0010002;Tre\n');
     const { mapping: first } = await checkMapping({ key: 'Ordernr', columns: [{ column: 'Ordernr', field: 'referenceNo' }, { column: 'Titel', field: 'title' }] }, 'one');
-    const { mapping: second } = await checkMapping({ key: 'Order nr', columns: [{ column: 'Order nr', field: 'customFields.ordernr' }, { column: 'Titel', field: 'title' }] }, 'two');
+    const { mapping: second } = await checkMapping({ key: 'Order nr', columns: [{ column: 'Order nr', field: 'description' }, { column: 'Titel', field: 'title' }] }, 'two');
     await importInto(s, one, { mapping: first });
     const summary = await importInto(s, two, { mapping: second });
     expect(summary.counts).toMatchObject({ created: 2, updated: 0 });
@@ -129,6 +129,42 @@ describe('keyed import against the account', () => {
     await importInto(t, file, { account: 'account-b' });
     expect(a.counts.created).toBe(2);
     expect(t.jobs().map((j) => j.uuid).some((u) => uuidsA.includes(u))).toBe(false);
+  });
+
+  test('a key on a field the job list leaves out (customFields) is refused before anything is read', async () => {
+    const s = await sandbox();
+    const { mapping } = await checkMapping({ key: 'Nr', columns: [{ column: 'Nr', field: 'customFields.nr' }, { column: 'Title', field: 'title' }] }, 'custom');
+    const dir = await tempDir();
+    const file = path.join(dir, 'c.csv');
+    await writeFile(file, 'Nr;Title\n1;A\n');
+    await expect(importInto(s, file, { mapping })).rejects.toThrow(/leaves out/);
+  });
+
+  test('a job whose key was changed in the app is not overwritten as new: its uuid names it, and it is updated', async () => {
+    const s = await sandbox();
+    const file = await jobsCsv(await tempDir(), 3);
+    await importInto(s, file);
+    const job = s.jobs().find((j) => j.referenceNo === '0000002');
+    await client(s).putJob(job?.uuid as string, { referenceNo: 'renamed' });
+    const again = await importInto(s, file);
+    expect(again.counts).toMatchObject({ created: 0, updated: 1, unchanged: 2 });
+    expect(s.jobs()).toHaveLength(3);
+  });
+
+  test('an unchanged re-import leaves a second destination and the people on a job alone', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const file = path.join(dir, 'p.csv');
+    await writeFile(file, 'Title;Reference no;Place;Resources\nA;0000001;Storgatan 1;Anna Lind; Bo Ek\n'.replace('Anna Lind; Bo Ek', '"Anna Lind; Bo Ek"'));
+    const { mapping } = await checkMapping({ key: 'Reference no', columns: [{ column: 'Title', field: 'title' }, { column: 'Reference no', field: 'referenceNo' }, { column: 'Place', field: 'destinations[0].location.placeName' }, { column: 'Resources', field: 'resources[].name' }] }, 'p');
+    await importInto(s, file, { mapping });
+    const made = s.jobs()[0];
+    await client(s).putJob(made?.uuid as string, { destinations: [{ location: { placeName: 'Storgatan 1' } }, { location: { placeName: 'Second stop' } }] });
+    const mark = s.requests.length;
+    const again = await importInto(s, file, { mapping });
+    expect(again.counts).toMatchObject({ unchanged: 1, updated: 0 });
+    expect(writes(s, mark)).toHaveLength(0);
+    expect(s.jobs()[0]?.destinations).toHaveLength(2);
   });
 
   test.each([

@@ -17,7 +17,8 @@ export interface AccountJob {
 /** A key value as matched: trimmed text of the field (`0010000` stays `0010000`; 42 is `42`). */
 export function keyText(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  const text = (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '').trim();
+  // One spelling of each character (é composed or as e + accent), as people see them.
+  const text = (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '').trim().normalize('NFC');
   return text === '' ? undefined : text;
 }
 
@@ -76,12 +77,10 @@ export class AccountIndex {
     return this.byUuid.get(uuid.toLowerCase());
   }
 
-  /** The attributes of a matched job to compare against: fetched when the list lacks some. */
-  async values(client: CoredinationClient, job: AccountJob): Promise<Job> {
-    if (job.complete) return job.values;
-    const full = await client.getJob(job.uuid);
+  /** The attributes the mapping sends, of a job as fetched. */
+  pick(job: Job): Job {
     const values: Job = {};
-    for (const attribute of this.attributes) if (full[attribute] !== undefined) values[attribute] = full[attribute];
+    for (const attribute of this.attributes) if (job[attribute] !== undefined) values[attribute] = job[attribute];
     return values;
   }
 }

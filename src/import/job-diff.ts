@@ -35,28 +35,43 @@ export function sameValue(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** The leaves of a payload that differ from the job, as display paths (`destinations[0].location.placeName`). */
-function collect(payload: unknown, current: unknown, path: string, out: FieldChange[]): void {
+/**
+ * The leaves of a payload that differ from the job, as display paths
+ * (`destinations[0].location.placeName`). A list is compared at the places the payload names
+ * (`destinations[0]` says nothing of a second stop), unless it is a whole list (`resources[].name`).
+ */
+function collect(payload: unknown, current: unknown, path: string, out: FieldChange[], whole: boolean): void {
   if (Array.isArray(payload)) {
     const list = Array.isArray(current) ? current : [];
-    // A list the file names is the whole list: fewer elements is a change.
-    if (list.length > payload.length) out.push({ path, from: list, to: payload });
-    else payload.forEach((value, i) => collect(value, list[i], `${path}[${i}]`, out));
+    if (whole) {
+      if (!sameValue(payload, list.map((element, i) => pickLike(payload[i], element)))) out.push({ path, from: list.length ? list : null, to: payload });
+      return;
+    }
+    payload.forEach((value, i) => collect(value, list[i], `${path}[${i}]`, out, false));
     return;
   }
   if (isObject(payload)) {
     const object = isObject(current) ? current : {};
-    for (const [key, value] of Object.entries(payload)) collect(value, object[key], path ? `${path}.${key}` : key, out);
+    for (const [key, value] of Object.entries(payload)) collect(value, object[key], path ? `${path}.${key}` : key, out, whole);
     return;
   }
   if (!sameValue(payload, current)) out.push({ path, from: current ?? null, to: payload });
 }
 
-/** The payload's values laid over the job's: objects merged, a list cut to the payload's length. */
+/** An element of the job reduced to the attributes the payload's element has (to compare whole lists). */
+function pickLike(shape: unknown, element: unknown): unknown {
+  if (!isObject(shape) || !isObject(element)) return element;
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(shape)) picked[key] = pickLike(shape[key], element[key]);
+  return picked;
+}
+
+/** The payload's values laid over the job's: objects merged, a list kept beyond what the payload names. */
 function overlay(payload: unknown, current: unknown): unknown {
   if (Array.isArray(payload)) {
-    const list = Array.isArray(current) ? current : [];
-    return payload.map((value, i) => overlay(value, list[i]));
+    const list = Array.isArray(current) ? [...current] : [];
+    payload.forEach((value, i) => (list[i] = overlay(value, list[i])));
+    return list;
   }
   if (isObject(payload)) {
     const merged: Record<string, unknown> = isObject(current) ? { ...current } : {};
@@ -71,15 +86,17 @@ function overlay(payload: unknown, current: unknown): unknown {
  * an update body that changes only those (whole top-level attributes, since that is what a
  * partial PUT replaces, each merged with what the job already holds there).
  */
-export function diffJob(payload: Job, current: Job): JobDiff {
+export function diffJob(payload: Job, current: Job, wholeLists: ReadonlySet<string> = new Set()): JobDiff {
   const changes: FieldChange[] = [];
-  collect(payload, current, '', changes);
+  for (const [attribute, value] of Object.entries(payload)) collect(value, current[attribute], attribute, changes, wholeLists.has(attribute));
   const body: Job = {};
   const before: Record<string, unknown> = {};
   for (const change of changes) {
     const top = /^[^.[]+/.exec(change.path)?.[0] as string;
     if (top in body) continue;
-    body[top] = overlay(payload[top], current[top]);
+    // A whole list is sent as the file has it: merging by position would give one person's
+    // state to another.
+    body[top] = wholeLists.has(top) ? payload[top] : overlay(payload[top], current[top]);
     before[top] = current[top] ?? null;
   }
   return { changes, body, before };

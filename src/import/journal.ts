@@ -146,14 +146,7 @@ export class Journal {
   }
 
   private write(text: string): void {
-    const bytes = Buffer.from(text);
-    let written: number;
-    try {
-      written = writeSync(this.fd as number, bytes);
-    } catch (error) {
-      throw journalFailure(this.file, error);
-    }
-    if (written !== bytes.length) throw journalFailure(this.file, Object.assign(new Error('short write'), { code: 'ENOSPC' }));
+    writeChecked(this.fd as number, text, this.file, "The import's journal");
   }
 
   /** An outcome: written with the next entry, or at close. */
@@ -175,12 +168,24 @@ export class Journal {
   }
 }
 
-function journalFailure(file: string, error: unknown): CdbError {
+/** Writes all of `text` or throws an OUTPUT error saying why (a full disk, a file size limit). */
+export function writeChecked(fd: number, text: string, file: string, what: string): void {
+  const bytes = Buffer.from(text);
+  let written: number;
+  try {
+    written = writeSync(fd, bytes);
+  } catch (error) {
+    throw writeFailure(file, what, error);
+  }
+  if (written !== bytes.length) throw writeFailure(file, what, Object.assign(new Error('short write'), { code: 'ENOSPC' }));
+}
+
+function writeFailure(file: string, what: string, error: unknown): CdbError {
   const code = (error as NodeJS.ErrnoException)?.code;
-  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EDQUOT' ? 'the disk quota is used up' : code === 'EROFS' ? 'the disk is read-only' : (error as Error)?.message;
-  return new CdbError('OUTPUT', `The import's journal could not be written (${why}): the run stopped before sending anything it could not record.`, {
+  const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EFBIG' ? 'the file is larger than this system allows' : code === 'EDQUOT' ? 'the disk quota is used up' : code === 'EROFS' ? 'the disk is read-only' : (error as Error)?.message;
+  return new CdbError('OUTPUT', `${what} could not be written (${why}): the run stopped before sending anything it could not record.`, {
     context: { file },
-    hint: 'Free some space, then run the same command again: rows already done are skipped.',
+    hint: 'Free some space, then run the same command again: rows already done are skipped, and none is sent twice.',
   });
 }
 
@@ -206,7 +211,7 @@ export function lockJournal(journalFile: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(lock, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || alive(pid))) {
         throw new CdbError('LOCKED', `Another import of this file into this account is running (process ${pid}).`, {
           context: { file: journalFile },
           hint: `Wait for it to finish, or stop it (kill ${pid}), then run again. Two at once would each send every row.`,

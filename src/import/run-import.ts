@@ -13,9 +13,9 @@ import { rm, stat } from 'node:fs/promises';
 import { POST_KEEPS_CLIENT_UUID } from '../api/assumptions.js';
 import { ApiError } from '../errors.js';
 import { contentHash, Journal, journalPath, lockJournal, payloadHash, type JournalState, type Outcome } from './journal.js';
-import { PUT_IS_PARTIAL } from '../api/assumptions.js';
+import { LIST_OMITTED_FIELDS, PUT_IS_PARTIAL } from '../api/assumptions.js';
 import { defaultStateDir } from '../export/watermark.js';
-import { getPath } from '../mapping/field-path.js';
+import { EACH, getPath } from '../mapping/field-path.js';
 import { AccountIndex, keyText, type AccountJob } from './account-index.js';
 import { describeChange, diffJob } from './job-diff.js';
 import { isUuid, keyNamespace, uuidForKey, uuidV5 } from './key-uuid.js';
@@ -56,6 +56,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Keyed: the plan, one row per input row (csv or xlsx). */
   planFile?: string;
+  /** Every valid payload as JSON lines (the dry run's --payloads). */
+  payloadsFile?: string;
   /** Who the account is (base URL and a hash of the key): new jobs' uuids are unique to it. */
   account?: string;
   /** Where run records are kept for undo (default: COREDINATION_STATE_DIR or ~/.local/state/coredination-batch). */
@@ -132,13 +134,23 @@ class ResultsInOrder {
   private next = 0;
   private chain: Promise<void> = Promise.resolve();
   private flushing = false;
+  /** The first write that failed: the run stops, and `done()` throws it. */
+  private failure: unknown;
 
   constructor(
     private readonly results: RowsWriter,
     private readonly errors: ErrorRows,
     private readonly header: string[],
     private readonly run: string,
+    private readonly onFailure: (error: unknown) => void,
   ) {}
+
+  private schedule(): void {
+    this.chain = this.chain.then(() => this.flush()).catch((error: unknown) => {
+      if (this.failure === undefined) this.onFailure(error);
+      this.failure ??= error;
+    });
+  }
 
   /**
    * Records the result of the `seq`-th reported row. Rows are written once per turn of the event
@@ -150,11 +162,12 @@ class ResultsInOrder {
     this.flushing = true;
     setImmediate(() => {
       this.flushing = false;
-      this.chain = this.chain.then(() => this.flush());
+      this.schedule();
     });
   }
 
   private async flush(): Promise<void> {
+    if (this.failure !== undefined) return;
     for (let r = this.waiting.get(this.next); r; r = this.waiting.get(this.next)) {
       this.waiting.delete(this.next);
       this.next++;
@@ -165,8 +178,9 @@ class ResultsInOrder {
 
   /** Writes what is still waiting (a flush still scheduled then finds nothing to write). */
   async done(): Promise<void> {
-    this.chain = this.chain.then(() => this.flush());
+    this.schedule();
     await this.chain;
+    if (this.failure !== undefined) throw this.failure;
   }
 }
 
@@ -216,7 +230,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const kept: CheckedRow[] = [];
   let keptAll = true;
   const fileSeen = await seen(file).catch(() => undefined);
-  const plan = await planImport({ file, mapping, read: options.read, errorsFile, reporter }, (checked) => {
+  const plan = await planImport({ file, mapping, read: options.read, errorsFile, payloadsFile: options.payloadsFile, reporter }, (checked) => {
     if (keptAll && kept.length < (options.keepRows ?? KEEP_ROWS)) return void kept.push(checked);
     keptAll = false;
     kept.length = 0;
@@ -233,12 +247,36 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const account = options.account ?? client.baseUrl;
   const namespace = keyNamespace(account, keyField ?? mapping.key ?? '', mapping.namespace);
   let index: AccountIndex | undefined;
+  if (mapping.key && !keyField) {
+    throw new CdbError('MAPPING', `The key column "${mapping.key}" is not mapped to a job field, so rows cannot be matched against the account.`, {
+      hint: `Add it to columns with the field that holds it in Coredination (e.g. - column: ${mapping.key}, field: referenceNo).`,
+    });
+  }
+  if (keyField && (LIST_OMITTED_FIELDS as readonly string[]).includes(String(keyColumn?.parts[0]))) {
+    throw new CdbError('MAPPING', `The key column "${mapping.key}" is mapped to ${keyField}, which the API's job list leaves out, so rows cannot be matched against the account by it.`, {
+      hint: 'Key on a field the list has, such as referenceNo (or the exported UUID column).',
+    });
+  }
   if (mapping.key && keyField) {
     const attributes = [...new Set(plan.bound.columns.filter((c) => !c.spec.readOnly).map((c) => String(c.parts[0])))];
     reporter.info(`Reading the account's jobs, to match rows by ${keyField}…`);
     index = await AccountIndex.load(client, keyField, attributes, reporter);
   }
   const keyParts = keyColumn?.parts ?? [];
+  // Lists a column fills whole (resources[].name): the file's list is the list.
+  const wholeLists = new Set(plan.bound.columns.filter((c) => c.parts.includes(EACH)).map((c) => String(c.parts[0])));
+  /** A read that transient failures (500, 503, a dropped connection) should not end the run over. */
+  const withRetries = async <T>(read: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await read();
+      } catch (error) {
+        const runWide = error instanceof ApiError && error.status !== undefined && error.status < 500 && error.status !== 429;
+        if (runWide || attempt >= 6 || options.signal?.aborted) throw error;
+        await new Promise((resolve) => setTimeout(resolve, (options.retry?.baseDelayMs ?? 250) * 2 ** (attempt - 1)));
+      }
+    }
+  };
   const putIsPartial = options.putIsPartial ?? PUT_IS_PARTIAL;
   const keyed: KeyedPlan | undefined = index ? { create: 0, update: 0, unchanged: 0, conflict: 0, updates: [], accountJobs: index.size } : undefined;
   const planWriter = options.planFile
@@ -260,16 +298,25 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const ids = matches.map((j) => j.id ?? j.uuid).join(', ');
       return { action: 'conflict', reason: `${keyField} "${key}" is held by ${matches.length} jobs in the account (ids ${ids}); nothing was sent for this row. Give those jobs different ${keyField} values in Coredination, then import again.` };
     }
-    const job = matches[0];
-    if (!job) return { action: 'create', uuid: isUuid(key) ? key.toLowerCase() : uuidV5(key.trim(), namespace), body: mapped.job };
-    const current = await (index as AccountIndex).values(client, job);
-    const diff = diffJob(mapped.job, current);
+    if (keyField === 'uuid' && !isUuid(key)) return { action: 'conflict', reason: `the key column is mapped to uuid, but "${key}" is not a uuid; nothing was sent for this row` };
+    let job = matches[0];
+    if (!job) {
+      const uuid = isUuid(key) ? key.toLowerCase() : uuidV5(key, namespace);
+      // The uuid a new job would get may already name a job (one whose key was changed since):
+      // that job is then the one to update, never to overwrite as if new.
+      job = (index as AccountIndex).byJobUuid(uuid);
+      if (!job) return { action: 'create', uuid, body: mapped.job };
+    }
+    const jobUuid = job.uuid;
+    // Compared with the job as it is now, not as the account was read at the start of the run.
+    const fresh = await withRetries(() => client.getJob(jobUuid));
+    const current = (index as AccountIndex).pick(fresh);
+    const diff = diffJob(mapped.job, current, wholeLists);
     if (!diff.changes.length) return { action: 'unchanged', uuid: job.uuid, id: job.id };
     let body = diff.body;
     if (!putIsPartial) {
       // A PUT that replaces the job must carry all of it, or it would clear what the file does not name.
-      const full = await client.getJob(job.uuid);
-      body = { ...withoutServerFields(full), ...diff.body };
+      body = { ...withoutServerFields(fresh), ...diff.body };
     }
     keyedUpdateLine(mapped.row, key, diff.changes.map((c) => describeChange(c, mapping.timezone)).join('; '));
     return { action: 'update', uuid: job.uuid, id: job.id, body, before: diff.before, changed: diff.changes.map((c) => c.path).join(', ') };
@@ -290,7 +337,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           continue;
         }
         if (!index || !keyed) continue;
-        const decided = await decide(mapped);
+        const decided = await decide(mapped).catch((error: unknown): Action => {
+          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+          return { action: 'conflict', reason: `could not read the matching job from the server (${(error as Error).message}); nothing was sent for this row: run again` };
+        });
         const key = mapped.key ?? '';
         if (decided.action === 'conflict') keyed.conflict++;
         else keyed[decided.action]++;
@@ -333,6 +383,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const run = newRunId();
   const record = new RunRecord(runFile(stateDir, run));
   record.open();
+  reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
   record.append({ t: 'run', run, at: Date.now(), file: path.resolve(file), baseUrl: client.baseUrl, account });
 
   /** Whether a job with this uuid exists, or undefined when the server cannot say. */
@@ -366,7 +417,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     sheet: 'Results',
   });
   const errors = new ErrorRows(errorsFile, plan.header, plan.detected);
-  const sink = new ResultsInOrder(results, errors, plan.header, run);
+  const sink = new ResultsInOrder(results, errors, plan.header, run, (error) => {
+    // The results cannot be written: stop sending (the journal still knows every row).
+    if (error instanceof CdbError) uploader.fatal ??= error;
+  });
   const window = concurrency * 2;
   let seq = 0;
   let admitted = 0;
@@ -381,6 +435,15 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     reporter.progress?.({ phase: 'send', done: base.reported, total: plan.rows, retries: uploader.retries, rejected: counts.rejected, failed: counts.failed });
   };
 
+  /** Runs a record write; one that fails stops the run (no further request starts). */
+  const recorded = (write: () => void) => {
+    try {
+      write();
+    } catch (error) {
+      if (error instanceof CdbError) uploader.fatal ??= error;
+      throw error;
+    }
+  };
   const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read, fileSeen as FileSeen);
   const unsettled = new Set<Promise<void>>();
   try {
@@ -408,7 +471,10 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       let before: Record<string, unknown> | undefined;
       if (index && keyed) {
         // The account is the truth for keyed rows: what matches is updated or left alone.
-        const decided = await decide(mapped);
+        const decided = await decide(mapped).catch((error: unknown): Action => {
+          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+          return { action: 'conflict', reason: `could not read the matching job from the server (${(error as Error).message}); nothing was sent for this row: run again` };
+        });
         const key = mapped.key ?? '';
         if (decided.action === 'conflict') keyed.conflict++;
         else keyed[decided.action]++;
@@ -476,10 +542,13 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       const thisSeq = seq++;
       const jobUuidBefore = uuid ?? (body.uuid as string | undefined);
       const beforeSend = () => {
-        // What undo needs is on disk before the request leaves, and the journal's line too.
-        if (jobUuidBefore && before) record.append({ t: 'update', row: row.row, uuid: jobUuidBefore, before, after: body });
-        else if (jobUuidBefore) record.append({ t: 'create', row: row.row, uuid: jobUuidBefore, after: body });
-        journal.append({ t: 'send', row: row.row, at: Date.now(), hash, method: uuid ? 'PUT' : 'POST', uuid: jobUuidBefore });
+        // What undo needs is on disk before the request leaves, and the journal's line too; a
+        // write that fails stops the run before this request (it throws out of the send).
+        recorded(() => {
+          if (jobUuidBefore && before) record.append({ t: 'update', row: row.row, uuid: jobUuidBefore, before, after: body });
+          else if (jobUuidBefore) record.append({ t: 'create', row: row.row, uuid: jobUuidBefore, after: body });
+          journal.append({ t: 'send', row: row.row, at: Date.now(), hash, method: uuid ? 'PUT' : 'POST', uuid: jobUuidBefore });
+        });
       };
       const send = uploader.send(body, uuid, beforeSend).then(async (first) => {
         let result = first;
@@ -514,9 +583,17 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         // A keyed row that matched nothing is created, whatever the server's timestamps say.
         const outcome = result.outcome === 'updated' && index && !before ? 'created' : result.outcome === 'created' && before ? 'updated' : result.outcome;
         journal.note({ t: 'done', row: row.row, at: Date.now(), outcome, id, uuid: jobUuid, reason: result.reason });
-        if (jobUuid) record.append({ t: 'done', row: row.row, uuid: jobUuid, outcome, id, modified: typeof result.job?.modified === 'number' ? result.job.modified : undefined });
+        if (jobUuid) {
+          try {
+            recorded(() => record.append({ t: 'done', row: row.row, uuid: jobUuid, outcome, id, modified: typeof result.job?.modified === 'number' ? result.job.modified : undefined }));
+          } catch {
+            // the run stops (uploader.fatal); this row's request was answered, so it is reported below
+          }
+        }
         report(thisSeq, row, { outcome, id, uuid: jobUuid, changed: outcome === 'updated' ? changed : undefined, reason: result.reason });
       }, (error: unknown) => {
+        // A journal that could not be written stopped the request before it left.
+        if (error instanceof CdbError && error.code === 'OUTPUT') return void report(thisSeq, row, { outcome: 'not-sent', reason: `not sent: ${error.message}` });
         // Not an API answer: a bug. The row is reported, never silently dropped.
         report(thisSeq, row, { outcome: 'unknown', reason: `unexpected error: ${(error as Error)?.message ?? String(error)}` });
       });
@@ -531,16 +608,27 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     }
     await planWriter?.close();
   }
-  await sink.done();
-  await results.close();
-  await errors.close();
-  // An errors file from an earlier run of the same input would look current: remove it.
-  if (!errors.used && !options.errorsFile) await rm(errorsFile, { force: true });
+  let resultsWritten = true;
   try {
-    journal.close();
-    record.close();
+    await sink.done();
+    await results.close();
+    await errors.close();
+    // An errors file from an earlier run of the same input would look current: remove it.
+    if (!errors.used && !options.errorsFile) await rm(errorsFile, { force: true });
+  } catch (error) {
+    resultsWritten = false;
+    await results.abort?.().catch(() => undefined);
+    if (!(error instanceof CdbError)) throw error;
+    uploader.fatal ??= error;
   } finally {
-    unlock();
+    try {
+      journal.close();
+      record.close();
+    } catch (error) {
+      if (error instanceof CdbError) uploader.fatal ??= error;
+    } finally {
+      unlock();
+    }
   }
 
   if (uploader.fatal) status = 'aborted';
@@ -550,8 +638,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     status,
     retries: uploader.retries,
     throttles: gate.throttles,
-    resultsFile,
-    errorsFile: errors.used ? errorsFile : undefined,
+    resultsFile: resultsWritten ? resultsFile : undefined,
+    errorsFile: errors.used && resultsWritten ? errorsFile : undefined,
     journalFile: journal.file,
     seconds: (Date.now() - started) / 1000,
     error: uploader.fatal,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { writeChecked } from './journal.js';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 
@@ -44,9 +45,7 @@ export class RunRecord {
 
   append(entry: RunEntry): void {
     if (this.fd === undefined) throw new Error('run record not open');
-    const text = `${JSON.stringify(entry)}\n`;
-    const written = writeSync(this.fd, text);
-    if (written !== Buffer.byteLength(text)) throw new CdbError('INPUT', `Could not write the run record ${this.file} in full (the disk may be full).`);
+    writeChecked(this.fd, `${JSON.stringify(entry)}\n`, this.file, "The run's record (kept for undo)");
   }
 
   close(): void {

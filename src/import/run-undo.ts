@@ -95,12 +95,18 @@ function itemsOf(entries: RunEntry[]): { items: UndoItem[]; alreadyUndone: numbe
  * Plans taking a run back: the jobs it created are deleted and the attributes it updated are put
  * back, unless someone changed the job since (then it is listed, with the fields that differ).
  */
-export async function planUndo(client: CoredinationClient, stateDir: string, run: string, reporter: Reporter = silentReporter): Promise<UndoPlan> {
+export async function planUndo(client: CoredinationClient, stateDir: string, run: string, reporter: Reporter = silentReporter, account?: string): Promise<UndoPlan> {
   const file = runFile(stateDir, run);
   const entries = RunRecord.read(file);
   if (!entries.length) {
     throw new CdbError('INPUT', `There is no record of run ${run} in ${stateDir}.`, {
       hint: 'Undo works on this machine, with the same COREDINATION_STATE_DIR as the import used.',
+    });
+  }
+  const start = entries.find((e): e is Extract<RunEntry, { t: 'run' }> => e.t === 'run');
+  if (account !== undefined && start && start.account !== account) {
+    throw new CdbError('USAGE', `Run ${run} was made against ${start.baseUrl} with another key or address than this command uses: undo would change another account's jobs.`, {
+      hint: 'Point --base-url and the API key at the account the import was made against.',
     });
   }
   const { items, alreadyUndone } = itemsOf(entries);
@@ -110,12 +116,16 @@ export async function planUndo(client: CoredinationClient, stateDir: string, run
   await Promise.all(
     items.map((item) =>
       limit(async () => {
-        let job: Job;
-        try {
-          job = await client.getJob(item.uuid);
-        } catch (error) {
-          if (error instanceof ApiError && error.status === 404) return void plan.gone.push(item);
-          throw error;
+        let job: Job | undefined;
+        for (let attempt = 1; !job; attempt++) {
+          try {
+            job = await client.getJob(item.uuid);
+          } catch (error) {
+            if (error instanceof ApiError && error.status === 404) return void plan.gone.push(item);
+            const transient = !(error instanceof ApiError) || error.status === undefined || error.status >= 500 || error.status === 429;
+            if (!transient || attempt >= 6) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
+          }
         }
         item.id ??= job.id;
         // Changed since the run: the attributes it set no longer hold what it set (by value, so a
@@ -125,9 +135,15 @@ export async function planUndo(client: CoredinationClient, stateDir: string, run
           .filter(([attribute, value]) => !sameValue(job[attribute], value))
           .map(([attribute]) => attribute);
         if (item.kind === 'delete') {
-          const touched = item.after ? fields.length > 0 : item.modified !== undefined && job.modified !== item.modified;
-          if (touched) plan.changed.push({ item, fields: item.after ? fields : ['(changed after the run created it)'] });
+          // Never delete what someone changed since: its values, or its modification time when known.
+          const later = item.modified !== undefined && job.modified !== item.modified;
+          if (fields.length || later) plan.changed.push({ item, fields: fields.length ? fields : ['(changed after the run created it)'] });
           else plan.deletes.push(item);
+          return;
+        }
+        // Already as it was before the run (an earlier undo whose answer was lost): nothing to do.
+        if (Object.entries(item.before ?? {}).every(([attribute, value]) => sameValue(job[attribute], value))) {
+          plan.alreadyUndone++;
           return;
         }
         if (fields.length) plan.changed.push({ item, fields });

@@ -92,7 +92,8 @@ export class Uploader {
     let failures = 0;
     let throttled = 0;
     let serverErrors = 0;
-    const stoppedAt = (sent: boolean): SendResult => (sent ? { outcome: 'failed', reason: 'the run stopped before this row was answered' } : { outcome: 'not-sent' });
+    // Sent and then stopped: the server may have applied it, so the outcome is unknown (a re-run settles it).
+    const stoppedAt = (sent: boolean): SendResult => (sent ? { outcome: 'unknown', reason: 'the run stopped before this row was answered: it may or may not have been applied' } : { outcome: 'not-sent' });
     for (let sent = false; ; ) {
       if (this.stopped) return stoppedAt(sent);
       await this.gate.acquire(this.options.signal);

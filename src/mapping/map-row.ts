@@ -2,7 +2,7 @@ import type { Job } from '../api/types.js';
 import { cellText, isBlank, type SheetRow } from '../readers/cell.js';
 import type { BoundMapping } from './bind-header.js';
 import { convertCell, type ConvertContext } from './convert-cell.js';
-import { EACH, setEach, setPath } from './field-path.js';
+import { EACH, getPath, setEach, setPath } from './field-path.js';
 import type { RowIssue } from './types.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
 
@@ -94,7 +94,12 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
   }
   let key: string | undefined;
   if (bound.keyIndex !== undefined) {
-    key = cellText(cells[bound.keyIndex] ?? null).trim();
+    // The key as its field types it (01 and +1 are the integer 1), in one Unicode spelling, a
+    // uuid in lower case: so that repeats are found as the account will match them.
+    const keyColumn = bound.columns.find((c) => c.index === bound.keyIndex && !c.spec.readOnly && c.spec.value === undefined);
+    const typed = keyColumn ? getPath(job, keyColumn.parts) : undefined;
+    key = (typed !== undefined && typed !== null && typeof typed !== 'object' ? String(typed) : cellText(cells[bound.keyIndex] ?? null)).trim().normalize('NFC');
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key)) key = key.toLowerCase();
     if (key === '') issues.push({ row, column: bound.header[bound.keyIndex], message: 'is the key column and must not be empty' });
   }
   return { row, job: job as Job, key, issues };

@@ -27,6 +27,7 @@ export interface ImportArgs extends GlobalArgs, MappingArgs {
   plan?: string;
   offline?: boolean;
   unknown?: 'send' | 'skip';
+  putReplaces?: boolean;
 }
 
 const SHOWN_ISSUES = 20;
@@ -79,6 +80,7 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
         .option('fresh', { type: 'boolean', describe: 'Ignore the journal of earlier runs of this file' })
         .option('plan', { type: 'string', describe: 'Keyed: write the plan (create / update with the changes / unchanged), one row per input row, to this csv or xlsx' })
         .option('unknown', { choices: ['send', 'skip'] as const, describe: 'Rows an earlier run sent without an answer that the server cannot settle: send them again, or skip them' })
+        .option('put-replaces', { type: 'boolean', describe: 'The server\'s PUT replaces the whole job: updates send the whole job with the changed fields' })
         .option('offline', { type: 'boolean', describe: 'Keyed --dry-run: check the file only, without reading the account' })
         .check((args) => {
           for (const name of ['limit', 'concurrency'] as const) {
@@ -137,6 +139,8 @@ async function keyedDryRun(args: ImportArgs, io: CliIo, out: Output, mapping: Aw
     errorsFile: args.errors,
     dryRun: true,
     planFile: args.plan,
+    payloadsFile: args.payloads,
+    putIsPartial: args.putReplaces ? false : undefined,
     reporter: cliReporter(out),
   });
   const lines = [...describePlan(summary.plan)];
@@ -201,6 +205,7 @@ async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number>
       account: accountFrom(args, io),
       planFile: args.plan,
       unknown: args.unknown,
+      putIsPartial: args.putReplaces ? false : undefined,
       resultsFile: args.results,
       errorsFile: args.errors,
       reporter,

@@ -4,7 +4,7 @@ import { CdbError } from '../../errors.js';
 import { defaultStateDir } from '../../export/watermark.js';
 import { applyUndo, planUndo, runOf, type UndoPlan } from '../../import/run-undo.js';
 import { cliReporter } from '../cli-reporter.js';
-import { clientFrom } from '../client-options.js';
+import { accountFrom, clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { EXIT } from '../render-error.js';
@@ -14,6 +14,7 @@ export interface UndoArgs extends GlobalArgs {
   target: string;
   dryRun?: boolean;
   yes?: boolean;
+  putReplaces?: boolean;
 }
 
 const SHOWN = 20;
@@ -53,12 +54,13 @@ export function undoCommand(io: CliIo, done: (code: number) => void): CommandMod
       yargs
         .positional('target', { type: 'string', demandOption: true, describe: 'The run\'s results file, or its run id' })
         .option('dry-run', { type: 'boolean', describe: 'Show the plan; change nothing' })
-        .option('yes', { type: 'boolean', alias: 'y', describe: 'Do not ask (for scripts)' }) as unknown as Argv<UndoArgs>,
+        .option('yes', { type: 'boolean', alias: 'y', describe: 'Do not ask (for scripts)' })
+        .option('put-replaces', { type: 'boolean', describe: 'The server\'s PUT replaces the whole job: send the whole job with the fields put back' }) as unknown as Argv<UndoArgs>,
     handler: async (args) => {
       const out = new Output(io, args);
       const client = clientFrom(args, io);
       const run = await runOf(args.target);
-      const plan = await planUndo(client, defaultStateDir(io.env), run, cliReporter(out));
+      const plan = await planUndo(client, defaultStateDir(io.env), run, cliReporter(out), accountFrom(args, io));
       const lines = describeUndo(plan);
       const json = { run, deletes: plan.deletes.length, restores: plan.restores.length, changed: plan.changed.map((c) => ({ uuid: c.item.uuid, id: c.item.id ?? null, row: c.item.row, fields: c.fields })), gone: plan.gone.length };
       const nothing = plan.deletes.length + plan.restores.length === 0;
@@ -81,7 +83,7 @@ export function undoCommand(io: CliIo, done: (code: number) => void): CommandMod
       const offSignals = onStopSignals(() => controller.abort());
       let summary;
       try {
-        summary = await applyUndo(client, plan, { signal: controller.signal, reporter: cliReporter(out) });
+        summary = await applyUndo(client, plan, { signal: controller.signal, reporter: cliReporter(out), putIsPartial: args.putReplaces ? false : undefined });
       } finally {
         offSignals();
       }
