@@ -48,6 +48,48 @@ describe('no duplicate, no loss, whatever fails', () => {
     expect(s.jobs()).toHaveLength(12);
   });
 
+  test('a server that stores a POST and then answers 500: the row is looked up by its uuid, never sent twice', async () => {
+    const s = await sandbox({ errorAfterCommit: 0.4, seed: 5 });
+    const file = await jobsCsv(await tempDir(), 50);
+    const summary = await importInto(s, file);
+    expect(summary.counts).toMatchObject({ created: 50, unknown: 0, failed: 0 });
+    expect(references(s)).toEqual(expectedRefs(50));
+  });
+
+  test('a server that ignores the POST uuid: a lost answer stays unknown until --unknown says what to do', async () => {
+    const s = await sandbox({ ignorePostUuid: true, dropAfterCommit: 0.3, seed: 11 });
+    const stateDir = await tempDir();
+    const file = await jobsCsv(await tempDir(), 30);
+    const first = await importInto(s, file, { stateDir });
+    expect(first.counts.unknown).toBeGreaterThan(0);
+    expect(first.counts.created + first.counts.unknown).toBe(30);
+    expect(references(s)).toEqual(expectedRefs(30)); // the lost ones were stored: none sent twice
+    s.setFaults({ dropAfterCommit: 0 });
+    const again = await importInto(s, file, { stateDir });
+    expect(again.counts.unknown).toBe(first.counts.unknown);
+    const results = await readAll(again.resultsFile as string);
+    expect(results.rows.find((r) => r.cells[1] === 'unknown')?.cells[5]).toMatch(/--unknown send or --unknown skip/);
+    const skipped = await importInto(s, file, { stateDir, unknown: 'skip' });
+    expect(skipped.counts).toMatchObject({ unknown: 0, skipped: 30 });
+    expect(references(s)).toEqual(expectedRefs(30));
+  });
+
+  test('a row edited after its POST was lost updates the job that POST made, instead of being dropped', async () => {
+    const s = await sandbox({ dropAfterCommit: 1 });
+    const stateDir = await tempDir();
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 3);
+    // The first run cannot settle the lost answers (as if the server did not keep uuids).
+    const first = await importInto(s, file, { stateDir, postKeepsUuid: false, retry: { ...FAST_RETRY, limit: 0 } });
+    expect(first.counts.unknown).toBe(3);
+    s.setFaults({ dropAfterCommit: 0 });
+    await writeFile(file, (await readFile(file, 'utf8')).replace('Service av värmepump 2', 'Service av värmepump 2, ändrad'));
+    const again = await importInto(s, file, { stateDir });
+    expect(again.counts).toMatchObject({ skipped: 2, updated: 1, unknown: 0 });
+    expect(s.jobs()).toHaveLength(3);
+    expect(s.jobs().find((j) => j.referenceNo === '0000002')?.title).toBe('Service av värmepump 2, ändrad');
+  });
+
   test('the journal is found whatever the results folder, the spelling of the base URL or the input\'s folder', async () => {
     const s = await sandbox();
     const dir = await tempDir();

@@ -41,6 +41,7 @@ const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[
 /** A wall clock from numbers, or undefined when no such day or time exists (31.02). */
 function wallOf(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): WallClock | undefined {
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
+  if (year < 1000) return undefined; // a year like 0050 is a typing slip, not a date to send
   const check = new Date(Date.UTC(year, month - 1, day));
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month - 1) return undefined;
   return { year, month, day, hour, minute, second };

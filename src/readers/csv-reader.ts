@@ -102,6 +102,9 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     // A bare quote inside an unquoted field (37°36'37.8"N) is text, as Excel, LibreOffice and
     // Python read it; a quoted field that is never closed still stops the file.
     relax_quotes: true,
+    // Line ends as they come: a file whose lines mix CR LF and LF (pasted together) keeps its rows
+    // apart (csv-parse otherwise fixes the ending from the first line and glues the others).
+    record_delimiter: ['\r\n', '\n', '\r'],
     max_record_size: CSV_LIMITS.record,
   });
   source.on('error', (error) => parser.destroy(error));

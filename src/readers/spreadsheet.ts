@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import type { SheetRow } from './cell.js';
@@ -80,8 +81,17 @@ export async function openSpreadsheet(file: string, options: ReadOptions = {}): 
 async function identify(file: string): Promise<FileKind> {
   let kind: FileKind;
   try {
+    // A pipe or a device (/dev/zero) would hang the reader or never end: only regular files.
+    const info = await stat(file);
+    if (!info.isFile() && !info.isDirectory()) {
+      throw new CdbError('INPUT', 'This is not a regular file (a pipe, a socket or a device), so it cannot be read as a spreadsheet.', {
+        context: { file },
+        hint: 'Save the data to a file first, then import that file.',
+      });
+    }
     kind = await identifyFile(file);
   } catch (error) {
+    if (error instanceof CdbError) throw error;
     throw unreadable(file, error);
   }
   if (kind === 'folder') throw unreadable(file, Object.assign(new Error('is a folder'), { code: 'EISDIR' }));

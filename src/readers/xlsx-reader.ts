@@ -41,6 +41,18 @@ function problem(file: string, error: unknown, sheet?: string): CdbError {
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return unreadable(file, error);
   const message = (error as Error)?.message ?? String(error);
+  if (/encrypted/i.test(message)) {
+    return new CdbError('INPUT', 'The workbook is password-protected (its zip archive is encrypted).', {
+      context,
+      hint: 'Open it in Excel, remove the password (File › Info › Protect Workbook), and save it again.',
+    });
+  }
+  if (/compression method/i.test(message)) {
+    return new CdbError('INPUT', `The workbook's zip archive uses a compression Excel does not write (${message}).`, {
+      context,
+      hint: 'Open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx).',
+    });
+  }
   return new CdbError('INPUT', 'The file is not a readable xlsx workbook (it is not a complete zip archive, or it is damaged).', {
     context,
     cause: error,
@@ -111,8 +123,8 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
   const sheetPart = chosen.part;
   const date1904 = parts.date1904;
 
+  const handler = new SheetRowsHandler({ strings, styles, date1904, maxCell: XLSX_LIMITS.cell });
   async function* sheetRows(): AsyncGenerator<SheetRow> {
-    const handler = new SheetRowsHandler({ strings, styles, date1904, maxCell: XLSX_LIMITS.cell });
     const scanner = new XmlScanner(handler, sheetPart, XLSX_LIMITS.cell + 1024);
     try {
       for await (const chunk of zip.stream(sheetPart, XLSX_LIMITS.sheet)) {
@@ -124,6 +136,7 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
         }
       }
       scanner.end();
+      if (!handler.complete) throw new XlsxError(`${sheetPart} ends before the sheet is complete (the file was cut short)`);
       yield* handler.rows;
     } finally {
       zip.close();
@@ -157,6 +170,9 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
   const columns = header;
   const unnamed = new Map<number, { rows: number; first: number }>();
   const warnings: string[] = [];
+  // Cells right of the last header are only counted from here on (a cell at XFD in every row
+  // would otherwise make every row 16,384 cells long).
+  handler.columnLimit = columns.length;
 
   async function* rows(): AsyncGenerator<SheetRow> {
     for (let item = await next(); item; item = await next()) {
@@ -170,6 +186,11 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
       }
       if (cells.every((cell) => isBlank(cell))) continue;
       yield { row: item.row, cells };
+    }
+    for (const [column, seen] of handler.beyond) {
+      const earlier = unnamed.get(column);
+      if (earlier) unnamed.set(column, { rows: earlier.rows + seen.rows, first: Math.min(earlier.first, seen.first) });
+      else unnamed.set(column, seen);
     }
     if (unnamed.size) {
       const list = [...unnamed.entries()].sort(([a], [b]) => a - b);

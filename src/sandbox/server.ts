@@ -38,6 +38,10 @@ export interface SandboxOptions {
   seed?: number;
   /** PUT replaces the whole job (attributes absent from the body are cleared), the other answer to PUT_IS_PARTIAL. */
   putReplaces?: boolean;
+  /** POST makes its own uuid whatever the body says, the other answer to POST_KEEPS_CLIENT_UUID. */
+  ignorePostUuid?: boolean;
+  /** Share (0..1) of writes stored, then answered 500 (a server that fails after committing). */
+  errorAfterCommit?: number;
   /** Start with this many realistic jobs. */
   generate?: number;
   /** A JSON file loaded at start and rewritten atomically before each write is answered. */
@@ -174,6 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // With --data, a write is answered only once it is saved: acknowledged means kept.
     if (write && reply.status < 300) await store.committed();
     if (write && reply.status < 300 && faults.dropAfterCommit && random() < faults.dropAfterCommit) return DROP;
+    if (write && reply.status < 300 && faults.errorAfterCommit && random() < faults.errorAfterCommit) return text(500, 'Internal server error');
     return reply;
   }
 
@@ -184,6 +189,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         const invalid = body?.error ?? validateJobBody(body?.value);
         if (invalid) return text(406, invalid);
         const job = body?.value as Job;
+        if (faults.ignorePostUuid) delete job.uuid;
         if (typeof job.uuid === 'string' && store.get(job.uuid)) return text(406, `Attribute uuid: a job with uuid ${job.uuid} exists`);
         return new Reply(200, store.create(job));
       }

@@ -8,7 +8,7 @@ import { isLoopbackHost } from '../../api/base-url.js';
 
 interface SandboxArgs
   extends Omit<GlobalArgs, 'apiKey'>,
-    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces'> {
+    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces' | 'ignorePostUuid' | 'errorAfterCommit'> {
   port: number;
   host: string;
   apiKey?: string[];
@@ -67,6 +67,8 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         .option('data', { type: 'string', describe: 'JSON file to load at start and keep up to date, to inspect a run afterwards' })
         .option('latency', { type: 'number', coerce: count('latency'), describe: 'Response time in milliseconds: each answer leaves this long after its request arrived' })
         .option('fail-rate', { type: 'number', coerce: share('fail-rate'), describe: 'Share (0..1) of requests answered 500, 503 or 429' })
+        .option('ignore-post-uuid', { type: 'boolean', describe: 'POST makes its own uuid, ignoring one in the body' })
+        .option('error-after-commit', { type: 'number', coerce: share('error-after-commit'), describe: 'Share (0..1) of writes stored, then answered 500' })
         .option('put-replaces', { type: 'boolean', describe: 'PUT replaces the whole job instead of leaving absent attributes as they are' })
         .option('drop-after-commit', { type: 'number', coerce: share('drop-after-commit'), describe: 'Share (0..1) of writes stored, then the connection dropped' })
         .option('drop-before-commit', { type: 'number', coerce: share('drop-before-commit'), describe: 'Share (0..1) of writes dropped before anything is stored' })
@@ -92,6 +94,8 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         failRate: args.failRate,
         dropAfterCommit: args.dropAfterCommit,
         putReplaces: args.putReplaces,
+        ignorePostUuid: args.ignorePostUuid,
+        errorAfterCommit: args.errorAfterCommit,
         dropBeforeCommit: args.dropBeforeCommit,
         rateLimit: args.rateLimit,
         retryAfter: args.retryAfter,

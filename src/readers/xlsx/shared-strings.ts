@@ -56,6 +56,8 @@ export class StringItem {
 }
 
 const CHUNK_BYTES = 16 * 1048576;
+/** More strings than Excel's 1,048,576 rows × a few text columns: a table past it is hostile. */
+export const MAX_STRINGS = 32 * 1048576;
 
 /**
  * The shared strings table, kept as UTF-8 bytes in large buffers rather than as a million small
@@ -80,6 +82,7 @@ export class SharedStrings {
       this.used = 0;
     }
     if (this.count === this.startOf.length) this.grow();
+    if (this.count >= MAX_STRINGS) throw new XlsxError(`the shared strings table holds more than ${MAX_STRINGS.toLocaleString('en')} strings, this reader's limit`, 'limit');
     this.current.write(text, this.used, 'utf8');
     this.chunkOf[this.count] = this.chunks.length - 1;
     this.startOf[this.count] = this.used;
@@ -89,7 +92,7 @@ export class SharedStrings {
   }
 
   get(index: number): string | undefined {
-    if (!(index >= 0 && index < this.count)) return undefined;
+    if (!Number.isInteger(index) || index < 0 || index >= this.count) return undefined;
     const start = this.startOf[index] as number;
     return (this.chunks[this.chunkOf[index] as number] as Buffer).toString('utf8', start, start + (this.lengthOf[index] as number));
   }

@@ -32,6 +32,11 @@ function columnIndex(reference: string): number {
   return i === 0 ? -1 : index - 1;
 }
 
+/** A number as the format writes one (no 0x16, no Infinity). */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+/** Excel's last row. */
+const MAX_ROWS = 1_048_576;
+
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?))?/;
 const ISO_TIME = /^(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)/;
 
@@ -62,6 +67,12 @@ export class SheetRowsHandler implements XmlHandler {
   private inline: string | undefined;
   private inInline = false;
   private readonly item: StringItem;
+  /** True once </sheetData> was read: a part that ends before it was cut short. */
+  complete = false;
+  /** Cells past this column are not kept (no header names them): only counted, for the warning. */
+  columnLimit = MAX_COLUMNS;
+  /** Non-empty cells past `columnLimit`, by column: how many, and the first row. */
+  readonly beyond = new Map<number, { rows: number; first: number }>();
 
   constructor(private readonly context: SheetContext) {
     this.item = new StringItem(context.maxCell);
@@ -75,8 +86,9 @@ export class SheetRowsHandler implements XmlHandler {
     switch (name) {
       case 'row': {
         const r = attribute(attributes, 'r');
-        const number = r === undefined ? this.rowNumber + 1 : Number(r);
+        const number = r === undefined ? this.rowNumber + 1 : /^\s*\d+\s*$/.test(r) ? Number(r) : Number.NaN;
         if (!Number.isInteger(number) || number < 1) throw new XlsxError(`a row has the number "${r}", which is not a row number`);
+        if (number > MAX_ROWS) throw new XlsxError(`the sheet has a row ${number}, beyond Excel's last row (1,048,576)`);
         this.rowNumber = number;
         this.cells = [];
         this.column = -1;
@@ -124,7 +136,15 @@ export class SheetRowsHandler implements XmlHandler {
     else if (name === 'c' && this.inCell) {
       this.inCell = false;
       const cell = this.decode();
-      if (cell !== null) this.cells[this.column] = cell;
+      if (cell !== null && this.column >= this.columnLimit) {
+        if (!(typeof cell === 'string' && cell.trim() === '')) {
+          const seen = this.beyond.get(this.column);
+          if (seen) seen.rows++;
+          else this.beyond.set(this.column, { rows: 1, first: this.rowNumber });
+        }
+      } else if (cell !== null) this.cells[this.column] = cell;
+    } else if (name === 'sheetData') {
+      this.complete = true;
     } else if (name === 'row') {
       const cells = this.cells;
       for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = null;
@@ -160,9 +180,13 @@ export class SheetRowsHandler implements XmlHandler {
       case 'str':
         if (value === undefined) return formula ? { kind: 'unreadable', reason: UNCALCULATED } : (this.inline ?? null);
         return decodeEscapes(value);
-      case 'b':
+      case 'b': {
         if (value === undefined) return formula ? { kind: 'unreadable', reason: UNCALCULATED } : null;
-        return value.trim() === '1' || value.trim().toLowerCase() === 'true';
+        const flag = value.trim().toLowerCase();
+        if (flag === '1' || flag === 'true') return true;
+        if (flag === '0' || flag === 'false') return false;
+        return { kind: 'unreadable', reason: `the cell is marked as TRUE/FALSE but holds "${value.slice(0, 40)}"` };
+      }
       case 'e':
         if (value === undefined) return formula ? { kind: 'unreadable', reason: UNCALCULATED } : null;
         return { kind: 'error', error: value.trim() || '#VALUE!' };
@@ -174,7 +198,7 @@ export class SheetRowsHandler implements XmlHandler {
           if (formula) return { kind: 'unreadable', reason: UNCALCULATED };
           return this.inline ?? null;
         }
-        const number = Number(value);
+        const number = DECIMAL.test(value) ? Number(value) : Number.NaN;
         if (!Number.isFinite(number)) return { kind: 'unreadable', reason: `the cell is marked as a number but holds "${value.slice(0, 40)}"` };
         return this.number(number);
       }

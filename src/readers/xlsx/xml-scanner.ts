@@ -101,25 +101,31 @@ export class XmlScanner {
     private readonly maxPending: number,
   ) {}
 
+  /** What the held text waits for before it can be scanned: `<` after text, `-->` in a comment, … */
+  private need = '<';
+
   write(chunk: string): void {
-    if (this.pending.length && !chunk.includes('<')) {
+    if (this.pending.length) {
+      // Join and scan only once the held construct can end: a long value, comment or tag is
+      // then read in time linear in its length.
+      const last = this.pending[this.pending.length - 1] as string;
+      const probe = last.slice(Math.max(0, last.length - this.need.length + 1)) + chunk;
       this.pending.push(chunk);
       this.pendingLength += chunk.length;
       this.checkLength(this.pendingLength);
-      return;
-    }
-    if (this.pending.length) {
-      this.pending.push(chunk);
+      if (!probe.includes(this.need)) return;
       chunk = this.pending.join('');
       this.pending = [];
       this.pendingLength = 0;
     }
-    this.buffer = this.buffer.length ? this.buffer + chunk : chunk;
+    this.buffer = chunk;
     this.scan();
     this.checkLength(this.buffer.length);
-    if (this.buffer.length && !this.buffer.includes('<')) {
-      this.pending.push(this.buffer);
-      this.pendingLength = this.buffer.length;
+    if (this.buffer.length) {
+      const held = this.buffer;
+      this.need = !held.startsWith('<') ? '<' : held.startsWith('<!--') ? '-->' : held.startsWith('<![CDATA[') ? ']]>' : held.startsWith('<?') ? '?>' : '>';
+      this.pending.push(held);
+      this.pendingLength = held.length;
       this.buffer = '';
     }
   }

@@ -24,7 +24,10 @@ export class ZipPackage {
       await new Promise<void>((resolve, reject) => {
         zip.on('entry', (entry: yauzl.Entry) => {
           // Part names are case-insensitive (OPC); some writers add a leading slash or backslashes.
-          entries.set(normalise(entry.fileName), entry);
+          const name = normalise(entry.fileName);
+          if (entries.has(name)) return reject(new XlsxError(`the zip archive holds two parts named ${entry.fileName}, so it is ambiguous which one Excel would read`));
+          if (entries.size >= MAX_ENTRIES) return reject(new XlsxError(`the zip archive holds more than ${MAX_ENTRIES} parts, more than any workbook has`, 'limit'));
+          entries.set(name, entry);
           zip.readEntry();
         });
         zip.on('end', () => resolve());
@@ -65,6 +68,7 @@ export class ZipPackage {
   async *stream(part: string, limit: number): AsyncGenerator<string> {
     const entry = this.entries.get(normalise(part));
     if (!entry) throw new XlsxError(`the workbook has no part ${part}`);
+    if (entry.uncompressedSize > limit) throw tooLarge(part, limit);
     const stream = await new Promise<Readable>((resolve, reject) =>
       this.zip.openReadStream(entry, (error, opened) => (error ? reject(error) : resolve(opened))),
     );
@@ -94,6 +98,8 @@ export class ZipPackage {
     this.zip.close();
   }
 }
+
+const MAX_ENTRIES = 100_000;
 
 function normalise(name: string): string {
   return name.replace(/\\/g, '/').replace(/^\/+/, '').toLowerCase();
