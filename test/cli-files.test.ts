@@ -1,5 +1,5 @@
 // The spreadsheet and mapping commands through the built CLI, as a user runs them.
-import { copyFile, readFile, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import ExcelJS from 'exceljs';
@@ -106,6 +106,18 @@ describe('mapping init and check', () => {
     const again = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists already/);
+  });
+
+  test('init points $schema at the installed schema file, relative to the mapping, so that an editor can load it', async () => {
+    const dir = await tempDir();
+    const out = path.join(dir, 'deeper', 'erp.mapping.yaml');
+    await mkdir(path.dirname(out));
+    const init = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
+    expect(init.code).toBe(0);
+    const schema = /\$schema=(\S+)/.exec(await readFile(out, 'utf8'))?.[1] ?? '';
+    expect(schema).not.toMatch(/^https?:/);
+    expect(path.resolve(path.dirname(out), schema)).toBe(path.join(TEMPLATES, 'mapping.schema.json'));
+    expect(JSON.parse(await readFile(path.resolve(path.dirname(out), schema), 'utf8'))).toHaveProperty('properties.columns');
   });
 
   test('check reports every problem of a bad mapping, exit 2', async () => {

@@ -33,12 +33,13 @@ function specYaml(header: string, spec: ColumnSpec): string {
 
 /**
  * A starter mapping for a spreadsheet, as commented YAML: matched columns ready to use,
- * unmatched ones commented out for the user to complete.
+ * unmatched ones commented out for the user to complete. `schema` is where an editor finds
+ * mapping.schema.json: a path relative to the mapping file.
  */
-export function starterMapping(header: string[], defaults: Mapping, source: string): string {
+export function starterMapping(header: string[], defaults: Mapping, source: string, schema: string): string {
   const columns = matchHeaders(header, defaults);
   const lines = [
-    '# yaml-language-server: $schema=https://github.com/coredination-batch/coredination-batch/templates/mapping.schema.json',
+    `# yaml-language-server: $schema=${schema}`,
     `# Starter mapping written by "coredination-batch mapping init" from ${source}.`,
     '# Check the matches, complete the commented columns (or delete them), then run',
     '# "coredination-batch mapping check <this file> <spreadsheet>".',

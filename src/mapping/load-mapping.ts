@@ -14,6 +14,9 @@ import type { ColumnSpec, FieldType, Mapping } from './types.js';
 /** The default mapping, used when none is given. */
 export const DEFAULT_MAPPING = path.join(PACKAGE_ROOT, 'templates', 'jobs.mapping.yaml');
 
+/** The JSON schema of mapping files, as installed (for editors: `mapping init` points at it). */
+export const MAPPING_SCHEMA = path.join(PACKAGE_ROOT, 'templates', 'mapping.schema.json');
+
 /** A problem found in a mapping, with its path (`columns[3].type`) and line. */
 export interface MappingProblem {
   path: string;

@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { CdbError } from '../../errors.js';
 import { bindHeader } from '../../mapping/bind-header.js';
 import { matchHeaders, starterMapping } from '../../mapping/init-mapping.js';
-import { DEFAULT_MAPPING, loadMapping } from '../../mapping/load-mapping.js';
+import { DEFAULT_MAPPING, loadMapping, MAPPING_SCHEMA } from '../../mapping/load-mapping.js';
 import { openForMapping } from '../../import/plan-import.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
@@ -45,7 +45,9 @@ export function mappingCommand(io: CliIo, done: (code: number) => void): Command
             if (!args.force && (await access(target).then(() => true, () => false))) {
               throw new CdbError('USAGE', `${target} exists already.`, { hint: 'Pass --force to overwrite it, or --out to write elsewhere.' });
             }
-            await writeFile(target, starterMapping(sheet.header, defaults, path.basename(args.file)));
+            // The installed schema, relative to the mapping, so that an editor can load it offline.
+            const schema = path.relative(path.dirname(path.resolve(target)), MAPPING_SCHEMA).split(path.sep).join('/');
+            await writeFile(target, starterMapping(sheet.header, defaults, path.basename(args.file), schema.startsWith('.') ? schema : `./${schema}`));
             const matches = matchHeaders(sheet.header, defaults);
             const matched = matches.filter((m) => m.spec);
             const lines = matches.map((m) => `  ${m.spec ? '✓' : '?'} "${m.header}"${m.spec ? ` → ${m.spec.field}` : ' (not matched: completed by you, or left out)'}`);
