@@ -12,8 +12,20 @@ export const DAYS_1904 = 1462;
 /** 9999-12-31 in the 1900 system: Excel's last day. */
 export const LAST_SERIAL = 2_958_465;
 
+const walls = [new Map<number, string | undefined>(), new Map<number, string | undefined>()];
+
 /** The wall clock of a serial as `yyyy-MM-ddTHH:mm:ss.SSS`, or undefined for 1900-02-29 and days before the system's start. */
 export function serialToWall(serial: number, date1904 = false): string | undefined {
+  // Sheets repeat their dates: a small cache saves most of the formatting.
+  const cache = walls[date1904 ? 1 : 0] as Map<number, string | undefined>;
+  if (cache.has(serial)) return cache.get(serial);
+  const wall = computeWall(serial, date1904);
+  if (cache.size >= 4096) cache.clear();
+  cache.set(serial, wall);
+  return wall;
+}
+
+function computeWall(serial: number, date1904: boolean): string | undefined {
   if (!Number.isFinite(serial) || serial < 0 || serial >= (date1904 ? LAST_SERIAL - DAYS_1904 : LAST_SERIAL) + 1) return undefined;
   let ms = Math.round(serial * DAY_MS);
   if (date1904) return new Date(EPOCH_1904 + ms).toISOString().slice(0, 23);

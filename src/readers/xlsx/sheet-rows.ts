@@ -198,7 +198,10 @@ export class SheetRowsHandler implements XmlHandler {
           if (formula) return { kind: 'unreadable', reason: UNCALCULATED };
           return this.inline ?? null;
         }
-        const number = DECIMAL.test(value) ? Number(value) : Number.NaN;
+        // Number() also reads 0x10, 0b1 and 0o7, which the format never writes: refused.
+        const number = Number(value);
+        const radix = (value.charCodeAt(1) | 0x20) === 120 || (value.charCodeAt(1) | 0x20) === 98 || (value.charCodeAt(1) | 0x20) === 111;
+        if (radix && !DECIMAL.test(value)) return { kind: 'unreadable', reason: `the cell is marked as a number but holds "${value.slice(0, 40)}"` };
         if (!Number.isFinite(number)) return { kind: 'unreadable', reason: `the cell is marked as a number but holds "${value.slice(0, 40)}"` };
         return this.number(number);
       }

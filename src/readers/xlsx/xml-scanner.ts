@@ -223,16 +223,13 @@ export class XmlScanner {
 
 /** The `>` that ends a start tag, skipping any inside quoted attribute values; -1 if not yet here. */
 function tagEnd(buffer: string, from: number): number {
-  let i = from;
-  for (;;) {
-    const gt = buffer.indexOf('>', i);
-    if (gt === -1) return -1;
-    const dq = buffer.indexOf('"', i);
-    const sq = buffer.indexOf("'", i);
-    const quote = dq !== -1 && (sq === -1 || dq < sq) ? dq : sq;
-    if (quote === -1 || quote > gt) return gt;
-    const close = buffer.indexOf(buffer[quote] as string, quote + 1);
-    if (close === -1) return -1;
-    i = close + 1;
+  let quote = 0;
+  for (let i = from; i < buffer.length; i++) {
+    const c = buffer.charCodeAt(i);
+    if (quote !== 0) {
+      if (c === quote) quote = 0;
+    } else if (c === 62 /* > */) return i;
+    else if (c === 34 || c === 39) quote = c;
   }
+  return -1;
 }
