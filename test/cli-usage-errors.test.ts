@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { CLI, KEY, runCli, sandbox, type CliRun } from './helpers/sandbox.js';
 import { TOOL_VERSION } from '../src/tool-version.js';
 import { tempDir } from './helpers/files.js';
 
@@ -20,6 +21,19 @@ async function takenPort(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
+/** The CLI, killed after 10 s: a sandbox that starts instead of refusing its flags must not hang the run. */
+function runSandboxCli(args: string[]): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 function expectUsageError(run: { code: number | null; stderr: string }, message: RegExp): void {
   expect(run.code).toBe(2);
   expect(run.stderr).toMatch(message);
@@ -30,10 +44,10 @@ function expectUsageError(run: { code: number | null; stderr: string }, message:
 describe('usage errors are usage errors, through the built CLI', () => {
   test('sandbox on a port that is taken: says so and suggests --port 0', async () => {
     const port = await takenPort();
-    const run = await runCli(['sandbox', '--port', String(port)]);
+    const run = await runSandboxCli(['sandbox', '--port', String(port)]);
     expectUsageError(run, new RegExp(`Port ${port} .*already in use`));
     expect(run.stderr).toContain('--port 0');
-  });
+  }, 15_000);
 
   test.each([
     [['sandbox', '--fail-rate', '2'], /--fail-rate takes a share from 0 to 1, got 2/],
@@ -42,8 +56,8 @@ describe('usage errors are usage errors, through the built CLI', () => {
     [['sandbox', '--port', '70000'], /--port takes a port number/],
     [['sandbox', '--latency', '-5'], /--latency takes a number of 0 or more/],
   ])('%j: exit 2 with one message', async (args, message) => {
-    expectUsageError(await runCli(args), message);
-  });
+    expectUsageError(await runSandboxCli(args), message);
+  }, 15_000);
 
   test.each([['--version'], ['-V']])('%s prints the version, exit 0', async (flag) => {
     const run = await runCli([flag]);
