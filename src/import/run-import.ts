@@ -308,7 +308,9 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       if (!job) return { action: 'create', uuid, body: mapped.job };
     }
     const jobUuid = job.uuid;
-    // Compared with the job as it is now, not as the account was read at the start of the run.
+    // Unchanged by the account as read at the start (when the list holds every attribute sent):
+    // no request at all. Anything to change is compared again with the job as it is now.
+    if (job.complete && !diffJob(mapped.job, job.values, wholeLists).changes.length) return { action: 'unchanged', uuid: job.uuid, id: job.id };
     const fresh = await withRetries(() => client.getJob(jobUuid));
     const current = (index as AccountIndex).pick(fresh);
     const diff = diffJob(mapped.job, current, wholeLists);
