@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
+import { describeImport } from '../src/cli/commands/import.js';
 import { keyNamespace, uuidForKey } from '../src/import/key-uuid.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
@@ -212,6 +213,12 @@ describe('import', () => {
     expect(summary.error?.code).toBe('AUTH');
     expect(s.jobs()).toHaveLength(0);
     expect(summary.journalFile).toBeDefined();
+    // A run-wide failure is not the rows' fault: none goes to the errors file, all are in the results.
+    expect(summary.errorsFile).toBeUndefined();
+    expect(summary.counts).toMatchObject({ 'not-sent': 10, failed: 0 });
+    const lines = describeImport(summary).join('\n');
+    expect(lines).toContain('Run the same command again');
+    expect(lines).not.toContain('fix them there');
   });
 
   test('an aborted signal stops sending; the re-run finishes the job', async () => {
