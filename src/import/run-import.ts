@@ -329,6 +329,19 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const writePlan = async (row: SheetRow, action: string, key: string, id: number | undefined, uuid: string | undefined, changes: string) => {
     await planWriter?.write([row.row, action, key, id ?? '', uuid ?? '', changes, ...inputCells(plan.header, row)]);
   };
+  /** A keyed row's action, counted in the plan and written to the plan file; a job that cannot be read is that row's problem. */
+  const planRow = async (row: SheetRow, mapped: CheckedRow['mapped']): Promise<Action> => {
+    const decided = await decide(mapped).catch((error: unknown): Action => {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
+      return { action: 'conflict', reason: `could not read the matching job from the server (${(error as Error).message}); nothing was sent for this row: run again` };
+    });
+    const counts = keyed as KeyedPlan;
+    if (decided.action === 'conflict') counts.conflict++;
+    else counts[decided.action]++;
+    const detail = decided.action === 'update' ? decided.changed : decided.action === 'conflict' ? decided.reason : '';
+    await writePlan(row, decided.action, mapped.key ?? '', 'id' in decided ? decided.id : undefined, 'uuid' in decided ? decided.uuid : undefined, detail);
+    return decided;
+  };
 
   if (options.dryRun) {
     const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read, fileSeen as FileSeen);
@@ -339,14 +352,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           continue;
         }
         if (!index || !keyed) continue;
-        const decided = await decide(mapped).catch((error: unknown): Action => {
-          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
-          return { action: 'conflict', reason: `could not read the matching job from the server (${(error as Error).message}); nothing was sent for this row: run again` };
-        });
-        const key = mapped.key ?? '';
-        if (decided.action === 'conflict') keyed.conflict++;
-        else keyed[decided.action]++;
-        await writePlan(row, decided.action, key, 'id' in decided ? decided.id : undefined, 'uuid' in decided ? decided.uuid : undefined, decided.action === 'update' ? decided.changed : decided.action === 'conflict' ? decided.reason : '');
+        await planRow(row, mapped);
       }
     } finally {
       await planWriter?.close();
@@ -473,14 +479,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
       let before: Record<string, unknown> | undefined;
       if (index && keyed) {
         // The account is the truth for keyed rows: what matches is updated or left alone.
-        const decided = await decide(mapped).catch((error: unknown): Action => {
-          if (error instanceof ApiError && (error.status === 401 || error.status === 403)) throw error;
-          return { action: 'conflict', reason: `could not read the matching job from the server (${(error as Error).message}); nothing was sent for this row: run again` };
-        });
-        const key = mapped.key ?? '';
-        if (decided.action === 'conflict') keyed.conflict++;
-        else keyed[decided.action]++;
-        await writePlan(row, decided.action, key, 'id' in decided ? decided.id : undefined, 'uuid' in decided ? decided.uuid : undefined, decided.action === 'update' ? decided.changed : decided.action === 'conflict' ? decided.reason : '');
+        const decided = await planRow(row, mapped);
         if (decided.action === 'conflict') {
           report(seq++, row, { outcome: 'rejected', reason: decided.reason });
           continue;
