@@ -95,9 +95,11 @@ describe('mapping init and check', () => {
     const out = path.join(dir, 'erp.mapping.yaml');
     const init = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
     expect(init.code).toBe(0);
-    expect(init.stdout).toContain('6 of 8 columns matched');
+    expect(init.stdout).toContain('7 of 8 columns matched');
     const text = await readFile(out, 'utf8');
-    expect(text).toContain('# - column: "Akut"');
+    expect(text).toContain('# - column: "Avtal"');
+    expect(text).toMatch(/^key: Order nr /m);
+    expect(text).toContain('map: { Ja: 1, Nej: 3 }   # CHECK');
     const { mapping } = await loadMapping(out);
     expect(mapping.columns.map((c) => [c.column, c.field])).toContainEqual(['Uppdrag', 'title']);
     const check = await runCli(['mapping', 'check', out, 'samples/erp-export.csv']);
@@ -106,6 +108,37 @@ describe('mapping init and check', () => {
     const again = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists already/);
+  });
+
+  test('init on a 12-column Swedish ERP export: names matched without case, accents or punctuation, the order numbers as key, a map for priority words; every row valid', async () => {
+    const dir = await tempDir();
+    const out = path.join(dir, 'erp.mapping.yaml');
+    const init = await runCli(['mapping', 'init', fixture('erp-12-columns.csv'), '--out', out, '--json']);
+    expect(init.code).toBe(0);
+    const result = JSON.parse(init.stdout) as { key: string; matched: { column: string; field: string; map?: unknown }[]; unmatched: string[] };
+    expect(result.key).toBe('Arbetsorder');
+    expect(Object.fromEntries(result.matched.map((m) => [m.column, m.field]))).toEqual({
+      Arbetsorder: 'referenceNo',
+      Benämning: 'title',
+      Kundnamn: 'customerName',
+      Gatuadress: 'destinations[0].location.placeName',
+      Startdatum: 'startTime',
+      Sluttid: 'endTime',
+      'Beräknad tid (min)': 'duration',
+      Prioritet: 'priority',
+      Anteckning: 'description',
+      Tekniker: 'resources[].name',
+    });
+    expect(result.unmatched).toEqual(['Postnummer', 'Ort']);
+    const text = await readFile(out, 'utf8');
+    expect(text).toContain('map: { Hög: 1, Normal: 2, Låg: 3 }');
+    expect(text).toMatch(/"Ort"\n\s+#\s+field: \?\s+# part of the address, which is read from "Gatuadress"/);
+    const payloads = path.join(dir, 'payloads.jsonl');
+    const run = await runCli(['import', fixture('erp-12-columns.csv'), '--mapping', out, '--dry-run', '--payloads', payloads]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('6 rows, 6 valid, 0 invalid');
+    const jobs = (await readFile(payloads, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { job: { priority: number } }).job);
+    expect(jobs.map((j) => j.priority)).toEqual([1, 2, 3, 2, 2, 1]);
   });
 
   test('init points $schema at the installed schema file, relative to the mapping, so that an editor can load it', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { CdbError } from '../../errors.js';
 import { bindHeader } from '../../mapping/bind-header.js';
-import { matchHeaders, starterMapping } from '../../mapping/init-mapping.js';
+import { matchHeaders, sampleRows, starterMapping } from '../../mapping/init-mapping.js';
 import { DEFAULT_MAPPING, loadMapping, MAPPING_SCHEMA } from '../../mapping/load-mapping.js';
 import { openForMapping } from '../../import/plan-import.js';
 import type { CliIo, GlobalArgs } from '../io.js';
@@ -30,7 +30,7 @@ export function mappingCommand(io: CliIo, done: (code: number) => void): Command
       yargs
         .command({
           command: 'init <file>',
-          describe: "Write a starter mapping from a spreadsheet's header row (English and Swedish names understood)",
+          describe: "Write a starter mapping from a spreadsheet's header row and first rows (Swedish, Norwegian, Danish, Finnish, German and English names understood)",
           builder: (y: Argv<GlobalArgs>) =>
             withMappingArgs(y)
               .positional('file', { type: 'string', demandOption: true, describe: 'The spreadsheet (xlsx or csv)' })
@@ -40,20 +40,24 @@ export function mappingCommand(io: CliIo, done: (code: number) => void): Command
             const out = new Output(io, args);
             const defaults = (await loadMapping(DEFAULT_MAPPING)).mapping;
             const sheet = await openForMapping(args.file, { ...defaults, sheet: undefined }, readOptionsFrom(args));
-            await sheet.close();
+            const sample = await sampleRows(sheet.rows, sheet.header.length).finally(() => sheet.close());
             const target = args.out ?? path.join(path.dirname(args.file), `${path.basename(args.file, path.extname(args.file))}.mapping.yaml`);
             if (!args.force && (await access(target).then(() => true, () => false))) {
               throw new CdbError('USAGE', `${target} exists already.`, { hint: 'Pass --force to overwrite it, or --out to write elsewhere.' });
             }
             // The installed schema, relative to the mapping, so that an editor can load it offline.
             const schema = path.relative(path.dirname(path.resolve(target)), MAPPING_SCHEMA).split(path.sep).join('/');
-            await writeFile(target, starterMapping(sheet.header, defaults, path.basename(args.file), schema.startsWith('.') ? schema : `./${schema}`));
-            const matches = matchHeaders(sheet.header, defaults);
+            await writeFile(target, starterMapping(sheet.header, defaults, path.basename(args.file), schema.startsWith('.') ? schema : `./${schema}`, sample));
+            const { columns: matches, key } = matchHeaders(sheet.header, defaults, sample);
             const matched = matches.filter((m) => m.spec);
-            const lines = matches.map((m) => `  ${m.spec ? '✓' : '?'} "${m.header}"${m.spec ? ` → ${m.spec.field}` : ' (not matched: completed by you, or left out)'}`);
+            const lines = matches.map((m) =>
+              m.spec
+                ? `  ✓ "${m.header}" → ${m.spec.field}${m.map ? ' (check the map: the cells are words)' : ''}${m.header === key ? ' (the key)' : ''}`
+                : `  ? "${m.header}" (not matched${m.note ? `: ${m.note}` : ''}; completed by you, or left out)`,
+            );
             out.result(
               `Wrote ${target}: ${matched.length} of ${matches.length} columns matched.\n${lines.join('\n')}\nNext: check it with "coredination-batch mapping check ${target} ${args.file}".`,
-              { file: target, matched: matched.map((m) => ({ column: m.header, field: m.spec?.field })), unmatched: matches.filter((m) => !m.spec).map((m) => m.header) },
+              { file: target, key: key ?? null, matched: matched.map((m) => ({ column: m.header, field: m.spec?.field, ...(m.map ? { map: m.map } : {}) })), unmatched: matches.filter((m) => !m.spec).map((m) => m.header) },
             );
             done(0);
           },
