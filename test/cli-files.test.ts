@@ -153,6 +153,16 @@ describe('mapping init and check', () => {
     expect(JSON.parse(await readFile(path.resolve(path.dirname(out), schema), 'utf8'))).toHaveProperty('properties.columns');
   });
 
+  test('check takes its mapping one way: the positional; --mapping is a usage error, and --help does not offer it', async () => {
+    const run = await runCli(['mapping', 'check', 'samples/erp.mapping.yaml', '-m', fixture('many-problems.mapping.yaml')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/Unknown argument: m/);
+    for (const command of ['check', 'init']) {
+      const help = await runCli(['mapping', command, '--help']);
+      expect(help.stdout).not.toContain('--mapping');
+    }
+  });
+
   test('check reports every problem of a bad mapping, exit 2', async () => {
     const run = await runCli(['mapping', 'check', fixture('many-problems.mapping.yaml')]);
     expect(run.code).toBe(2);

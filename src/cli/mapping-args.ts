@@ -19,8 +19,12 @@ export const MAPPING_OPTION = { type: 'string', alias: 'm', describe: 'Mapping f
 
 /** Adds --mapping, --sheet, --header-row, --delimiter, --encoding. */
 export function withMappingArgs<T>(yargs: Argv<T>): Argv<T & MappingArgs> {
+  return withReadArgs(yargs.option('mapping', MAPPING_OPTION));
+}
+
+/** Adds --sheet, --header-row, --delimiter, --encoding: for commands whose mapping is not an option. */
+export function withReadArgs<T>(yargs: Argv<T>): Argv<T & MappingArgs> {
   return yargs
-    .option('mapping', MAPPING_OPTION)
     .option('sheet', { type: 'string', describe: 'xlsx: sheet name or 1-based number (overrides the mapping)' })
     .option('header-row', { type: 'number', describe: 'Row holding the column names (overrides the mapping)' })
     .option('delimiter', { type: 'string', describe: 'csv: delimiter, when detection should be overridden (use "\\t" for tab)' })

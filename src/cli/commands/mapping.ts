@@ -8,7 +8,7 @@ import { DEFAULT_MAPPING, loadMapping, MAPPING_SCHEMA } from '../../mapping/load
 import { openForMapping } from '../../import/plan-import.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
-import { mappingFrom, readOptionsFrom, withMappingArgs, type MappingArgs } from '../mapping-args.js';
+import { mappingFrom, readOptionsFrom, withReadArgs, type MappingArgs } from '../mapping-args.js';
 
 interface InitArgs extends GlobalArgs, MappingArgs {
   file: string;
@@ -32,7 +32,7 @@ export function mappingCommand(io: CliIo, done: (code: number) => void): Command
           command: 'init <file>',
           describe: "Write a starter mapping from a spreadsheet's header row and first rows (Swedish, Norwegian, Danish, Finnish, German and English names understood)",
           builder: (y: Argv<GlobalArgs>) =>
-            withMappingArgs(y)
+            withReadArgs(y)
               .positional('file', { type: 'string', demandOption: true, describe: 'The spreadsheet (xlsx or csv)' })
               .option('out', { type: 'string', alias: 'o', describe: 'Where to write it (default: <file>.mapping.yaml beside the spreadsheet)' })
               .option('force', { type: 'boolean', describe: 'Overwrite an existing mapping file' }) as unknown as Argv<InitArgs>,
@@ -66,7 +66,8 @@ export function mappingCommand(io: CliIo, done: (code: number) => void): Command
           command: 'check <mappingFile> [file]',
           describe: "Check a mapping, and how it fits a spreadsheet's header when one is given",
           builder: (y: Argv<GlobalArgs>) =>
-            withMappingArgs(y)
+            // The mapping is the positional only: a --mapping beside it would be one too many.
+            withReadArgs(y)
               .positional('mappingFile', { type: 'string', demandOption: true, describe: 'The mapping (YAML or JSON)' })
               .positional('file', { type: 'string', describe: 'A spreadsheet to check the header of' }) as unknown as Argv<CheckArgs>,
           handler: async (args: CheckArgs) => {
