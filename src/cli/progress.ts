@@ -3,10 +3,14 @@ import type { Reporter } from '../reporter.js';
 import type { CliIo, GlobalArgs } from './io.js';
 import { Output } from './io.js';
 
-/** Rows per second since `started`; 0 for the first half second, when a rate means nothing yet. */
-function rateSince(started: number, done: number): number {
+/**
+ * Rows per second since `started`. Undefined in the first half second, when a rate means nothing
+ * yet, unless the run is over: then the real rate over the whole run (undefined if it took no time).
+ */
+function rateSince(started: number, done: number, over = false): number | undefined {
   const seconds = (Date.now() - started) / 1000;
-  return seconds < 0.5 ? 0 : done / seconds;
+  if (seconds >= 0.5 || (over && seconds > 0)) return done / seconds;
+  return undefined;
 }
 
 /**
@@ -34,7 +38,7 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
         // A count with no known end (an export): one line kept up to date on a terminal.
         started ??= Date.now();
         const rate = rateSince(started, update.done);
-        const line = `${label}: ${update.done} jobs, ${rate.toFixed(0)} jobs/s`;
+        const line = `${label}: ${update.done} jobs${rate === undefined ? '' : `, ${rate.toFixed(0)} jobs/s`}`;
         if (tty) {
           io.stderr.write(`\r${line}`);
           counting = true;
@@ -45,13 +49,13 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
         return;
       }
       started ??= Date.now(); // the rate counts from the first row done, not from reading the file
-      const rate = rateSince(started, update.done);
-      const extra = { rate: rate.toFixed(1), retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0 };
+      const rate = rateSince(started, update.done, update.done === update.total);
+      const extra = { rate: rate === undefined ? '… rows/s' : `${rate.toFixed(1)} rows/s`, retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0 };
       if (tty) {
         if (!barModule) return; // still loading: the next update draws it
         if (!bar) {
           bar = new barModule.SingleBar(
-            { stream: io.stderr as NodeJS.WriteStream, format: `${label} [{bar}] {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}`, hideCursor: true, etaBuffer: 50 },
+            { stream: io.stderr as NodeJS.WriteStream, format: `${label} [{bar}] {value}/{total} rows | {rate} | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}`, hideCursor: true, etaBuffer: 50 },
             barModule.Presets.shades_classic,
           );
           bar.start(update.total, 0, extra);
@@ -59,8 +63,8 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
         bar.update(update.done, extra);
       } else if (Date.now() - lastLine >= 5000 || update.done === update.total) {
         lastLine = Date.now();
-        const left = rate > 0 ? Math.round((update.total - update.done) / rate) : 0;
-        out.info(`${label}: ${update.done}/${update.total} rows, ${extra.rate} rows/s, about ${left} s left, ${extra.retries} retries, ${extra.rejected} rejected, ${extra.failed} failed`);
+        const left = update.done === update.total ? '' : rate ? `, about ${Math.round((update.total - update.done) / rate)} s left` : '';
+        out.info(`${label}: ${update.done}/${update.total} rows${rate === undefined ? '' : `, ${extra.rate}`}${left}, ${extra.retries} retries, ${extra.rejected} rejected, ${extra.failed} failed`);
       }
     },
     stop() {
