@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import type { Schedule, ScheduleEntry } from './load-schedule.js';
@@ -6,11 +7,28 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const DAY_NAMES: Record<string, number> = { SUN: 0, MON: 1, TUE: 2, WED: 3, THU: 4, FRI: 5, SAT: 6 };
 const MONTH_NAMES: Record<string, number> = { JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, JUN: 6, JUL: 7, AUG: 8, SEP: 9, OCT: 10, NOV: 11, DEC: 12 };
 
-/** How the CLI is started from a unit or a crontab line. */
+/** How the CLI is started from a unit or a crontab line, and as whom. */
 export interface Invocation {
   node: string;
   bin: string;
+  /** The account the service runs as; a placeholder to edit when unknown. */
+  user?: string;
+  /** The state folder of that account (watermarks, ledgers), set in the service's environment. */
+  stateDir?: string;
 }
+
+/** The user running this process, or undefined when the system has no name for it. */
+export function invokingUser(): string | undefined {
+  try {
+    return userInfo().username || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** systemd expands %x specifiers (and $VAR in ExecStart): a literal % is %%, a literal $ is $$. */
+const unitText = (s: string) => s.replace(/%/g, '%%');
+const execText = (s: string) => unitText(s).replace(/\$/g, '$$$$');
 
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
@@ -78,6 +96,7 @@ export function systemdUnits(schedule: Schedule, run: Invocation): string {
     '# systemd units for the exports of this schedule. Put each file below in /etc/systemd/system/,',
     '# put COREDINATION_BASE_URL and COREDINATION_API_KEY in /etc/coredination-batch.env (chmod 600),',
     '# then: systemctl daemon-reload && systemctl enable --now <name>.timer',
+    '# Each service runs as User= with the state folder (--since last watermarks) given by COREDINATION_STATE_DIR.',
   ];
   for (const entry of schedule.entries) {
     const unit = `coredination-batch-${entry.name}`;
@@ -87,19 +106,21 @@ export function systemdUnits(schedule: Schedule, run: Invocation): string {
       '',
       `# ---- ${unit}.service`,
       '[Unit]',
-      `Description=coredination-batch export ${entry.name} (${schedule.file})`,
+      `Description=coredination-batch export ${unitText(`${entry.name} (${schedule.file})`)}`,
       'Wants=network-online.target',
       'After=network-online.target',
       '',
       '[Service]',
       'Type=oneshot',
-      `WorkingDirectory=${path.dirname(schedule.file)}`,
+      ...(run.user ? [`User=${run.user}`] : ['# The account that runs the export (not root): edit the next line.', 'User=CHANGE-ME']),
+      `WorkingDirectory=${unitText(path.dirname(schedule.file))}`,
       'EnvironmentFile=/etc/coredination-batch.env',
-      `ExecStart=${command(schedule, entry, run)}`,
+      ...(run.stateDir ? [`Environment="COREDINATION_STATE_DIR=${unitText(run.stateDir).replace(/["\\]/g, '\\$&')}"`] : []),
+      `ExecStart=${execText(command(schedule, entry, run))}`,
       '',
       `# ---- ${unit}.timer`,
       '[Unit]',
-      `Description=Run coredination-batch export ${entry.name} on "${entry.cron}" (${schedule.timezone})`,
+      `Description=${unitText(`Run coredination-batch export ${entry.name} on "${entry.cron}" (${schedule.timezone})`)}`,
       '',
       '[Timer]',
       ...(both ? ['# cron runs when the day of month OR the weekday matches; systemd needs both'] : []),
@@ -120,6 +141,10 @@ export function crontab(schedule: Schedule, run: Invocation): string {
   const out = [
     '# crontab entries for the exports of this schedule (crontab -e, then paste).',
     '# Set COREDINATION_BASE_URL and COREDINATION_API_KEY above them, or in the environment cron gives.',
+    `# CRON_TZ needs a cron that supports it (cronie: Fedora, RHEL, Arch); others (Debian's and Ubuntu's`,
+    `# cron, busybox) ignore it and read the times in the machine's zone. Without it: delete the line and`,
+    `# set the machine's zone to ${schedule.timezone} (timedatectl set-timezone ${schedule.timezone}), or use`,
+    '# "--print systemd", whose timers carry the zone.',
     `CRON_TZ=${schedule.timezone}`,
   ];
   for (const entry of schedule.entries) {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { defaultStateDir } from '../../export/watermark.js';
 import { cronOf, loadSchedule } from '../../schedule/load-schedule.js';
-import { crontab, systemdUnits } from '../../schedule/os-scheduler.js';
+import { crontab, invokingUser, systemdUnits } from '../../schedule/os-scheduler.js';
 import { entryNamed, runEntry, type RunRecord } from '../../schedule/run-entry.js';
 import { startScheduler } from '../../schedule/scheduler.js';
 import { epochToWall, formatWall } from '../../time/zone-time.js';
@@ -45,7 +45,7 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
       const out = new Output(io, args);
       const schedule = await loadSchedule(args.file);
       if (args.print) {
-        const run = { node: process.execPath, bin: fileURLToPath(new URL('../bin.js', import.meta.url)) };
+        const run = { node: process.execPath, bin: fileURLToPath(new URL('../bin.js', import.meta.url)), user: invokingUser(), stateDir: defaultStateDir(io.env) };
         io.stdout.write(args.print === 'systemd' ? systemdUnits(schedule, run) : crontab(schedule, run));
         done(EXIT.ok);
         return;
