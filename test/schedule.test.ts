@@ -122,6 +122,40 @@ describe('schedule', () => {
     expect((await readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
+  test('one daemon per schedule file: a second says who holds it and exits 1; --once of an entry that is running too', async () => {
+    const s = await sandbox({ generate: 30, latency: 1500 });
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, 'exports:\n  - name: slow\n    cron: "0 2 * * *"\n    output: slow.csv\n');
+    const first = daemon(file, envFor(s, dir));
+    await until(() => /Scheduling/.test(first.stderr()));
+    const second = daemon(file, envFor(s, dir));
+    const secondCode = await Promise.race([second.exited, sleep(8000).then(() => 'still running')]);
+    if (secondCode === 'still running') {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+    expect(secondCode).toBe(1);
+    expect(second.stderr()).toContain(`Another schedule daemon is running this schedule file (process ${first.child.pid})`);
+    // The same file by another spelling of its path is the same lock.
+    const other = await runCli(['schedule', path.relative(process.cwd(), file)], envFor(s, dir), { cwd: process.cwd() });
+    expect(other.code).toBe(1);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    // Released on stop: a new daemon starts.
+    const again = daemon(file, envFor(s, dir));
+    await until(() => /Scheduling/.test(again.stderr()));
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+
+    const running = spawn(process.execPath, [CLI, 'schedule', file, '--once', 'slow'], { env: envFor(s, dir), stdio: ['ignore', 'pipe', 'pipe'] });
+    const runningExit = new Promise<number | null>((resolve) => running.on('close', resolve));
+    await until(() => s.requests.length > 0 || s.maxInFlight() > 0, 10_000);
+    const twice = await runCli(['schedule', file, '--once', 'slow'], envFor(s, dir));
+    expect(twice.code).toBe(1);
+    expect(JSON.parse(twice.stdout)).toMatchObject({ outcome: 'failed', error: `another run of the export "slow" of this schedule is going (process ${running.pid})` });
+    expect(await runningExit).toBe(0);
+  });
+
   test('--once runs one entry now with the export\'s exit code', async () => {
     const s = await sandbox({ generate: 3 });
     const dir = await tempDir();

@@ -1,7 +1,8 @@
 import { createHash, hash } from 'node:crypto';
-import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
+import { lockPidFile } from '../util/pid-lock.js';
 
 /** How a row ended. */
 export type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'not-sent' | 'rejected' | 'failed' | 'unknown';
@@ -194,40 +195,12 @@ function writeFailure(file: string, what: string, error: unknown): CdbError {
  * pid is gone (a killed run) is stale and taken over.
  */
 export function lockJournal(journalFile: string): () => void {
-  const lock = `${journalFile}.lock`;
-  mkdirSync(path.dirname(lock), { recursive: true });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lock, 'wx');
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return () => {
-        try {
-          unlinkSync(lock);
-        } catch {
-          // already gone
-        }
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(readFileSync(lock, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || alive(pid))) {
-        throw new CdbError('LOCKED', `Another import of this file into this account is running (process ${pid}).`, {
-          context: { file: journalFile },
-          hint: `Wait for it to finish, or stop it (kill ${pid}), then run again. Two at once would each send every row.`,
-        });
-      }
-      unlinkSync(lock); // stale: its process is gone
-    }
-  }
-  throw new CdbError('LOCKED', 'Could not take the import lock.', { context: { file: lock } });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return lockPidFile(
+    `${journalFile}.lock`,
+    (pid) =>
+      new CdbError('LOCKED', `Another import of this file into this account is running (process ${pid}).`, {
+        context: { file: journalFile },
+        hint: `Wait for it to finish, or stop it (kill ${pid}), then run again. Two at once would each send every row.`,
+      }),
+  );
 }

@@ -8,6 +8,7 @@ import type { Reporter } from '../reporter.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import type { Schedule, ScheduleEntry } from './load-schedule.js';
+import { lockEntry } from './schedule-lock.js';
 
 /** One run of one entry, as logged (one JSON line each). */
 export interface RunRecord {
@@ -74,7 +75,9 @@ export async function runEntry(entry: ScheduleEntry, scheduled: Date, ctx: RunCo
   const start = new Date();
   const file = outputName(entry.output, entry.name, scheduled, ctx.schedule.timezone);
   const base = { name: entry.name, scheduled: scheduled.toISOString(), start: start.toISOString() };
+  let unlock: (() => void) | undefined;
   try {
+    unlock = lockEntry(ctx.stateDir, ctx.schedule, entry);
     const summary = await runExport({
       client: ctx.client,
       mapping: entry.mapping,
@@ -108,6 +111,8 @@ export async function runEntry(entry: ScheduleEntry, scheduled: Date, ctx: RunCo
   } catch (error) {
     const message = isCdbError(error) ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
     return { ...base, end: new Date().toISOString(), rows: null, file: null, outcome: 'failed', error: message, code: isCdbError(error) ? error.code : 'BUG' };
+  } finally {
+    unlock?.();
   }
 }
 

@@ -5,6 +5,7 @@ import { defaultStateDir } from '../../export/watermark.js';
 import { cronOf, loadSchedule } from '../../schedule/load-schedule.js';
 import { crontab, invokingUser, systemdUnits } from '../../schedule/os-scheduler.js';
 import { entryNamed, runEntry, type RunRecord } from '../../schedule/run-entry.js';
+import { lockSchedule } from '../../schedule/schedule-lock.js';
 import { startScheduler } from '../../schedule/scheduler.js';
 import { epochToWall, formatWall } from '../../time/zone-time.js';
 import { clientFrom } from '../client-options.js';
@@ -87,6 +88,8 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
         }
         return;
       }
+      // One daemon per schedule file: a second says who holds it and exits 1.
+      const unlock = lockSchedule(ctx.stateDir, schedule);
       out.info(`Scheduling ${schedule.entries.length} export${schedule.entries.length === 1 ? '' : 's'} from ${path.relative(process.cwd(), schedule.file) || schedule.file} (${schedule.timezone}); Ctrl+C or SIGTERM stops after the running ones finish.`);
       for (const entry of schedule.entries) {
         const job = cronOf(entry.cron, schedule.timezone);
@@ -98,6 +101,7 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
       await stopSignal();
       out.info('Stopping: letting the running exports finish…');
       await scheduler.stop();
+      unlock();
       out.info('Stopped.');
       done(EXIT.ok);
     },

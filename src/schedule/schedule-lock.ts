@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { CdbError } from '../errors.js';
+import { lockPidFile } from '../util/pid-lock.js';
+import type { Schedule, ScheduleEntry } from './load-schedule.js';
+
+const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/** Where a schedule file's lock is: the state folder, named by a hash of the file's absolute path. */
+export function scheduleLockFile(stateDir: string, schedule: Schedule, entry?: ScheduleEntry): string {
+  const id = short(path.resolve(schedule.file));
+  return path.join(stateDir, 'schedules', entry ? `${id}.${short(entry.name)}.lock` : `${id}.lock`);
+}
+
+/**
+ * One daemon per schedule file: a second would run every export twice. Returns what releases it;
+ * throws LOCKED naming the process that holds it.
+ */
+export function lockSchedule(stateDir: string, schedule: Schedule): () => void {
+  return lockPidFile(scheduleLockFile(stateDir, schedule), (pid) =>
+    new CdbError('LOCKED', `Another schedule daemon is running this schedule file (process ${pid}); two would run every export twice.`, {
+      context: { file: schedule.file },
+      hint: `Stop that one first (kill ${pid}) if you mean to restart it; one daemon per schedule file.`,
+    }),
+  );
+}
+
+/** One run of an entry at a time, whether the daemon's or a `--once`. */
+export function lockEntry(stateDir: string, schedule: Schedule, entry: ScheduleEntry): () => void {
+  return lockPidFile(scheduleLockFile(stateDir, schedule, entry), (pid) =>
+    new CdbError('LOCKED', `another run of the export "${entry.name}" of this schedule is going (process ${pid})`, {
+      context: { file: schedule.file },
+      hint: `Wait for it to finish, or stop it (kill ${pid}), then run again.`,
+    }),
+  );
+}
