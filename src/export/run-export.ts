@@ -196,6 +196,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
     format,
     delimiter: options.delimiter ?? locale.listSeparator,
     bom: options.bom ?? locale.decimal === ',',
+    raw: options.raw,
     sheet: options.sheet ?? (typeof mapping.sheet === 'string' ? mapping.sheet : 'Jobs'),
     // A column the mapping does not name (--all-fields) holds what the API sent: no text format forced.
     numFmts: specs.map((spec, i) => (i >= mapped.length && spec.type === 'string' ? undefined : numFmtOf(spec))),

@@ -2,6 +2,7 @@ import { DATE_ONLY_PATTERN } from '../api/assumptions.js';
 import type { LocaleRules } from '../mapping/locale.js';
 import type { ColumnSpec } from '../mapping/types.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
+import { neutralise } from '../util/formula-text.js';
 import type { OutCell } from '../writers/rows-writer.js';
 
 /** How cells are written: to a workbook (typed cells) or to csv (text). */
@@ -13,7 +14,6 @@ export interface CellTarget {
   raw?: boolean;
 }
 
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** The Excel number format of a column, for typed xlsx cells. */
 export function numFmtOf(spec: ColumnSpec): string | undefined {
@@ -23,13 +23,7 @@ export function numFmtOf(spec: ColumnSpec): string | undefined {
   return undefined;
 }
 
-/**
- * Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a leading
- * apostrophe, as OWASP advises for csv; the apostrophe shows what was done.
- */
-export function neutralise(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
+export { neutralise };
 
 function reverseMap(spec: ColumnSpec, value: unknown): unknown {
   if (!spec.map) return value;

@@ -4,6 +4,7 @@ import { serialToWall } from '../readers/excel-date.js';
 import type { LocaleRules } from './locale.js';
 import type { ColumnSpec } from './types.js';
 import { formatWall, wallToEpoch, type WallClock } from '../time/zone-time.js';
+import { unneutralise } from '../util/formula-text.js';
 
 /** The result of converting one cell: a value, or what was expected. */
 export type Converted = { value: unknown } | { problem: string };
@@ -94,6 +95,8 @@ function readWallClock(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): { wal
  * always give the same value or the same problem.
  */
 export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): Converted {
+  // Text this tool's csv writers neutralised ('=1+1, '-5) comes back as it was (=1+1, -5).
+  if (typeof cell === 'string') cell = unneutralise(cell);
   if (typeof cell === 'object' && cell !== null) {
     if (cell.kind === 'error') return { problem: `the cell shows the error ${cell.error} (a formula that could not be calculated); fix it in the file` };
     if (cell.kind === 'unreadable') return { problem: cell.reason };

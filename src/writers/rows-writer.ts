@@ -4,6 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { stringify, type Options } from 'csv-stringify/sync';
 import { temporaryPathFor } from '../util/atomic-write.js';
+import { neutralise } from '../util/formula-text.js';
 import { CdbError } from '../errors.js';
 
 /** A value a writer puts in a cell. Dates are wall-clock times (their UTC fields are what shows). */
@@ -17,6 +18,8 @@ export interface RowsWriterOptions {
   delimiter?: string;
   /** csv: a UTF-8 byte order mark, so that Excel reads åäö right. */
   bom?: boolean;
+  /** csv: write text as it is, even text a spreadsheet would run as a formula (else neutralised, header too). */
+  raw?: boolean;
   /** xlsx */
   sheet?: string;
   /** xlsx: number formats per column (e.g. 'yyyy-mm-dd hh:mm'). */
@@ -138,12 +141,15 @@ async function csvWriter(temporary: string, options: RowsWriterOptions): Promise
     if (!out.write(text)) await Promise.race([once(out, 'drain').catch(() => undefined), closed]);
     check();
   };
+  // Every csv this tool writes (exports, results, errors) is opened in spreadsheets: text that
+  // would run as a formula, input cells and header names included, is neutralised unless raw.
+  const safe = options.raw ? (cells: OutCell[]) => cells : (cells: OutCell[]) => cells.map((cell) => (typeof cell === 'string' ? neutralise(cell) : cell));
   if (options.bom) out.write('\ufeff');
-  batch.push(options.header);
+  batch.push(safe(options.header));
   await flush();
   return {
     async write(cells) {
-      batch.push(cells);
+      batch.push(safe(cells));
       if (batch.length >= CSV_BATCH) await flush();
     },
     async close() {
