@@ -166,7 +166,7 @@ describe('mapping init and check', () => {
   test('check reports every problem of a bad mapping, exit 2', async () => {
     const run = await runCli(['mapping', 'check', fixture('many-problems.mapping.yaml')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('has 4 problems');
+    expect(run.stderr).toContain('has 6 problems');
     noStack(run.stderr);
   });
 

@@ -48,7 +48,7 @@ describe('mapping files', () => {
     expect(text).toMatch(/columns\[0\]\.type \(line 6\): expected one of "string", "integer"/);
     expect(text).toMatch(/columns\[2\] \(line 9\): needs either "column" .* or "value"/);
     expect(text).toMatch(/columns\[3\]\.colour \(line 14\): is not a known setting/);
-    expect(text).toMatch(/has 4 problems/);
+    expect(text).toMatch(/has 6 problems/); // schema and rules together
   });
 
   test('rules after the schema: duplicate fields, bad time zone, unknown fields refused unless passthrough', async () => {

@@ -4,6 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { IANAZone } from 'luxon';
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
+import { yamlData } from '../util/yaml-data.js';
 import { PACKAGE_ROOT } from '../tool-version.js';
 import { lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 import { parseFieldPath, unsafeSegment } from './field-path.js';
@@ -58,14 +59,18 @@ function fail(source: string, problems: MappingProblem[]): never {
 /** Checks a parsed mapping object and normalises it (defaults filled in). */
 export async function checkMapping(raw: unknown, source: string, locate: (path: string) => number | undefined = () => undefined): Promise<LoadedMapping> {
   const validate = schemaValidator('mapping');
-  if (!validate(raw)) fail(source, mappingSchemaProblems(validate.errors ?? []).map((p) => ({ ...p, line: locate(p.path) })));
-  const data = raw as Record<string, unknown> & { columns: Record<string, unknown>[] };
+  // Every problem of the file in one run: the schema's, then the rules' on whatever is well formed.
+  const schemaProblems = validate(raw) ? [] : mappingSchemaProblems(validate.errors ?? []);
+  const object = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const data = (object(raw) ? raw : {}) as Record<string, unknown> & { columns: Record<string, unknown>[] };
+  if (!Array.isArray(data.columns)) data.columns = [];
+  data.columns = data.columns.map((column) => (object(column) && typeof column.field === 'string' ? column : { field: '' }));
   const problems: MappingProblem[] = [];
   const warnings: MappingProblem[] = [];
 
-  const locale = (data.locale as string | undefined) ?? 'en-GB';
+  const locale = typeof data.locale === 'string' ? data.locale : 'en-GB';
   if (!isKnownLocale(locale)) problems.push({ path: 'locale', message: `"${locale}" is not a locale this machine knows (try sv-SE, en-GB, de-DE)` });
-  const timezone = (data.timezone as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timezone = typeof data.timezone === 'string' ? data.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!IANAZone.isValidZone(timezone)) problems.push({ path: 'timezone', message: `"${timezone}" is not an IANA time zone (e.g. Europe/Stockholm)` });
 
   const fields = new Map<string, number>();
@@ -73,6 +78,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
   const columns: ColumnSpec[] = data.columns.map((column, i) => {
     const at = `columns[${i}]`;
     const field = column.field as string;
+    if (field === '') return { column: undefined, aliases: [], field, type: 'string', required: false, trim: true, readOnly: false } satisfies ColumnSpec; // malformed: the schema said why
     const parts = parseFieldPath(field);
     const unsafe = parts && unsafeSegment(parts);
     if (!parts) problems.push({ path: `${at}.field`, message: `"${field}" is not a field path like title or destinations[0].location.placeName` });
@@ -107,7 +113,10 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       ...(column.passthrough === true ? { passthrough: true } : {}),
     };
   });
-  if (problems.length) fail(source, problems.map((p) => ({ ...p, line: locate(p.path) })));
+  // A rule problem at a path the schema already faulted says the same thing twice: left out.
+  const faulted = new Set(schemaProblems.map((p) => p.path));
+  const all = [...schemaProblems, ...problems.filter((p) => !faulted.has(p.path))];
+  if (all.length) fail(source, all.map((p) => ({ ...p, line: locate(p.path) })));
   return {
     mapping: {
       resource: 'job',
@@ -149,7 +158,7 @@ export async function loadMapping(file: string = DEFAULT_MAPPING): Promise<Loade
       message: (error.message.split('\n')[0] ?? 'not valid YAML').replace(/ at line \d+, column \d+:?$/, ''),
     })));
   }
-  const raw = doc.toJS() as unknown;
+  const raw = yamlData(doc, 'mapping', file);
   if (!isMap(doc.contents)) fail(file, [{ path: '(top)', message: 'expected a mapping with resource, columns, …' }]);
   const columns = doc.get('columns', true);
   if (columns !== undefined && !isSeq(columns)) fail(file, [{ path: 'columns', message: 'expected a list of columns (each starting with "- ")', line: lineOfPath(doc, lines, 'columns') }]);

@@ -7,6 +7,7 @@ import { CdbError } from '../errors.js';
 import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
 import type { Mapping } from '../mapping/types.js';
 import { lineOfKeys, lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
+import { yamlData } from '../util/yaml-data.js';
 
 /** One scheduled export, with its paths resolved against the schedule file's folder. */
 export interface ScheduleEntry {
@@ -63,29 +64,37 @@ export async function loadSchedule(file: string): Promise<Schedule> {
     for (const error of doc.errors) problems.push(`(yaml) (line ${error.linePos?.[0]?.line ?? '?'}): ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
     fail();
   }
-  const raw = doc.toJS() as Record<string, unknown>;
+  const parsed = yamlData(doc, 'schedule', file);
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const raw = isObject(parsed) ? parsed : {};
   const validate = schemaValidator('schedule');
-  if (!validate(raw)) {
+  // Every problem of the file in one run: the schema's, then the rules' on every entry well formed enough to check.
+  const faulted = new Set<string>();
+  if (!validate(parsed)) {
     for (const problem of schemaProblems(validate.errors ?? [])) {
       const line = lineOfPath(doc, lines, problem.path);
+      faulted.add(problem.path);
       problems.push(`${problem.path}${line ? ` (line ${line})` : ''}: ${problem.message}`);
     }
-    fail();
   }
-  const timezone = (raw.timezone as string | undefined) ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timezone = typeof raw.timezone === 'string' ? raw.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!IANAZone.isValidZone(timezone)) problems.push(`timezone${lineOf(['timezone'])}: "${timezone}" is not an IANA time zone (e.g. Europe/Stockholm)`);
   const dir = path.dirname(path.resolve(file));
   const names = new Set<string>();
   const entries: ScheduleEntry[] = [];
-  const items = raw.exports as Record<string, unknown>[];
-  for (const [i, item] of items.entries()) {
+  const items = Array.isArray(raw.exports) ? (raw.exports as unknown[]) : [];
+  for (const [i, entry] of items.entries()) {
     const at = `exports[${i}]`;
+    if (!isObject(entry) || typeof entry.name !== 'string' || typeof entry.cron !== 'string' || typeof entry.output !== 'string') continue; // the schema said why
+    const item = entry;
     const name = item.name as string;
     if (names.has(name)) problems.push(`${at}.name${lineOf(['exports', i, 'name'])}: "${name}" is used twice`);
     names.add(name);
     const cron = String(item.cron).trim();
     const fields = cron.split(/\s+/).length;
-    if (fields !== 5 && fields !== 6) problems.push(`${at}.cron${lineOf(['exports', i, 'cron'])}: "${cron}" has ${fields} fields; give 5 (minute hour day month weekday) or 6 (seconds first)`);
+    if (faulted.has(`${at}.cron`)) {
+      // the schema said why
+    } else if (fields !== 5 && fields !== 6) problems.push(`${at}.cron${lineOf(['exports', i, 'cron'])}: "${cron}" has ${fields} fields; give 5 (minute hour day month weekday) or 6 (seconds first)`);
     else {
       try {
         cronOf(cron, IANAZone.isValidZone(timezone) ? timezone : 'UTC').stop();
@@ -99,6 +108,7 @@ export async function loadSchedule(file: string): Promise<Schedule> {
     }
     if (!item.format && !/\.(xlsx|csv)$/i.test(output)) problems.push(`${at}.output${lineOf(['exports', i, 'output'])}: end it in .xlsx or .csv, or set format`);
     let mapping: Mapping | undefined;
+    if (item.mapping !== undefined && typeof item.mapping !== 'string') continue; // the schema said why
     try {
       mapping = (await loadMapping(item.mapping ? path.resolve(dir, item.mapping as string) : DEFAULT_MAPPING)).mapping;
     } catch (error) {

@@ -1,0 +1,51 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { CdbError } from '../src/errors.js';
+import { checkMapping } from '../src/mapping/load-mapping.js';
+import { loadSchedule } from '../src/schedule/load-schedule.js';
+import { tempDir } from './helpers/files.js';
+
+// Every problem of a file in one run: schema and rules together, not a few now and more after those are fixed.
+
+async function problems(promise: Promise<unknown>): Promise<string> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(CdbError);
+  return (error as CdbError).message;
+}
+
+describe('every problem of a file in one run', () => {
+  test('a mapping with a type typo also reports its unknown field and its repeated column', async () => {
+    const message = await problems(
+      checkMapping({ columns: [{ column: 'Titel', field: 'title', type: 'strng' }, { column: 'Kund', field: 'custmerName' }, { column: 'titel', field: 'description' }] }, 'typo.yaml'),
+    );
+    expect(message).toMatch(/columns\[0\]\.type/);
+    expect(message).toMatch(/columns\[1\]\.field.*did you mean customerName/);
+    expect(message).toMatch(/columns\[2\]\.column.*already used/);
+  });
+
+  test('a schedule with schema and rule problems reports all of them', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'schedules.yaml');
+    await writeFile(
+      file,
+      [
+        'timezone: Mars/Olympus',
+        'exports:',
+        '  - name: a',
+        '    cron: "0 2 * *"',
+        '    output: out/{day}.xlsx',
+        '    colour: blue',
+        '  - name: a',
+        '    cron: "99 2 * * *"',
+        '    output: out/b.txt',
+        '  - name: c',
+        '    cron: 5',
+        '    output: out/c.csv',
+        '',
+      ].join('\n'),
+    );
+    const message = await problems(loadSchedule(file));
+    for (const part of [/colour/, /exports\[2\]\.cron/, /timezone/, /has 4 fields/, /unknown placeholder \{day\}/, /"a" is used twice/, /not a cron expression/, /end it in \.xlsx or \.csv/]) expect(message).toMatch(part);
+  });
+});
