@@ -8,6 +8,7 @@ import { localeRules } from '../mapping/locale.js';
 import type { ColumnSpec, Mapping } from '../mapping/types.js';
 import { RateGate } from '../import/rate-gate.js';
 import { silentReporter, type Reporter } from '../reporter.js';
+import { checkWritable } from '../util/check-writable.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
 import { openRowsWriter, outputFormat, type OutCell } from '../writers/rows-writer.js';
 import { numFmtOf, toCell, type CellTarget } from './to-cell.js';
@@ -135,6 +136,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const timezone = options.timezone ?? mapping.timezone;
   const locale = localeRules(mapping.locale);
   const target: CellTarget = { format, timezone, locale, raw: options.raw };
+  await checkWritable([output]);
   const removed = await removeStaleTemporaries(output);
   if (removed.length) reporter.detail(`Removed ${removed.length} temporary file(s) a killed run left beside ${output}.`);
 

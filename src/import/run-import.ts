@@ -23,6 +23,7 @@ import { newRunId, RunRecord, runFile } from './run-record.js';
 import { besideInput, ErrorRows, inputCells, openForMapping, planImport, reasonText, rowChecker, type CheckedRow, type PlanSummary } from './plan-import.js';
 import { RateGate, type Clock } from './rate-gate.js';
 import { Uploader } from './uploader.js';
+import { checkWritable } from '../util/check-writable.js';
 
 /** What to import, and how fast. */
 export interface ImportOptions {
@@ -367,6 +368,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   if (!index) reporter.info(`Sending ${toSend} row${toSend === 1 ? '' : 's'} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${estimate} s` : ', with no rate cap'}.`);
   else reporter.info(`Matching ${toSend} row${toSend === 1 ? '' : 's'} against ${index.size} jobs by ${keyField}; sending only what changed, to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second` : ''}.`);
 
+  await checkWritable([options.resultsFile ?? besideInput(file, 'results', '.csv'), errorsFile]);
   const stateDir = options.stateDir ?? defaultStateDir();
   const resultsFile = options.resultsFile ?? besideInput(file, 'results', '.csv');
   // The journal is named by the work (account, mapping, input), kept in the state folder, and
