@@ -24,6 +24,7 @@ import { besideInput, ErrorRows, inputCells, openForMapping, planImport, reasonT
 import { RateGate, type Clock } from './rate-gate.js';
 import { Uploader } from './uploader.js';
 import { checkWritable } from '../util/check-writable.js';
+import { removeStaleTemporaries } from '../util/stale-temporaries.js';
 
 /** What to import, and how fast. */
 export interface ImportOptions {
@@ -369,6 +370,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   else reporter.info(`Matching ${toSend} row${toSend === 1 ? '' : 's'} against ${index.size} jobs by ${keyField}; sending only what changed, to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second` : ''}.`);
 
   await checkWritable([options.resultsFile ?? besideInput(file, 'results', '.csv'), errorsFile]);
+  for (const output of [options.resultsFile ?? besideInput(file, 'results', '.csv'), errorsFile]) await removeStaleTemporaries(output); // a killed run's
   const stateDir = options.stateDir ?? defaultStateDir();
   const resultsFile = options.resultsFile ?? besideInput(file, 'results', '.csv');
   // The journal is named by the work (account, mapping, input), kept in the state folder, and
