@@ -109,23 +109,27 @@ export function rowChecker(bound: BoundMapping, mapping: Mapping): (row: SheetRo
 /** Writes the rows that failed, in the input's own columns plus the reason, ready to fix and import again. */
 export class ErrorRows {
   private writer: RowsWriter | undefined;
+  /** How many of the input's columns are written: an errors file imported again has its Reason replaced, not a second one added. */
+  private readonly width: number;
   constructor(
     readonly file: string,
     private readonly header: string[],
     private readonly detected: Detected,
-  ) {}
+  ) {
+    this.width = header.length > 1 && header.at(-1)?.trim() === 'Reason' ? header.length - 1 : header.length;
+  }
 
   async add(row: SheetRow, reason: string): Promise<void> {
     if (!this.writer) {
       this.writer = await openRowsWriter(this.file, {
-        header: [...this.header, 'Reason'],
+        header: [...this.header.slice(0, this.width), 'Reason'],
         format: path.extname(this.file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv',
         delimiter: this.detected.delimiter ?? ';',
         bom: true,
         sheet: 'Errors',
       });
     }
-    await this.writer.write([...inputCells(this.header, row), reason]);
+    await this.writer.write([...inputCells(this.header, row).slice(0, this.width), reason]);
   }
 
   get used(): boolean {

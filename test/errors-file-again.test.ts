@@ -1,0 +1,30 @@
+// An errors file imported again, nothing fixed: its own errors file has one Reason column, with
+// this run's reasons.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { tempDir } from './helpers/files.js';
+import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+
+describe('an errors file imported again', () => {
+  test('its errors file replaces the Reason column instead of adding a second', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
+    const input = path.join(dir, 'bad.csv');
+    await writeFile(input, 'Title;Duration\r\nFirst;abc\r\nSecond;30\r\nThird;-5\r\n');
+    expect((await runCli(['import', input], env)).code).toBe(2);
+    const errorsFile = path.join(dir, 'bad.errors.csv');
+    const first = (await readFile(errorsFile, 'utf8')).replace(/^\ufeff/, '').split('\r\n');
+    expect(first[0]).toBe('Title;Duration;Reason');
+
+    const again = await runCli(['import', errorsFile], env);
+    expect(again.code).toBe(2);
+    const second = (await readFile(path.join(dir, 'bad.errors.errors.csv'), 'utf8')).replace(/^\ufeff/, '').split('\r\n');
+    expect(second[0]).toBe('Title;Duration;Reason');
+    expect(second.filter(Boolean)).toHaveLength(3);
+    for (const line of second.slice(1).filter(Boolean)) expect(line.split(';')).toHaveLength(3);
+    expect(second[1]).toMatch(/^First;abc;.*number/);
+    expect(s.jobs()).toHaveLength(0);
+  });
+});
