@@ -49,3 +49,16 @@ describe('every problem of a file in one run', () => {
     for (const part of [/colour/, /exports\[2\]\.cron/, /timezone/, /has 4 fields/, /unknown placeholder \{day\}/, /"a" is used twice/, /not a cron expression/, /end it in \.xlsx or \.csv/]) expect(message).toMatch(part);
   });
 });
+
+describe('constants and map values are checked and typed when the mapping is loaded', () => {
+  test('a constant or a map value that its field cannot take is a mapping problem; good ones are typed', async () => {
+    const message = await problems(
+      checkMapping({ columns: [{ field: 'priority', value: 'abc' }, { column: 'Akut', field: 'allDay', map: { Ja: 'kanske' } }, { column: 'Prio', field: 'duration', map: { Hög: 'one' } }] }, 'consts.yaml'),
+    );
+    expect(message).toMatch(/columns\[0\]\.value: "abc" is not a integer/);
+    expect(message).toMatch(/columns\[1\]\.map\.Ja: "kanske" is not a boolean/);
+    expect(message).toMatch(/columns\[2\]\.map\.Hög: "one" is not a integer/);
+    const { mapping } = await checkMapping({ timezone: 'Europe/Stockholm', columns: [{ field: 'allDay', value: 'ja' }, { field: 'startTime', value: '2026-12-01 08:00' }, { field: 'duration', value: '90' }, { column: 'P', field: 'priority', map: { Hög: '1' } }] }, 'ok.yaml');
+    expect(mapping.columns.map((c) => c.value ?? c.map)).toEqual([true, Date.UTC(2026, 11, 1, 7), 90, { Hög: 1 }]);
+  });
+});

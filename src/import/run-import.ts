@@ -460,14 +460,14 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const unsettled = new Set<Promise<void>>();
   try {
     for await (const { row, mapped } of rows) {
-      // Every input row is in the results: those the run never sent say why.
-      if (uploader.stopped) {
-        report(seq++, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
-        continue;
-      }
       if (mapped.issues.length) {
         await writePlan(row, 'invalid', mapped.key ?? '', undefined, undefined, mapped.issues.map(reasonText).join('; '));
         report(seq++, row, { outcome: 'rejected', reason: mapped.issues.map(reasonText).join('; ') });
+        continue;
+      }
+      // Every input row is in the results: those the run never sent say why.
+      if (uploader.stopped) {
+        report(seq++, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
         continue;
       }
       if (admitted >= toSend) {

@@ -9,7 +9,8 @@ import { PACKAGE_ROOT } from '../tool-version.js';
 import { lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 import { parseFieldPath, unsafeSegment } from './field-path.js';
 import { closestField, fieldNames, knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
-import { isKnownLocale } from './locale.js';
+import { convertCell } from './convert-cell.js';
+import { isKnownLocale, localeRules } from './locale.js';
 import type { ColumnSpec, FieldType, Mapping } from './types.js';
 
 /** The default mapping, used when none is given. */
@@ -75,6 +76,18 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
 
   const fields = new Map<string, number>();
   const headers = new Map<string, number>();
+  const ctx = { locale: localeRules(isKnownLocale(locale) ? locale : 'en-GB'), timezone: IANAZone.isValidZone(timezone) ? timezone : 'UTC' };
+  /** A constant or a map's value as its field's type would send it, or why it cannot be. */
+  const typed = (value: unknown, type: FieldType, at: string, column: Record<string, unknown>): unknown => {
+    if (value === null || typeof value === 'object') return value;
+    const spec = { field: String(column.field), aliases: [], type, required: false, trim: true, readOnly: false, values: column.values as string[] | undefined, format: column.format as string | undefined };
+    const converted = convertCell(typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? (value as never) : String(value), spec, ctx);
+    if ('problem' in converted) {
+      problems.push({ path: at, message: `${JSON.stringify(value)} is not a ${type}: ${converted.problem}` });
+      return value;
+    }
+    return converted.value;
+  };
   const columns: ColumnSpec[] = data.columns.map((column, i) => {
     const at = `columns[${i}]`;
     const field = column.field as string;
@@ -90,6 +103,12 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
     else fields.set(field, i);
     const type = (column.type as FieldType | undefined) ?? naturalType(field) ?? 'string';
     if (type === 'enum' && !column.values && !column.map) problems.push({ path: `${at}.values`, message: 'an enum needs its allowed values (values: [...]) or a map' });
+    // A constant and a map's values are sent as they are: checked (and typed) here, not by the server.
+    if (column.value !== undefined) column = { ...column, value: typed(column.value, type, `${at}.value`, column) };
+    if (column.map && typeof column.map === 'object' && !Array.isArray(column.map)) {
+      const map = column.map as Record<string, unknown>;
+      column = { ...column, map: Object.fromEntries(Object.entries(map).map(([from, to]) => [from, typed(to, type, `${at}.map.${from}`, column)])) };
+    }
     if (column.format && type !== 'date' && type !== 'datetime') warnings.push({ path: `${at}.format`, message: `format only applies to date and datetime columns, not ${type}` });
     if (typeof column.column === 'string') {
       const name = column.column.trim().toLowerCase();
