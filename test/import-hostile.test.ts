@@ -74,6 +74,39 @@ describe('no duplicate, no loss, whatever fails', () => {
     expect(references(s)).toEqual(expectedRefs(30));
   });
 
+  test('a server that ignores the POST uuid and fails after storing: no lookup is trusted before it is known, no duplicate', async () => {
+    const s = await sandbox({ ignorePostUuid: true, errorAfterCommit: 0.3, seed: 7 });
+    const file = await jobsCsv(await tempDir(), 300);
+    const summary = await importInto(s, file);
+    expect(summary.counts.created + summary.counts.unknown).toBe(300);
+    expect(references(s)).toEqual(expectedRefs(300)); // every row once: the 500s were stored, never sent again
+  });
+
+  test('another file under a name an earlier run imported: its rows are rejected with the reason, never silently skipped', async () => {
+    const s = await sandbox();
+    const stateDir = await tempDir();
+    const a = await jobsCsv(await tempDir(), 5);
+    await importInto(s, a, { stateDir });
+    const b = path.join(await tempDir(), 'jobs.csv');
+    await writeFile(b, (await readFile(a, 'utf8')).replace(/Service av värmepump/g, 'Annat jobb'));
+    const again = await importInto(s, b, { stateDir });
+    expect(again.counts).toMatchObject({ rejected: 5, created: 0, skipped: 0 });
+    const results = await readAll(again.resultsFile as string);
+    expect(results.rows[0]?.cells[5]).toMatch(/run again with --fresh/);
+  });
+
+  test('a journal cut mid-line is cut back to its last whole line before the next run writes', async () => {
+    const s = await sandbox();
+    const stateDir = await tempDir();
+    const file = await jobsCsv(await tempDir(), 5);
+    const first = await importInto(s, file, { stateDir, limit: 2 });
+    await appendFile(first.journalFile as string, '{"t":"done","row":2');
+    await importInto(s, file, { stateDir });
+    const third = await importInto(s, file, { stateDir });
+    expect(third.counts.skipped).toBe(5);
+    expect(references(s)).toEqual(expectedRefs(5));
+  });
+
   test('a row edited after its POST was lost updates the job that POST made, instead of being dropped', async () => {
     const s = await sandbox({ dropAfterCommit: 1 });
     const stateDir = await tempDir();
@@ -131,7 +164,7 @@ describe('no duplicate, no loss, whatever fails', () => {
     const s = await sandbox();
     const file = await jobsCsv(await tempDir(), 30);
     const swapped = (await readFile(file, 'utf8')).replace('Title;Reference no', 'Reference no;Title');
-    const error = await importInto(s, file, {
+    const summary = await importInto(s, file, {
       keepRows: 5,
       reporter: {
         info: (message) => {
@@ -141,8 +174,9 @@ describe('no duplicate, no loss, whatever fails', () => {
         detail() {},
         warn() {},
       },
-    }).then(() => undefined, (e: unknown) => e as CdbError);
-    expect(error?.message).toMatch(/file changed after it was checked/);
+    });
+    expect(summary.status).toBe('aborted');
+    expect(summary.error?.message).toMatch(/file changed after it was checked/);
     expect(s.jobs()).toHaveLength(0);
   });
 

@@ -1,5 +1,5 @@
 import { createHash, hash } from 'node:crypto';
-import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { createReadStream, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, truncateSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { lockPidFile } from '../util/pid-lock.js';
@@ -134,6 +134,11 @@ export class Journal {
   open(fresh: boolean): void {
     mkdirSync(path.dirname(this.file), { recursive: true });
     if (fresh && existsSync(this.file)) renameSync(this.file, `${this.file}.${Date.now()}.old`);
+    // A line cut by a kill or a full disk is cut off, so that the next line starts clean.
+    if (existsSync(this.file)) {
+      const text = readFileSync(this.file);
+      if (text.length && text[text.length - 1] !== 0x0a) truncateSync(this.file, text.lastIndexOf(0x0a) + 1);
+    }
     this.fd = openSync(this.file, 'a');
   }
 

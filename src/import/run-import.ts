@@ -186,6 +186,16 @@ class ResultsInOrder {
   }
 }
 
+/** The rows of a source, until it fails with one of our errors: handed to `stop`, and the rows end. */
+async function* guarded<T>(source: AsyncIterable<T> | Iterable<T>, stop: (error: CdbError) => void): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (error) {
+    if (!(error instanceof CdbError)) throw error;
+    stop(error);
+  }
+}
+
 /** What the validation pass read: the send pass reads the same bytes or stops. */
 interface FileSeen {
   size: number;
@@ -200,17 +210,26 @@ async function seen(file: string): Promise<FileSeen> {
 
 /** The file read and checked again, row by row, as the validation pass did, if it is still the file that was checked. */
 async function* readAgain(file: string, mapping: Mapping, bound: BoundMapping, read: ReadOptions | undefined, checked: FileSeen): AsyncGenerator<CheckedRow> {
-  const now = await seen(file);
-  if (now.size !== checked.size || now.mtimeMs !== checked.mtimeMs || now.content !== checked.content) {
-    throw new CdbError('INPUT', 'The file changed after it was checked: it is read again for sending (it has over 20,000 rows), and what would be sent is no longer what was checked.', {
+  const changed = () =>
+    new CdbError('INPUT', 'The file changed after it was checked: it is read again for sending (it has over 20,000 rows), and what would be sent is no longer what was checked. Nothing more was sent.', {
       context: { file },
       hint: 'Leave the file alone while it is imported (close it in Excel), then run the same command again: rows already done are skipped.',
     });
-  }
+  const now = await seen(file);
+  if (now.size !== checked.size || now.mtimeMs !== checked.mtimeMs || now.content !== checked.content) throw changed();
   const sheet = await openForMapping(file, mapping, read);
   try {
     const check = rowChecker(bound, mapping);
-    for await (const row of sheet.rows) yield { row, mapped: check(row) };
+    let since = 0;
+    for await (const row of sheet.rows) {
+      // Overwritten in place while it is read (Excel saves over it): stop at the next look.
+      if (++since >= 200) {
+        since = 0;
+        const { size, mtimeMs } = await stat(file);
+        if (size !== checked.size || mtimeMs !== checked.mtimeMs) throw changed();
+      }
+      yield { row, mapped: check(row) };
+    }
   } finally {
     await sheet.close();
   }
@@ -381,7 +400,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   let earlierRuns: JournalState;
   try {
     earlierRuns = options.fresh ? { rows: new Map(), cutLastLine: false } : journal.load();
-    if (earlierRuns.cutLastLine) reporter.warn(`The journal's last line was cut off (a run killed while writing it): the request it was about to record never left, so its row is treated as not sent. (${journal.file})`);
+    if (earlierRuns.cutLastLine) reporter.warn(`The journal's last line was cut off (a run killed, or a full disk, while writing it); it is left out: a request is recorded before it leaves, so the row it named is looked up or sent again as needed. (${journal.file})`);
     journal.open(options.fresh ?? false);
     journal.append({ t: 'run', at: Date.now(), file: path.resolve(file), baseUrl: client.baseUrl, content: fileSeen?.content, name: path.basename(file) });
   } catch (error) {
@@ -390,7 +409,13 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   }
   const previous = earlierRuns.rows;
   // Whether the server keeps the uuid a POST carries: the API's assumption, unless an answer said otherwise.
-  let uuidKept = options.postKeepsUuid ?? earlierRuns.uuidKept ?? POST_KEEPS_CLIENT_UUID;
+  // Whether the server keeps the uuid a POST carries: known from an earlier run's answers, or
+  // learned from this run's first answer. Until then a lost answer is not settled by a lookup (a
+  // server that makes its own uuids would never show ours, and the row would be sent twice).
+  let uuidKept: boolean | undefined = options.postKeepsUuid ?? earlierRuns.uuidKept;
+  let learned: (kept: boolean) => void = () => {};
+  const uuidLearned = uuidKept !== undefined ? Promise.resolve(uuidKept) : new Promise<boolean>((resolve) => (learned = resolve));
+  void POST_KEEPS_CLIENT_UUID;
 
   const run = newRunId();
   const record = new RunRecord(runFile(stateDir, run));
@@ -400,17 +425,40 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   /** Whether a job with this uuid exists, or undefined when the server cannot say. */
   const lookUp = async (uuid: string): Promise<Job | null | undefined> => {
-    if (!uuidKept) return undefined;
-    for (let attempt = 1; ; attempt++) {
+    if (uuidKept === false) return undefined;
+    let found: Job | null | undefined;
+    for (let attempt = 1; found === undefined; attempt++) {
       try {
-        return await client.getJob(uuid);
+        found = await client.getJob(uuid);
       } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
-        const runWide = error instanceof ApiError && (error.status === 401 || error.status === 403);
-        if (runWide || attempt >= 5 || options.signal?.aborted) return undefined;
-        await new Promise((resolve) => setTimeout(resolve, (options.retry?.baseDelayMs ?? 250) * attempt));
+        if (error instanceof ApiError && error.status === 404) found = null;
+        else {
+          const runWide = error instanceof ApiError && (error.status === 401 || error.status === 403);
+          if (runWide || attempt >= 5 || options.signal?.aborted) return undefined;
+          await new Promise((resolve) => setTimeout(resolve, (options.retry?.baseDelayMs ?? 250) * attempt));
+        }
       }
     }
+    if (found) {
+      // A job under the uuid this tool sent: the server keeps them.
+      if (uuidKept === undefined) {
+        uuidKept = true;
+        learned(true);
+      }
+      return found;
+    }
+    // Not there: proof only when the server is known to keep uuids (else it may hold it under its own).
+    const kept =
+      uuidKept ??
+      (await new Promise<boolean | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), 30_000);
+        timer.unref();
+        void uuidLearned.then((value) => {
+          clearTimeout(timer);
+          resolve(value);
+        });
+      }));
+    return kept ? null : undefined;
   };
 
   const gate = new RateGate(rate, options.clock);
@@ -459,7 +507,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const rows = keptAll ? kept : readAgain(file, mapping, plan.bound, options.read, fileSeen as FileSeen);
   const unsettled = new Set<Promise<void>>();
   try {
-    for await (const { row, mapped } of rows) {
+    // A problem reading the rows again (the file changed) stops the run like any run-wide failure.
+    for await (const { row, mapped } of guarded(rows, (error) => (uploader.fatal ??= error))) {
       if (mapped.issues.length) {
         await writePlan(row, 'invalid', mapped.key ?? '', undefined, undefined, mapped.issues.map(reasonText).join('; '));
         report(seq++, row, { outcome: 'rejected', reason: mapped.issues.map(reasonText).join('; ') });
@@ -508,7 +557,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
         }
         const lost = earlier !== undefined && earlier.method === 'POST' && (earlier.outcome === undefined || earlier.outcome === 'unknown');
         if (earlier && !lost && earlier.hash !== hash && !uuid && earlier.outcome !== 'rejected' && earlier.outcome !== 'failed') {
-          report(seq++, row, { outcome: 'skipped', id: earlier.id, uuid: earlier.uuid, reason: 'changed since an earlier run created its job; not sent again, to avoid a second job (use a key column to update, or --fresh)' });
+          // Not silently skipped: either the row was edited, or this is another file of the same name.
+          report(seq++, row, { outcome: 'rejected', id: earlier.id, uuid: earlier.uuid, reason: `differs from what an earlier run of a file named ${path.basename(file)} sent for row ${row.row} (job ${earlier.id ?? earlier.uuid}); not sent, to avoid a second job. If this is another file, run again with --fresh; to update jobs, import with a key column` });
           continue;
         }
         if (!uuid) {
@@ -562,6 +612,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
           const kept = typeof result.job.uuid === 'string' && result.job.uuid.toLowerCase() === String(body.uuid).toLowerCase();
           if (kept !== uuidKept) journal.note({ t: 'done', row: row.row, at: Date.now(), outcome: 'created', uuidKept: kept });
           uuidKept = kept;
+          learned(kept);
           return result;
         }
         // The answer was lost (or a 500 came): look the row's uuid up, and send again only while it is not there.

@@ -132,6 +132,11 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       ...(column.passthrough === true ? { passthrough: true } : {}),
     };
   });
+  if (typeof data.key === 'string') {
+    const key = data.key.trim().toLowerCase();
+    const named = columns.some((c) => [c.column, ...c.aliases].some((h) => typeof h === 'string' && h.trim().toLowerCase() === key));
+    if (!named) problems.push({ path: 'key', message: `"${data.key}" is not a column of this mapping: the key must be one of the columns, mapped to the field that holds it (e.g. referenceNo)` });
+  }
   // A rule problem at a path the schema already faulted says the same thing twice: left out.
   const faulted = new Set(schemaProblems.map((p) => p.path));
   const all = [...schemaProblems, ...problems.filter((p) => !faulted.has(p.path))];
