@@ -90,6 +90,8 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
       }
       // One daemon per schedule file: a second says who holds it and exits 1.
       const unlock = lockSchedule(ctx.stateDir, schedule);
+      // Listening for SIGTERM before saying it is running: a stop right after is a clean stop.
+      const stopped = stopSignal();
       out.info(`Scheduling ${schedule.entries.length} export${schedule.entries.length === 1 ? '' : 's'} from ${path.relative(process.cwd(), schedule.file) || schedule.file} (${schedule.timezone}); Ctrl+C or SIGTERM stops after the running ones finish.`);
       for (const entry of schedule.entries) {
         const job = cronOf(entry.cron, schedule.timezone);
@@ -98,7 +100,7 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
         out.info(`  ${entry.name} (${entry.cron}): next at ${next ? wall(next, schedule.timezone) : 'never'}`);
       }
       const scheduler = startScheduler(schedule, ctx, log);
-      await stopSignal();
+      await stopped;
       out.info('Stopping: letting the running exports finish…');
       await scheduler.stop();
       unlock();
