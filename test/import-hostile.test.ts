@@ -107,6 +107,17 @@ describe('no duplicate, no loss, whatever fails', () => {
     expect(references(s)).toEqual(expectedRefs(5));
   });
 
+  test('a re-run that sends nothing says so, not "Sending 20 rows … about 2 s" (issue 13)', async () => {
+    const s = await sandbox();
+    const stateDir = await tempDir();
+    const file = await jobsCsv(await tempDir(), 20);
+    await importInto(s, file, { stateDir, rate: 10 });
+    const said: string[] = [];
+    await importInto(s, file, { stateDir, rate: 10, reporter: { info: (m) => said.push(m), detail() {}, warn() {} } });
+    expect(said.join('\n')).toContain('Nothing to send: all 20 rows were done by an earlier run.');
+    expect(said.join('\n')).not.toMatch(/Sending/);
+  });
+
   test('a row edited after its POST was lost updates the job that POST made, instead of being dropped', async () => {
     const s = await sandbox({ dropAfterCommit: 1 });
     const stateDir = await tempDir();

@@ -384,9 +384,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const concurrency = options.concurrency ?? 4;
   const rate = options.rate === undefined ? 10 : options.rate <= 0 ? Number.POSITIVE_INFINITY : options.rate;
   const toSend = Math.min(plan.valid, options.limit ?? Number.POSITIVE_INFINITY);
-  const estimate = Number.isFinite(rate) ? Math.ceil(toSend / rate) : undefined;
-  if (!index) reporter.info(`Sending ${toSend} row${toSend === 1 ? '' : 's'} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${estimate} s` : ', with no rate cap'}.`);
-  else reporter.info(`Matching ${toSend} row${toSend === 1 ? '' : 's'} against ${index.size} jobs by ${keyField}; sending only what changed, to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second` : ''}.`);
+  if (index) reporter.info(`Matching ${toSend} row${toSend === 1 ? '' : 's'} against ${index.size} jobs by ${keyField}; sending only what changed, to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second` : ''}.`);
 
   await checkWritable([options.resultsFile ?? besideInput(file, 'results', '.csv'), errorsFile]);
   for (const output of [options.resultsFile ?? besideInput(file, 'results', '.csv'), errorsFile]) await removeStaleTemporaries(output); // a killed run's
@@ -408,6 +406,15 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     throw error;
   }
   const previous = earlierRuns.rows;
+  if (!index) {
+    // Rows an earlier run finished are not sent again: the estimate counts only the rest.
+    const done = keptAll ? kept.filter(({ row, mapped }) => !mapped.issues.length && ['created', 'updated', 'skipped'].includes(previous.get(row.row)?.outcome ?? '') && previous.get(row.row)?.hash === payloadHash(mapped.job)).length : 0;
+    const sending = Math.max(0, toSend - done);
+    const time = Number.isFinite(rate) ? Math.ceil(sending / rate) : undefined;
+    const already = done ? ` (${done} done by an earlier run are skipped)` : '';
+    if (!sending) reporter.info(`Nothing to send: all ${done} rows were done by an earlier run.`);
+    else reporter.info(`Sending ${sending} row${sending === 1 ? '' : 's'}${already} to ${client.baseUrl}, ${concurrency} at a time${time !== undefined ? ` and at most ${rate} per second: about ${time} s` : ', with no rate cap'}.`);
+  }
   // Whether the server keeps the uuid a POST carries: the API's assumption, unless an answer said otherwise.
   // Whether the server keeps the uuid a POST carries: known from an earlier run's answers, or
   // learned from this run's first answer. Until then a lost answer is not settled by a lookup (a
