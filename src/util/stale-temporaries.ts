@@ -1,14 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processAlive } from './pid-lock.js';
 
 /**
  * Removes temporary files that a killed run left beside `target` (`.name.<pid>.<random>.tmp`),
@@ -27,7 +19,7 @@ export async function removeStaleTemporaries(target: string): Promise<string[]> 
   for (const name of names) {
     if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
     const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) {
+    if (Number.isInteger(pid) && pid !== process.pid && !processAlive(pid)) {
       await rm(path.join(dir, name), { force: true });
       removed.push(name);
     }
