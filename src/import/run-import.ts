@@ -18,6 +18,7 @@ import { defaultStateDir } from '../export/watermark.js';
 import { EACH, getPath } from '../mapping/field-path.js';
 import { AccountIndex, keyText, type AccountJob } from './account-index.js';
 import { describeChange, diffJob } from './job-diff.js';
+import { readJob } from './read-job.js';
 import { isUuid, keyNamespace, uuidForKey, uuidV5 } from './key-uuid.js';
 import { newRunId, RunRecord, runFile } from './run-record.js';
 import { besideInput, ErrorRows, inputCells, openForMapping, planImport, reasonText, rowChecker, type CheckedRow, type PlanSummary } from './plan-import.js';
@@ -286,18 +287,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const keyParts = keyColumn?.parts ?? [];
   // Lists a column fills whole (resources[].name): the file's list is the list.
   const wholeLists = new Set(plan.bound.columns.filter((c) => c.parts.includes(EACH)).map((c) => String(c.parts[0])));
-  /** A read that transient failures (500, 503, a dropped connection) should not end the run over. */
-  const withRetries = async <T>(read: () => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await read();
-      } catch (error) {
-        const runWide = error instanceof ApiError && error.status !== undefined && error.status < 500 && error.status !== 429;
-        if (runWide || attempt >= 6 || options.signal?.aborted) throw error;
-        await new Promise((resolve) => setTimeout(resolve, (options.retry?.baseDelayMs ?? 250) * 2 ** (attempt - 1)));
-      }
-    }
-  };
+  const patience = { baseDelayMs: options.retry?.baseDelayMs, signal: options.signal };
   const putIsPartial = options.putIsPartial ?? PUT_IS_PARTIAL;
   const keyed: KeyedPlan | undefined = index ? { create: 0, update: 0, unchanged: 0, conflict: 0, updates: [], accountJobs: index.size } : undefined;
   const planWriter = options.planFile
@@ -332,7 +322,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     // Unchanged by the account as read at the start (when the list holds every attribute sent):
     // no request at all. Anything to change is compared again with the job as it is now.
     if (job.complete && !diffJob(mapped.job, job.values, wholeLists).changes.length) return { action: 'unchanged', uuid: job.uuid, id: job.id };
-    const fresh = await withRetries(() => client.getJob(jobUuid));
+    const fresh = await readJob(client, jobUuid, patience);
+    if (!fresh) return { action: 'conflict', reason: `the matching job ${job.id ?? jobUuid} was deleted in the meantime; nothing was sent for this row: run again` };
     const current = (index as AccountIndex).pick(fresh);
     const diff = diffJob(mapped.job, current, wholeLists);
     if (!diff.changes.length) return { action: 'unchanged', uuid: job.uuid, id: job.id };
@@ -433,19 +424,8 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   /** Whether a job with this uuid exists, or undefined when the server cannot say. */
   const lookUp = async (uuid: string): Promise<Job | null | undefined> => {
     if (uuidKept === false) return undefined;
-    let found: Job | null | undefined;
-    for (let attempt = 1; found === undefined; attempt++) {
-      try {
-        found = await client.getJob(uuid);
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) found = null;
-        else {
-          const runWide = error instanceof ApiError && (error.status === 401 || error.status === 403);
-          if (runWide || attempt >= 5 || options.signal?.aborted) return undefined;
-          await new Promise((resolve) => setTimeout(resolve, (options.retry?.baseDelayMs ?? 250) * attempt));
-        }
-      }
-    }
+    const found = await readJob(client, uuid, { ...patience, attempts: 5 }).catch(() => undefined);
+    if (found === undefined) return undefined; // the server could not be asked: the row stays unknown
     if (found) {
       // A job under the uuid this tool sent: the server keeps them.
       if (uuidKept === undefined) {

@@ -7,6 +7,7 @@ import { openSpreadsheet } from '../readers/spreadsheet.js';
 import { cellText } from '../readers/cell.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { sameValue } from './job-diff.js';
+import { readJob } from './read-job.js';
 import { RunRecord, runFile, type RunEntry } from './run-record.js';
 
 /** One job a run changed, and what undoing it means. */
@@ -116,17 +117,8 @@ export async function planUndo(client: CoredinationClient, stateDir: string, run
   await Promise.all(
     items.map((item) =>
       limit(async () => {
-        let job: Job | undefined;
-        for (let attempt = 1; !job; attempt++) {
-          try {
-            job = await client.getJob(item.uuid);
-          } catch (error) {
-            if (error instanceof ApiError && error.status === 404) return void plan.gone.push(item);
-            const transient = !(error instanceof ApiError) || error.status === undefined || error.status >= 500 || error.status === 429;
-            if (!transient || attempt >= 6) throw error;
-            await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** (attempt - 1)));
-          }
-        }
+        const job = await readJob(client, item.uuid, { baseDelayMs: 200 });
+        if (!job) return void plan.gone.push(item);
         item.id ??= job.id;
         // Changed since the run: the attributes it set no longer hold what it set (by value, so a
         // later run that was itself undone does not count).
