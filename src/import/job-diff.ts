@@ -115,3 +115,9 @@ export function describeChange(change: FieldChange, timezone?: string): string {
   };
   return `${change.path}: ${show(change.from)} → ${show(change.to)}`;
 }
+
+/** A job as the server has it, less what the server sets: the body of a PUT that replaces it. */
+export function withoutServerFields(job: Job): Job {
+  const { id: _id, state: _state, reported: _reported, created: _created, modified: _modified, ...rest } = job;
+  return rest;
+}

@@ -17,7 +17,7 @@ import { LIST_OMITTED_FIELDS, PUT_IS_PARTIAL } from '../api/assumptions.js';
 import { defaultStateDir } from '../export/watermark.js';
 import { EACH, getPath } from '../mapping/field-path.js';
 import { AccountIndex, keyText, type AccountJob } from './account-index.js';
-import { describeChange, diffJob } from './job-diff.js';
+import { describeChange, diffJob, withoutServerFields } from './job-diff.js';
 import { readJob } from './read-job.js';
 import { isUuid, keyNamespace, uuidForKey, uuidV5 } from './key-uuid.js';
 import { newRunId, RunRecord, runFile } from './run-record.js';
@@ -692,8 +692,3 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   };
 }
 
-/** A job as the server has it, less what the server sets: the body of a PUT that replaces it. */
-function withoutServerFields(job: Job): Job {
-  const { id: _id, state: _state, reported: _reported, created: _created, modified: _modified, ...rest } = job;
-  return rest;
-}

@@ -6,7 +6,7 @@ import { ApiError, CdbError } from '../errors.js';
 import { openSpreadsheet } from '../readers/spreadsheet.js';
 import { cellText } from '../readers/cell.js';
 import { silentReporter, type Reporter } from '../reporter.js';
-import { sameValue } from './job-diff.js';
+import { sameValue, withoutServerFields } from './job-diff.js';
 import { readJob } from './read-job.js';
 import { RunRecord, runFile, type RunEntry } from './run-record.js';
 
@@ -177,8 +177,7 @@ export async function applyUndo(
         } else {
           let body: Job = { ...(item.before ?? {}) };
           if (!putIsPartial) {
-            const { id: _id, state: _state, reported: _reported, created: _created, modified: _modified, ...rest } = await client.getJob(item.uuid);
-            body = { ...rest, ...body };
+            body = { ...withoutServerFields(await client.getJob(item.uuid)), ...body };
           }
           await client.putJob(item.uuid, body);
           summary.restored++;
