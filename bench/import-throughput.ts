@@ -68,7 +68,7 @@ async function importInProcess(url: string, file: string, concurrency: number): 
   const { mapping } = await loadMapping();
   let created = 0;
   const seconds = await timed(async () => {
-    const summary = await runImport({ file, mapping, client: createClient({ baseUrl: url, apiKey: BENCH_KEY, retry: { limit: 0 } }), concurrency, rate: 0, fresh: true, resultsFile: path.join(DIR, 'results', 'in-process.csv') });
+    const summary = await runImport({ file, mapping, client: createClient({ baseUrl: url, apiKey: BENCH_KEY, retry: { limit: 0 } }), concurrency, rate: 0, fresh: true, resultsFile: path.join(DIR, 'results', 'in-process.csv'), stateDir: path.join(DIR, 'state') });
     created = summary.counts.created;
   });
   return { rows: created, seconds };

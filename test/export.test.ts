@@ -12,6 +12,7 @@ import { runImport } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { tempDir } from './helpers/files.js';
+import { STATE_DIR } from './helpers/state-dir.js';
 import { CLI, KEY, sandbox } from './helpers/sandbox.js';
 
 const client = (s: Sandbox) => createClient({ baseUrl: s.url, apiKey: KEY });
@@ -88,7 +89,7 @@ describe('export', () => {
     await exportFrom(source, file);
     const { mapping } = await loadMapping();
     mapping.key = 'UUID';
-    const imported = await runImport({ file, mapping, client: client(target), rate: 0, concurrency: 8 });
+    const imported = await runImport({ file, mapping, client: client(target), rate: 0, concurrency: 8, stateDir: STATE_DIR });
     expect(imported.counts.created).toBe(150);
     const fields = ['uuid', 'title', 'referenceNo', 'description', 'customerName', 'startTime', 'endTime', 'duration', 'allDay', 'priority'] as const;
     const pick = (jobs: Record<string, unknown>[]) => [...jobs].sort((a, b) => String(a.uuid).localeCompare(String(b.uuid))).map((j) => ({ ...Object.fromEntries(fields.map((f) => [f, j[f] ?? null])), place: (j.destinations as { location: { placeName: string } }[])[0]?.location.placeName, names: ((j.resources as { name?: string }[]) ?? []).map((r) => r.name) }));
@@ -101,7 +102,7 @@ describe('export', () => {
     const titleColumn = ((sheet.getRow(1).values as unknown[]).indexOf('Title'));
     sheet.getRow(2).getCell(titleColumn).value = 'Ändrad titel';
     await workbook.xlsx.writeFile(file);
-    const again = await runImport({ file, mapping, client: client(target), rate: 0, concurrency: 8, fresh: true });
+    const again = await runImport({ file, mapping, client: client(target), rate: 0, concurrency: 8, fresh: true, stateDir: STATE_DIR });
     expect(again.counts).toMatchObject({ updated: 1, unchanged: 149, created: 0 }); // only what changed is sent
     expect(target.jobs()).toHaveLength(150);
     expect(target.jobs().filter((j) => j.title === 'Ändrad titel')).toHaveLength(1);

@@ -8,6 +8,7 @@ import { runImport, type ImportOptions } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
+import { STATE_DIR } from './helpers/state-dir.js';
 import { jobsCsv } from './helpers/jobs-file.js';
 import { CLI, KEY, runCli, sandbox } from './helpers/sandbox.js';
 
@@ -15,7 +16,7 @@ const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 
 async function importInto(s: Sandbox, file: string, extra: Partial<ImportOptions> = {}) {
   const { mapping } = await loadMapping();
-  return runImport({ file, mapping, client: createClient({ baseUrl: s.url, apiKey: KEY }), rate: 0, concurrency: 8, retry: FAST_RETRY, ...extra });
+  return runImport({ file, mapping, client: createClient({ baseUrl: s.url, apiKey: KEY }), rate: 0, concurrency: 8, retry: FAST_RETRY, stateDir: STATE_DIR, ...extra });
 }
 
 const references = (s: Sandbox) => s.jobs().map((j) => j.referenceNo as string).sort();

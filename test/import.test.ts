@@ -10,6 +10,7 @@ import type { Sandbox } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
 import { KEY, sandbox, untrustedServer } from './helpers/sandbox.js';
+import { STATE_DIR } from './helpers/state-dir.js';
 
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 
@@ -22,6 +23,7 @@ async function importInto(s: Sandbox, file: string, extra: Partial<ImportOptions
     rate: 0,
     concurrency: 8,
     retry: FAST_RETRY,
+    stateDir: STATE_DIR,
     ...extra,
   });
 }
@@ -197,7 +199,7 @@ describe('import', () => {
     const server = await untrustedServer();
     const file = await jobsCsv(await tempDir(), 20);
     const { mapping } = await loadMapping();
-    const summary = await runImport({ file, mapping, client: createClient({ baseUrl: server.url, apiKey: KEY }), rate: 0, concurrency: 4, retry: FAST_RETRY });
+    const summary = await runImport({ file, mapping, client: createClient({ baseUrl: server.url, apiKey: KEY }), rate: 0, concurrency: 4, retry: FAST_RETRY, stateDir: STATE_DIR });
     expect(summary.status).toBe('aborted');
     expect(summary.error?.message).toMatch(/TLS certificate was not accepted/);
     expect(summary.counts.unknown).toBe(0); // the handshake failed: nothing was sent
@@ -208,7 +210,7 @@ describe('import', () => {
     const s = await sandbox();
     const file = await jobsCsv(await tempDir(), 10);
     const { mapping } = await loadMapping();
-    const summary = await runImport({ file, mapping, client: createClient({ baseUrl: s.url, apiKey: 'wrong', retry: { limit: 0 } }), rate: 0 });
+    const summary = await runImport({ file, mapping, client: createClient({ baseUrl: s.url, apiKey: 'wrong', retry: { limit: 0 } }), rate: 0, stateDir: STATE_DIR });
     expect(summary.status).toBe('aborted');
     expect(summary.error?.code).toBe('AUTH');
     expect(s.jobs()).toHaveLength(0);

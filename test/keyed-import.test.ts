@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
-import { planUndo, applyUndo, runOf } from '../src/import/run-undo.js';
+import { planUndo, applyUndo, runOf } from '../src/undo/run-undo.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
 import { checkMapping, loadMapping } from '../src/mapping/load-mapping.js';
 import type { Mapping } from '../src/mapping/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, jest, test } from '@jest/globals';
-import { RateGate, type Clock } from '../src/import/rate-gate.js';
+import { RateGate, type Clock } from '../src/api/rate-gate.js';
 
 /** A clock on jest's fake timers. */
 const fakeClock: Clock = {

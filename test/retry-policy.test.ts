@@ -1,7 +1,7 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { backoffDelay, cappedRetryAfter, DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay } from '../src/api/retry-policy.js';
-import { RateGate } from '../src/import/rate-gate.js';
+import { RateGate } from '../src/api/rate-gate.js';
 import { Uploader } from '../src/import/uploader.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 

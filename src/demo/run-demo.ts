@@ -39,6 +39,8 @@ export async function runDemo(options: { outDir: string; reporter?: Reporter }):
       fresh: true,
       resultsFile: path.join(options.outDir, 'import-results.csv'),
       errorsFile: path.join(options.outDir, 'import-errors.csv'),
+      // The demo's journal and run record stay in its own folder, not the user's state folder.
+      stateDir: path.join(options.outDir, '.state'),
       reporter,
     });
     const exported = await runExport({

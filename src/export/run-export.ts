@@ -3,16 +3,16 @@ import type { CoredinationClient } from '../api/client.js';
 import type { Job } from '../api/types.js';
 import { CdbError } from '../errors.js';
 import { getPath, parseFieldPath } from '../mapping/field-path.js';
-import { naturalType } from '../mapping/job-fields.js';
 import { localeRules } from '../mapping/locale.js';
-import type { ColumnSpec, Mapping } from '../mapping/types.js';
-import { RateGate } from '../import/rate-gate.js';
+import type { Mapping } from '../mapping/types.js';
+import { exportColumns } from '../mapping/export-columns.js';
+import { RateGate } from '../api/rate-gate.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { checkWritable } from '../util/check-writable.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
 import { openRowsWriter, outputFormat, type OutCell } from '../writers/rows-writer.js';
-import { numFmtOf, toCell, type CellTarget } from './to-cell.js';
-import { defaultStateDir, exportKey, OVERLAP_MS, WatermarkStore, type Watermark } from './watermark.js';
+import { numFmtOf, toCell, type CellTarget } from '../mapping/to-cell.js';
+import { exportKey, OVERLAP_MS, WatermarkStore, type Watermark } from './watermark.js';
 import { wallToEpoch } from '../time/zone-time.js';
 
 /** What to export, where, and how. */
@@ -44,8 +44,8 @@ export interface ExportOptions {
   rate?: number;
   /** Jobs per page of GET /job. */
   pageSize?: number;
-  /** Where watermarks are kept (default: COREDINATION_STATE_DIR or ~/.local/state/coredination-batch). */
-  stateDir?: string;
+  /** Where watermarks are kept (the CLI's state folder). */
+  stateDir: string;
   /** Identifies the export for --since last (default: output, mapping, base URL). */
   exportId?: string;
   reporter?: Reporter;
@@ -80,27 +80,6 @@ export function parseSince(value: string | number, timezone: string): number {
     throw new CdbError('USAGE', `--since takes a date (2026-03-01 or 2026-03-01 08:00), a timestamp in milliseconds, or "last"; got "${value}".`);
   }
   return parsed;
-}
-
-/** Dotted paths of a job's values that the mapping does not name (for --all-fields). */
-function extraPaths(jobs: Job[], known: Set<string>): string[] {
-  const seen = new Set<string>();
-  const walk = (value: unknown, at: string, depth: number) => {
-    if (value === null || value === undefined) return;
-    if (Array.isArray(value)) {
-      if (value.length === 0) return;
-      if (value.every((v) => v === null || typeof v !== 'object')) seen.add(at);
-      else value.slice(0, 3).forEach((v, i) => walk(v, `${at}[${i}]`, depth + 1));
-      return;
-    }
-    if (typeof value === 'object' && depth < 4) {
-      for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k, depth + 1);
-      return;
-    }
-    seen.add(at);
-  };
-  for (const job of jobs) walk(job, '', 0);
-  return [...seen].filter((p) => !known.has(p)).sort();
 }
 
 /** Yields the full representation of each job, fetched concurrently and rate-limited, in order. */
@@ -140,7 +119,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const removed = await removeStaleTemporaries(output);
   if (removed.length) reporter.detail(`Removed ${removed.length} temporary file(s) a killed run left beside ${output}.`);
 
-  const store = new WatermarkStore(options.stateDir ?? defaultStateDir());
+  const store = new WatermarkStore(options.stateDir);
   const key = options.exportId ?? exportKey(output, mapping.source, client.baseUrl);
   let since: number | undefined;
   let previous: Watermark | undefined;
@@ -171,14 +150,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
     sample.push(next.value);
     if (sample.length < SAMPLE) next = await iterator.next();
   }
-  const mapped = mapping.columns.filter((c) => c.column !== undefined && c.value === undefined);
-  const specs: ColumnSpec[] = [...mapped];
-  if (options.allFields) {
-    const known = new Set(mapped.map((c) => c.field));
-    for (const field of extraPaths(sample, known)) {
-      specs.push({ column: field, field, aliases: [], required: false, trim: true, readOnly: true, type: naturalType(field.replace(/\[\d+\]/g, '[0]')) ?? 'string' });
-    }
-  }
+  const { specs, mapped } = exportColumns(mapping, options.allFields ? sample : undefined);
   const parts = specs.map((spec) => parseFieldPath(spec.field) ?? [spec.field]);
   const header = specs.map((spec) => spec.column as string);
   const rowOf = (job: Job): OutCell[] => specs.map((spec, i) => toCell(getPath(job, parts[i] as (string | number)[]), spec, target));
@@ -201,7 +173,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
     raw: options.raw,
     sheet: options.sheet ?? (typeof mapping.sheet === 'string' ? mapping.sheet : 'Jobs'),
     // A column the mapping does not name (--all-fields) holds what the API sent: no text format forced.
-    numFmts: specs.map((spec, i) => (i >= mapped.length && spec.type === 'string' ? undefined : numFmtOf(spec))),
+    numFmts: specs.map((spec, i) => (i >= mapped && spec.type === 'string' ? undefined : numFmtOf(spec))),
     widths,
   });
   let rows = 0;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
@@ -15,11 +14,6 @@ export interface Watermark {
   near: Record<string, number>;
   /** When the export finished (this machine's clock). */
   finishedAt: number;
-}
-
-/** The folder for state kept between runs: COREDINATION_STATE_DIR, else XDG_STATE_HOME or ~/.local/state. */
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.COREDINATION_STATE_DIR ?? path.join(env.XDG_STATE_HOME ?? path.join(homedir(), '.local', 'state'), 'coredination-batch');
 }
 
 /** The identity of an export: its output pattern, mapping and base URL. */

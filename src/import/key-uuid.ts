@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isUuid } from '../util/uuid.js';
 
 /**
  * The namespace of the first scheme, in which a key named the same job in every account and
@@ -6,12 +7,6 @@ import { createHash } from 'node:crypto';
  */
 export const KEY_NAMESPACE = '6f1c9a52-3b7e-5d48-9a0e-2c4b8d1f7e63';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-
-/** True for a UUID such as an exported job's `UUID` column holds. */
-export function isUuid(value: string): boolean {
-  return UUID.test(value.trim());
-}
 
 /** RFC 9562 UUID version 5: SHA-1 of namespace and name, with the version and variant bits set. */
 export function uuidV5(name: string, namespace: string): string {
@@ -38,5 +33,5 @@ export function keyNamespace(account: string, keyField: string, mappingNamespace
  */
 export function uuidForKey(key: string, namespace = KEY_NAMESPACE): string {
   const value = key.trim();
-  return UUID.test(value) ? value.toLowerCase() : uuidV5(value, namespace);
+  return isUuid(value) ? value.toLowerCase() : uuidV5(value, namespace);
 }

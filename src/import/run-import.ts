@@ -14,15 +14,15 @@ import { POST_KEEPS_CLIENT_UUID } from '../api/assumptions.js';
 import { ApiError } from '../errors.js';
 import { contentHash, Journal, journalPath, lockJournal, payloadHash, type JournalState, type Outcome } from './journal.js';
 import { LIST_OMITTED_FIELDS, PUT_IS_PARTIAL } from '../api/assumptions.js';
-import { defaultStateDir } from '../export/watermark.js';
 import { EACH, getPath } from '../mapping/field-path.js';
 import { AccountIndex, keyText, type AccountJob } from './account-index.js';
 import { describeChange, diffJob, withoutServerFields } from './job-diff.js';
 import { readJob } from './read-job.js';
-import { isUuid, keyNamespace, uuidForKey, uuidV5 } from './key-uuid.js';
+import { keyNamespace, uuidForKey, uuidV5 } from './key-uuid.js';
+import { isUuid } from '../util/uuid.js';
 import { newRunId, RunRecord, runFile } from './run-record.js';
 import { besideInput, ErrorRows, inputCells, openForMapping, planImport, reasonText, rowChecker, type CheckedRow, type PlanSummary } from './plan-import.js';
-import { RateGate, type Clock } from './rate-gate.js';
+import { RateGate, type Clock } from '../api/rate-gate.js';
 import { Uploader } from './uploader.js';
 import { checkWritable } from '../util/check-writable.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
@@ -63,8 +63,8 @@ export interface ImportOptions {
   payloadsFile?: string;
   /** Who the account is (base URL and a hash of the key): new jobs' uuids are unique to it. */
   account?: string;
-  /** Where run records are kept for undo (default: COREDINATION_STATE_DIR or ~/.local/state/coredination-batch). */
-  stateDir?: string;
+  /** Where journals and run records (for undo) are kept: the CLI's state folder. */
+  stateDir: string;
   /** Whether PUT leaves absent attributes as they are (the API's assumption; tests try both). */
   putIsPartial?: boolean;
   /** Whether the server keeps the uuid a POST sends (the API's assumption; tests try both). */
@@ -379,7 +379,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
 
   await checkWritable([options.resultsFile ?? besideInput(file, 'results', '.csv'), errorsFile]);
   for (const output of [options.resultsFile ?? besideInput(file, 'results', '.csv'), errorsFile]) await removeStaleTemporaries(output); // a killed run's
-  const stateDir = options.stateDir ?? defaultStateDir();
+  const stateDir = options.stateDir;
   const resultsFile = options.resultsFile ?? besideInput(file, 'results', '.csv');
   // The journal is named by the work (account, mapping, input), kept in the state folder, and
   // held by one import at a time.

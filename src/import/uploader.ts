@@ -5,7 +5,7 @@ import { backoffDelay, cappedRetryAfter, DEFAULT_RETRY_POLICY, isCertificateCode
 import type { Job } from '../api/types.js';
 import { ApiError, CdbError } from '../errors.js';
 import type { Outcome } from './journal.js';
-import { realClock, type Clock, type RateGate } from './rate-gate.js';
+import { realClock, type Clock, type RateGate } from '../api/rate-gate.js';
 
 /** How one row's request ended. */
 export interface SendResult {

@@ -5,6 +5,7 @@ import { convertCell, type ConvertContext } from './convert-cell.js';
 import { EACH, getPath, setEach, setPath } from './field-path.js';
 import type { RowIssue } from './types.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
+import { isUuid } from '../util/uuid.js';
 
 /**
  * The most text one job may carry, in bytes of UTF-8: the sandbox refuses a body over 1 MiB
@@ -99,7 +100,7 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
     const keyColumn = bound.columns.find((c) => c.index === bound.keyIndex && !c.spec.readOnly && c.spec.value === undefined);
     const typed = keyColumn ? getPath(job, keyColumn.parts) : undefined;
     key = (typed !== undefined && typed !== null && typeof typed !== 'object' ? String(typed) : cellText(cells[bound.keyIndex] ?? null)).trim().normalize('NFC');
-    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(key)) key = key.toLowerCase();
+    if (isUuid(key)) key = key.toLowerCase();
     if (key === '') issues.push({ row, column: bound.header[bound.keyIndex], message: 'is the key column and must not be empty' });
   }
   return { row, job: job as Job, key, issues };

@@ -4,7 +4,8 @@ import { CsvError, parse } from 'csv-parse';
 import { CdbError } from '../errors.js';
 import { columnLetters, type SheetRow } from './cell.js';
 import { guessDelimiter, guessEncoding, sepLine } from './detect-text.js';
-import type { OpenSheet, ReadOptions } from './spreadsheet.js';
+import type { OpenSheet, ReadOptions } from './types.js';
+import { unreadable } from './unreadable.js';
 
 const SAMPLE_BYTES = 64 * 1024;
 
@@ -40,13 +41,6 @@ async function validUtf8(file: string, start: number): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** The error for a file that cannot be opened. */
-export function unreadable(file: string, error: unknown): CdbError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message;
-  return new CdbError('INPUT', `Cannot open the file (${reason}).`, { context: { file }, hint: 'Check the path and try again.' });
 }
 
 function csvProblem(file: string, error: CsvError, row: number): CdbError {

@@ -1,7 +1,7 @@
 import { CdbError } from '../errors.js';
 import { cellText, columnLetters, isBlank, type Cell, type SheetRow } from './cell.js';
-import { unreadable } from './csv-reader.js';
-import type { OpenSheet, ReadOptions } from './spreadsheet.js';
+import { unreadable } from './unreadable.js';
+import type { OpenSheet, ReadOptions } from './types.js';
 import { SheetRowsHandler } from './xlsx/sheet-rows.js';
 import { readSharedStrings, SharedStrings } from './xlsx/shared-strings.js';
 import { Styles } from './xlsx/styles.js';

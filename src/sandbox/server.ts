@@ -7,7 +7,8 @@ import type { Job, VersionInfo } from '../api/types.js';
 import { generateJobs } from './generate-jobs.js';
 import { JobStore, listView } from './job-store.js';
 import { seededRandom } from './random.js';
-import { isUuid, validateJobBody } from './validate-job.js';
+import { isUuid } from '../util/uuid.js';
+import { validateJobBody } from './validate-job.js';
 
 /** What the sandbox does and which faults it injects. */
 export interface SandboxOptions {

@@ -2,12 +2,7 @@ import { DATE_ONLY_PATTERN, READ_ONLY_FIELDS } from '../api/assumptions.js';
 
 const STRING_FIELDS = ['title', 'description', 'referenceNo', 'customerName'];
 const ARRAY_FIELDS = ['resources', 'destinations', 'items', 'events', 'documents'];
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a canonical UUID string. */
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
+import { isUuid } from '../util/uuid.js';
 
 function isTime(value: unknown): boolean {
   return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DATE_ONLY_PATTERN.test(value));

@@ -5,3 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 process.env.COREDINATION_STATE_DIR ??= mkdtempSync(path.join(tmpdir(), 'cdb-state-'));
+
+/** This test file's state folder (the engine is always told its state folder). */
+export const STATE_DIR: string = process.env.COREDINATION_STATE_DIR;

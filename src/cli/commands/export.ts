@@ -3,6 +3,7 @@ import { IANAZone } from 'luxon';
 import { JOB_STATES } from '../../api/assumptions.js';
 import { CdbError } from '../../errors.js';
 import { runExport } from '../../export/run-export.js';
+import { defaultStateDir } from '../../state/state-dir.js';
 import { clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
@@ -85,6 +86,7 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
           raw: args.raw,
           concurrency: args.concurrency,
           rate: args.rate === 0 ? Number.POSITIVE_INFINITY : args.rate,
+          stateDir: defaultStateDir(io.env),
           reporter,
           signal: controller.signal,
         });

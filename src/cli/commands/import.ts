@@ -11,6 +11,7 @@ import { accountFrom, clientFrom, configFrom, resolveConnection } from '../clien
 import { progressReporter } from '../progress.js';
 import { onStopSignals } from '../stop-signals.js';
 import { runImport, type ImportSummary, type KeyedPlan } from '../../import/run-import.js';
+import { defaultStateDir } from '../../state/state-dir.js';
 
 export interface ImportArgs extends GlobalArgs, MappingArgs {
   file: string;
@@ -141,6 +142,7 @@ async function keyedDryRun(args: ImportArgs, io: CliIo, out: Output, mapping: Aw
     planFile: args.plan,
     payloadsFile: args.payloads,
     putIsPartial: args.putReplaces ? false : undefined,
+    stateDir: defaultStateDir(io.env),
     reporter: cliReporter(out),
   });
   const lines = [...describePlan(summary.plan)];
@@ -208,6 +210,7 @@ async function upload(args: ImportArgs, io: CliIo, out: Output): Promise<number>
       putIsPartial: args.putReplaces ? false : undefined,
       resultsFile: args.results,
       errorsFile: args.errors,
+      stateDir: defaultStateDir(io.env),
       reporter,
       signal: controller.signal,
     });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
-import { defaultStateDir } from '../../export/watermark.js';
+import { defaultStateDir } from '../../state/state-dir.js';
 import { cronOf, loadSchedule } from '../../schedule/load-schedule.js';
 import { crontab, invokingUser, systemdUnits } from '../../schedule/os-scheduler.js';
 import { entryNamed, runEntry, type RunRecord } from '../../schedule/run-entry.js';

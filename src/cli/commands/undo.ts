@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { CdbError } from '../../errors.js';
-import { defaultStateDir } from '../../export/watermark.js';
-import { applyUndo, planUndo, runOf, type UndoPlan } from '../../import/run-undo.js';
+import { defaultStateDir } from '../../state/state-dir.js';
+import { applyUndo, planUndo, runOf, type UndoPlan } from '../../undo/run-undo.js';
 import { cliReporter } from '../cli-reporter.js';
 import { accountFrom, clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';

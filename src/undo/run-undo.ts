@@ -6,9 +6,9 @@ import { ApiError, CdbError } from '../errors.js';
 import { openSpreadsheet } from '../readers/spreadsheet.js';
 import { cellText } from '../readers/cell.js';
 import { silentReporter, type Reporter } from '../reporter.js';
-import { sameValue, withoutServerFields } from './job-diff.js';
-import { readJob } from './read-job.js';
-import { RunRecord, runFile, type RunEntry } from './run-record.js';
+import { sameValue, withoutServerFields } from '../import/job-diff.js';
+import { readJob } from '../import/read-job.js';
+import { RunRecord, runFile, type RunEntry } from '../import/run-record.js';
 
 /** One job a run changed, and what undoing it means. */
 export interface UndoItem {

@@ -1,6 +1,6 @@
 import { DATE_ONLY_PATTERN } from '../api/assumptions.js';
-import type { LocaleRules } from '../mapping/locale.js';
-import type { ColumnSpec } from '../mapping/types.js';
+import type { LocaleRules } from './locale.js';
+import type { ColumnSpec } from './types.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
 import { neutralise } from '../util/formula-text.js';
 import type { OutCell } from '../writers/rows-writer.js';

@@ -1,0 +1,41 @@
+import type { Job } from '../api/types.js';
+import { naturalType } from './job-fields.js';
+import type { ColumnSpec, Mapping } from './types.js';
+
+/** Dotted paths of a job's values that the mapping does not name (for --all-fields). */
+function extraPaths(jobs: readonly Job[], known: Set<string>): string[] {
+  const seen = new Set<string>();
+  const walk = (value: unknown, at: string, depth: number) => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      if (value.length === 0) return;
+      if (value.every((v) => v === null || typeof v !== 'object')) seen.add(at);
+      else value.slice(0, 3).forEach((v, i) => walk(v, `${at}[${i}]`, depth + 1));
+      return;
+    }
+    if (typeof value === 'object' && depth < 4) {
+      for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k, depth + 1);
+      return;
+    }
+    seen.add(at);
+  };
+  for (const job of jobs) walk(job, '', 0);
+  return [...seen].filter((p) => !known.has(p)).sort();
+}
+
+/**
+ * The columns an export writes: the mapping's columns that read a cell (constants are not
+ * exported), then, when `sample` is given (--all-fields), every other field those jobs hold, as a
+ * dotted-path column. `mapped` is how many of them the mapping names.
+ */
+export function exportColumns(mapping: Mapping, sample?: readonly Job[]): { specs: ColumnSpec[]; mapped: number } {
+  const named = mapping.columns.filter((c) => c.column !== undefined && c.value === undefined);
+  const specs: ColumnSpec[] = [...named];
+  if (sample) {
+    const known = new Set(named.map((c) => c.field));
+    for (const field of extraPaths(sample, known)) {
+      specs.push({ column: field, field, aliases: [], required: false, trim: true, readOnly: true, type: naturalType(field.replace(/\[\d+\]/g, '[0]')) ?? 'string' });
+    }
+  }
+  return { specs, mapped: named.length };
+}
