@@ -2,15 +2,7 @@ import { stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { temporaryPathFor } from './atomic-write.js';
-
-const REASONS: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-};
+import { errorCode, fileErrorReason } from './file-errors.js';
 
 /** The nearest folder of `dir` that exists (the writer creates the rest). */
 async function existingFolder(dir: string): Promise<string> {
@@ -45,8 +37,7 @@ export async function checkWritable(paths: readonly string[]): Promise<void> {
     try {
       await writeFile(probe, '', { flag: 'wx' });
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? '';
-      refuse(`${REASONS[code] ?? (error as Error).message} (${code || 'error'}) in ${folder}`, error);
+      refuse(`${fileErrorReason(error)} (${errorCode(error) ?? 'error'}) in ${folder}`, error);
     }
     await unlink(probe).catch(() => undefined);
   }

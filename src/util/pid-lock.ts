@@ -1,6 +1,6 @@
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
-import path from 'node:path';
+import { closeSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { CdbError } from '../errors.js';
+import { createPrivateExclusive, stateProblem } from '../state/private-file.js';
 
 /**
  * Whether a process with this pid is running (one of another user's counts). A process killed a
@@ -27,10 +27,9 @@ export function processAlive(pid: number): boolean {
  * refused with the error `busy` makes of its pid.
  */
 export function lockPidFile(lock: string, busy: (pid: number) => CdbError): () => void {
-  mkdirSync(path.dirname(lock), { recursive: true });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(lock, 'wx');
+      const fd = createPrivateExclusive(lock);
       try {
         writeSync(fd, `${process.pid}\n`);
       } finally {
@@ -44,7 +43,8 @@ export function lockPidFile(lock: string, busy: (pid: number) => CdbError): () =
         }
       };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (error instanceof CdbError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw stateProblem(lock, error, 'a lock file in the state folder');
       let pid = Number.NaN;
       try {
         pid = Number(readFileSync(lock, 'utf8').trim());

@@ -6,6 +6,7 @@ import { stringify, type Options } from 'csv-stringify/sync';
 import { temporaryPathFor } from '../util/atomic-write.js';
 import { neutralise } from '../util/formula-text.js';
 import { CdbError } from '../errors.js';
+import { fileErrorReason, isSpaceProblem } from '../util/file-errors.js';
 
 /** A value a writer puts in a cell. Dates are wall-clock times (their UTC fields are what shows). */
 export type OutCell = string | number | boolean | Date | null | undefined;
@@ -45,24 +46,14 @@ export function outputFormat(file: string): 'csv' | 'xlsx' {
 /** A format's writer: `abort` releases the file whatever state its stream is in. */
 type FormatWriter = Pick<RowsWriter, 'write' | 'close' | 'abort'>;
 
-const WRITE_FAILURES: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EFBIG: 'the file is larger than this system allows',
-  EIO: 'an input/output error on the disk',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
-
 /** A failed write as our error: what happened to which file, and that nothing took its place. */
 function writeFailure(error: unknown, file: string): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof CdbError || code === undefined || !code.startsWith('E')) return error;
-  const reason = WRITE_FAILURES[code] ?? (error as Error).message;
+  const reason = fileErrorReason(error);
   return new CdbError('OUTPUT', `Could not write ${file}: ${reason} (${code}); nothing was written to its path.`, {
     cause: error,
-    hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'Free some space or choose another folder, then run it again.' : 'Check the folder, or choose another, then run it again.',
+    hint: isSpaceProblem(error) ? 'Free some space or choose another folder, then run it again.' : 'Check the folder, or choose another, then run it again.',
   });
 }
 
