@@ -1,7 +1,7 @@
 // One measured read in its own process, so that its peak RSS is its own:
 //   node dist/bench/read-child.js <mode> <file>
 // Modes:
-//   dry-run        planImport with the default mapping (import --dry-run without the CLI)
+//   dry-run        checkFile with the default mapping (import --dry-run without the CLI)
 //   csv-parse      csv-parse alone, each record left untouched
 //   exceljs        exceljs's streaming reader alone, reading each row.values
 //   read           openSpreadsheet (our reader), every cell of every row touched (non-null ones counted)
@@ -20,11 +20,11 @@ const [mode, file] = process.argv.slice(2) as [string, string];
 
 async function measure(): Promise<{ rows: number; cells?: number; start: bigint }> {
   if (mode === 'dry-run') {
-    const { planImport } = await import('../src/import/plan-import.js');
+    const { checkFile } = await import('../src/import/check-file.js');
     const { loadMapping } = await import('../src/mapping/load-mapping.js');
     const { mapping } = await loadMapping();
     const start = process.hrtime.bigint();
-    const plan = await planImport({ file, mapping, errorsFile: `${file}.errors.csv` });
+    const { check: plan } = await checkFile({ file, mapping, errorsFile: `${file}.errors.csv`, keepRows: 0 });
     if (plan.invalid) throw new Error(`${plan.invalid} invalid rows`);
     return { rows: plan.rows, start };
   }

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'HTTP' // any other unexpected answer from the server
   | 'OUTPUT' // an output file could not be written (disk full, ...)
   | 'INTERRUPTED' // SIGINT/SIGTERM
+  | 'FAILURES' // more rows failed than --max-errors allows: the run stopped
   | 'LOCKED'; // another run holds the same work
 
 /** Where a problem is, as far as it is known. */

@@ -83,7 +83,7 @@ describe('no duplicate, no loss, whatever fails', () => {
     expect(references(s)).toEqual(expectedRefs(300)); // every row once: the 500s were stored, never sent again
   });
 
-  test('another file under a name an earlier run imported: its rows are rejected with the reason, never silently skipped', async () => {
+  test('another file under a name an earlier run imported: its rows are known by what they send, and created', async () => {
     const s = await sandbox();
     const stateDir = await tempDir();
     const a = await jobsCsv(await tempDir(), 5);
@@ -91,9 +91,8 @@ describe('no duplicate, no loss, whatever fails', () => {
     const b = path.join(await tempDir(), 'jobs.csv');
     await writeFile(b, (await readFile(a, 'utf8')).replace(/Service av värmepump/g, 'Annat jobb'));
     const again = await importInto(s, b, { stateDir });
-    expect(again.counts).toMatchObject({ rejected: 5, created: 0, skipped: 0 });
-    const results = await readAll(again.resultsFile as string);
-    expect(results.rows[0]?.cells[5]).toMatch(/run again with --fresh/);
+    expect(again.counts).toMatchObject({ created: 5, rejected: 0, skipped: 0 });
+    expect(s.jobs()).toHaveLength(10);
   });
 
   test('a journal cut mid-line is cut back to its last whole line before the next run writes', async () => {
@@ -119,7 +118,7 @@ describe('no duplicate, no loss, whatever fails', () => {
     expect(said.join('\n')).not.toMatch(/Sending/);
   });
 
-  test('a row edited after its POST was lost updates the job that POST made, instead of being dropped', async () => {
+  test('a row edited after its POST was lost is a new job, and the job the lost POST made is found and named', async () => {
     const s = await sandbox({ dropAfterCommit: 1 });
     const stateDir = await tempDir();
     const dir = await tempDir();
@@ -129,10 +128,18 @@ describe('no duplicate, no loss, whatever fails', () => {
     expect(first.counts.unknown).toBe(3);
     s.setFaults({ dropAfterCommit: 0 });
     await writeFile(file, (await readFile(file, 'utf8')).replace('Service av värmepump 2', 'Service av värmepump 2, ändrad'));
+    const dry = await importInto(s, file, { stateDir, dryRun: true });
+    expect(dry.plan?.counts).toMatchObject({ settle: 2, create: 1 });
+    expect(dry.plan?.orphans).toBe(1);
     const again = await importInto(s, file, { stateDir });
-    expect(again.counts).toMatchObject({ skipped: 2, updated: 1, unknown: 0 });
-    expect(s.jobs()).toHaveLength(3);
-    expect(s.jobs().find((j) => j.referenceNo === '0000002')?.title).toBe('Service av värmepump 2, ändrad');
+    expect(again.counts).toMatchObject({ skipped: 2, created: 1, unknown: 0 });
+    expect(again.orphansFound.map((j) => j.title)).toEqual(['Service av värmepump 2']);
+    expect(s.jobs()).toHaveLength(4);
+    // Settled once: the next run neither looks it up again nor sends anything.
+    const third = await importInto(s, file, { stateDir });
+    expect(third.counts).toMatchObject({ skipped: 3, created: 0 });
+    expect(third.orphansFound).toEqual([]);
+    expect(s.jobs()).toHaveLength(4);
   });
 
   test('the journal is found whatever the results folder, the spelling of the base URL or the input\'s folder', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
-import { describeImport } from '../src/cli/commands/import.js';
+import { describeImport } from '../src/cli/render/import-summary.js';
 import { keyNamespace, uuidForKey } from '../src/import/key-uuid.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';

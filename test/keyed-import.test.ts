@@ -68,7 +68,7 @@ describe('keyed import against the account', () => {
     const plan = path.join(dir, 'plan.csv');
     const changed = await importInto(s, file, { planFile: plan });
     expect(changed.counts).toMatchObject({ unchanged: 39, updated: 1 });
-    expect(changed.keyed?.updates).toEqual(['row 6 (0000005): title: "Service av värmepump 5" → "Service av värmepump 5, 2 st"']);
+    expect(changed.plan?.updates).toEqual(['row 6 (0000005): title: "Service av värmepump 5" → "Service av värmepump 5, 2 st"']);
     const sent = writes(s, mark);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.method).toBe('PUT');
@@ -86,8 +86,8 @@ describe('keyed import against the account', () => {
     await client(s).createJob({ title: 'Old title', referenceNo: '0000002' });
     const mark = s.requests.length;
     const plan = await importInto(s, file, { dryRun: true });
-    expect(plan.keyed).toMatchObject({ create: 4, update: 1, unchanged: 0, conflict: 0, accountJobs: 1 });
-    expect(plan.keyed?.updates[0]).toMatch(/^row 3 \(0000002\): title: "Old title" → "Service av värmepump 2"/);
+    expect(plan.plan).toMatchObject({ counts: { create: 4, update: 1, unchanged: 0, rejected: 0 }, account: { jobs: 1 } });
+    expect(plan.plan?.updates[0]).toMatch(/^row 3 \(0000002\): title: "Old title" → "Service av värmepump 2"/);
     expect(writes(s, mark)).toHaveLength(0);
   });
 

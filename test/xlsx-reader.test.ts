@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import yauzl from 'yauzl';
 import { CdbError } from '../src/errors.js';
-import { planImport, type CheckedRow } from '../src/import/plan-import.js';
+import { checkFile, type CheckedRow } from '../src/import/check-file.js';
 import { checkMapping } from '../src/mapping/load-mapping.js';
 import { cellText, type Cell, type SheetRow } from '../src/readers/cell.js';
 import { XLSX_LIMITS } from '../src/readers/xlsx-reader.js';
@@ -594,7 +594,7 @@ describe('through the mapping', () => {
     );
     const payloadsFile = path.join(dir, 'payloads.jsonl');
     const checked: CheckedRow[] = [];
-    const summary = await planImport({ file, mapping, payloadsFile, errorsFile: path.join(dir, 'mapping.errors.csv') }, (row) => checked.push(row));
+    const { check: summary } = await checkFile({ file, mapping, payloadsFile, errorsFile: path.join(dir, 'mapping.errors.csv') }, (row) => void checked.push(row));
     expect(summary).toMatchObject({ rows: 2, valid: 1, invalid: 1 });
 
     expect(checked[0]?.mapped).toMatchObject({ row: 2, issues: [], job: { title: 'Byte av blandare', referenceNo: '0050002', duration: 90 } });

@@ -1,8 +1,7 @@
 import type { Argv } from 'yargs';
 import { CdbError } from '../errors.js';
-import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
 import type { Mapping } from '../mapping/types.js';
-import type { ReadOptions } from '../readers/spreadsheet.js';
+import type { ReadOptions } from '../readers/types.js';
 import type { Output } from './io.js';
 
 /** Flags that choose a mapping and how to read a spreadsheet. */
@@ -33,6 +32,7 @@ export function withReadArgs<T>(yargs: Argv<T>): Argv<T & MappingArgs> {
 
 /** Loads the mapping named by --mapping (or the default), printing its warnings. */
 export async function mappingFrom(args: MappingArgs, out: Output): Promise<Mapping> {
+  const { DEFAULT_MAPPING, loadMapping } = await import('../mapping/load-mapping.js');
   const { mapping, warnings } = await loadMapping(args.mapping ?? DEFAULT_MAPPING);
   for (const warning of warnings) out.warn(`Warning: ${mapping.source}: ${warning.path}${warning.line ? ` (line ${warning.line})` : ''}: ${warning.message}`);
   return mapping;

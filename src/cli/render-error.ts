@@ -11,6 +11,7 @@ const EXIT_CODES: Record<ErrorCode, number> = {
   HTTP: 1,
   OUTPUT: 1,
   INTERRUPTED: 1,
+  FAILURES: 1,
   LOCKED: 1,
 };
 

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { writeChecked } from './journal.js';
+import { closeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
+import { writeChecked } from '../state/checked-write.js';
+import { openPrivateAppend, readPrivate } from '../state/private-file.js';
 
 /**
  * A run's record of what it did to the account, kept in the state folder so that `undo` can take
@@ -10,7 +11,7 @@ import { CdbError } from '../errors.js';
  * they were and as the run set them, written before the request leaves.
  */
 export type RunEntry =
-  | { t: 'run'; run: string; at: number; file: string; baseUrl: string; account: string }
+  | { t: 'run'; run: string; at: number; file: string; baseUrl: string; account: string; putIsPartial?: boolean; pid?: number }
   | { t: 'create'; row: number; uuid: string; after?: Record<string, unknown> }
   | { t: 'update'; row: number; uuid: string; id?: number; before: Record<string, unknown>; after: Record<string, unknown> }
   | { t: 'done'; row: number; uuid: string; outcome: string; id?: number; modified?: number }
@@ -39,13 +40,15 @@ export class RunRecord {
   constructor(readonly file: string) {}
 
   open(): void {
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    this.fd = openSync(this.file, 'a');
+    this.fd = openPrivateAppend(this.file);
   }
 
-  append(entry: RunEntry): void {
+  /** Writes the entries in one checked write. */
+  append(...entries: RunEntry[]): void {
     if (this.fd === undefined) throw new Error('run record not open');
-    writeChecked(this.fd, `${JSON.stringify(entry)}\n`, this.file, "The run's record (kept for undo)");
+    let text = '';
+    for (const entry of entries) text += `${JSON.stringify(entry)}\n`;
+    writeChecked(this.fd, text, this.file, "The run's record (kept for undo)");
   }
 
   close(): void {
@@ -58,9 +61,10 @@ export class RunRecord {
 
   /** The entries of a record; a cut last line (a kill mid-write) is left out. */
   static read(file: string): RunEntry[] {
-    if (!existsSync(file)) return [];
+    const bytes = readPrivate(file);
+    if (!bytes) return [];
     const entries: RunEntry[] = [];
-    for (const line of readFileSync(file, 'utf8').split('\n')) {
+    for (const line of bytes.toString('utf8').split('\n')) {
       if (!line) continue;
       try {
         entries.push(JSON.parse(line) as RunEntry);

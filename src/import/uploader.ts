@@ -74,7 +74,7 @@ export class Uploader {
    * Queues one row. `beforeSend` runs right before each attempt leaves (the journal's record);
    * a row that never left comes back as `not-sent`.
    */
-  send(job: Job, uuid: string | undefined, beforeSend: () => void): Promise<SendResult> {
+  send(job: Job, uuid: string | undefined, beforeSend: () => void | Promise<void>): Promise<SendResult> {
     this.queued++;
     const settled = () => {
       this.queued--;
@@ -87,7 +87,7 @@ export class Uploader {
     return result;
   }
 
-  private async attempts(job: Job, uuid: string | undefined, beforeSend: () => void): Promise<SendResult> {
+  private async attempts(job: Job, uuid: string | undefined, beforeSend: () => void | Promise<void>): Promise<SendResult> {
     const method = uuid ? 'PUT' : 'POST';
     let failures = 0;
     let throttled = 0;
@@ -98,7 +98,7 @@ export class Uploader {
       if (this.stopped) return stoppedAt(sent);
       await this.gate.acquire(this.options.signal);
       if (this.stopped) return stoppedAt(sent);
-      beforeSend();
+      await beforeSend();
       sent = true;
       try {
         const answer = uuid ? await this.client.putJob(uuid, job, { retry: false }) : await this.client.createJob(job);

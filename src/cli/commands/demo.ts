@@ -4,7 +4,7 @@ import { runDemo } from '../../demo/run-demo.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { progressReporter } from '../progress.js';
-import { describeImport } from './import.js';
+import { describeImport } from '../render/import-summary.js';
 import { EXIT } from '../render-error.js';
 
 interface DemoArgs extends GlobalArgs {
@@ -37,7 +37,7 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
         ].join('\n'),
         { sandboxUrl: demo.sandboxUrl, input: demo.input, counts: c, resultsFile: demo.imported.resultsFile, exportFile: demo.exported.file, exported: demo.exported.rows, jobsOnServer: demo.jobsOnServer },
       );
-      done(c.created === demo.imported.plan.valid ? EXIT.ok : EXIT.partial);
+      done(c.created === demo.imported.check.valid ? EXIT.ok : EXIT.partial);
     },
   };
 }

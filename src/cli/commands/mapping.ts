@@ -5,7 +5,7 @@ import { CdbError } from '../../errors.js';
 import { bindHeader } from '../../mapping/bind-header.js';
 import { matchHeaders, sampleRows, starterMapping } from '../../mapping/init-mapping.js';
 import { DEFAULT_MAPPING, loadMapping, MAPPING_SCHEMA } from '../../mapping/load-mapping.js';
-import { openForMapping } from '../../import/plan-import.js';
+import { openForMapping } from '../../import/check-file.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { mappingFrom, readOptionsFrom, withReadArgs, type MappingArgs } from '../mapping-args.js';

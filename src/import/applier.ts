@@ -1,0 +1,334 @@
+import type { CoredinationClient } from '../api/client.js';
+import type { RateGate } from '../api/rate-gate.js';
+import type { Job } from '../api/types.js';
+import { ApiError, CdbError } from '../errors.js';
+import type { SheetRow } from '../readers/cell.js';
+import type { Reporter } from '../reporter.js';
+import type { PlannedRow, SendingAction } from './actions.js';
+import type { AccountIndex } from './account-index.js';
+import { diffJob, withoutServerFields } from './job-diff.js';
+import type { Journal, JournalEntry, Outcome } from './journal.js';
+import { readJob } from './read-job.js';
+import type { ResultsInOrder, RowResult } from './results.js';
+import type { RunEntry, RunRecord } from './run-record.js';
+import type { SendResult, Uploader } from './uploader.js';
+import type { UnknownChoice } from './unkeyed-planner.js';
+
+/** What the applier works with. */
+export interface ApplyContext {
+  client: CoredinationClient;
+  uploader: Uploader;
+  gate: RateGate;
+  journal: Journal;
+  record: RunRecord;
+  results: ResultsInOrder;
+  /** Keyed imports: the account as read, to compare an update again right before it is sent. */
+  index?: AccountIndex;
+  wholeLists: ReadonlySet<string>;
+  /** Whether PUT leaves absent attributes alone (else an update carries the whole job). */
+  putIsPartial: boolean;
+  /** Whether the server keeps the uuid a POST carries: known from the journal or the flags, else learned here. */
+  uuidKept?: boolean;
+  unknown: UnknownChoice;
+  /** More rows than this failing or refused by the server stops the run (--max-errors). */
+  maxErrors?: number;
+  /** Rows the input has: the progress bar's end. */
+  total: number;
+  /** Requests in flight at most; the file is read on only while fewer rows than twice this are open. */
+  concurrency: number;
+  reporter: Reporter;
+  signal?: AbortSignal;
+}
+
+/** What the apply pass did. */
+export interface Applied {
+  counts: Record<Outcome, number>;
+  reported: number;
+  unknownRows: number[];
+  limited: boolean;
+}
+
+/**
+ * Writes what undo and the journal need before a batch of requests leaves: every entry queued in
+ * one turn of the event loop goes out in one checked write per file, the run record first.
+ */
+class WriteAhead {
+  private journalLines: JournalEntry[] = [];
+  private recordLines: RunEntry[] = [];
+  private flush: Promise<void> | undefined;
+
+  constructor(
+    private readonly journal: Journal,
+    private readonly record: RunRecord,
+  ) {}
+
+  /** Resolves once these entries are with the operating system; rejects when the disk refused them. */
+  write(journal: JournalEntry, record?: RunEntry): Promise<void> {
+    this.journalLines.push(journal);
+    if (record) this.recordLines.push(record);
+    this.flush ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        this.flush = undefined;
+        const journalLines = this.journalLines.splice(0);
+        const recordLines = this.recordLines.splice(0);
+        try {
+          if (recordLines.length) this.record.append(...recordLines);
+          this.journal.append(...journalLines);
+          resolve();
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+    return this.flush;
+  }
+}
+
+const EMPTY_COUNTS = (): Record<Outcome, number> => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, 'not-sent': 0, rejected: 0, failed: 0, unknown: 0 });
+
+/**
+ * The applier: carries out each planned row's action, in file order, through the throttled
+ * uploader. It re-checks only what can change between the plan and the write (the job, read
+ * again right before an update), journals each send before it leaves and its answer after, keeps
+ * the run record undo reads, and reports every row, once, in order.
+ */
+export class Applier {
+  readonly applied: Applied = { counts: EMPTY_COUNTS(), reported: 0, unknownRows: [], limited: false };
+  private readonly ahead: WriteAhead;
+  private readonly open = new Set<Promise<void>>();
+  private seq = 0;
+  private learned: (kept: boolean) => void = () => {};
+  private readonly uuidLearned: Promise<boolean>;
+  private failures = 0;
+
+  constructor(private readonly ctx: ApplyContext) {
+    this.ahead = new WriteAhead(ctx.journal, ctx.record);
+    this.uuidLearned = ctx.uuidKept !== undefined ? Promise.resolve(ctx.uuidKept) : new Promise<boolean>((resolve) => (this.learned = resolve));
+  }
+
+  /** Applies the planned rows; resolves when every row is reported. */
+  async apply(rows: AsyncIterable<PlannedRow> | Iterable<PlannedRow>): Promise<void> {
+    const { uploader } = this.ctx;
+    try {
+      for await (const planned of rows) {
+        const at = this.seq++;
+        const { row, action } = planned;
+        switch (action.kind) {
+          case 'rejected':
+            this.report(at, row, { outcome: 'rejected', id: action.id, uuid: action.uuid, reason: action.reason });
+            continue;
+          case 'unchanged':
+            this.report(at, row, { outcome: 'unchanged', id: action.id, uuid: action.uuid, reason: 'the job already holds these values: nothing sent' });
+            continue;
+          case 'done':
+            if (action.reason.startsWith('skipped (--unknown skip)')) this.ctx.journal.note({ t: 'done', at: Date.now(), hash: planned.hash, uuid: action.uuid, outcome: 'skipped' });
+            this.report(at, row, { outcome: 'skipped', id: action.id, uuid: action.uuid, reason: action.reason });
+            continue;
+          case 'unknown':
+            this.report(at, row, { outcome: 'unknown', uuid: action.uuid, reason: action.reason });
+            continue;
+          case 'held':
+            this.applied.limited = true;
+            this.report(at, row, { outcome: 'not-sent', reason: action.reason });
+            continue;
+        }
+        // Every input row is in the results: those the run never sent say why.
+        if (uploader.stopped) {
+          this.report(at, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
+          continue;
+        }
+        await this.room();
+        if (uploader.stopped) {
+          this.report(at, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
+          continue;
+        }
+        const task = this.send(planned, action, at).catch((error: unknown) => {
+          // A journal that could not be written stopped the request before it left.
+          if (error instanceof CdbError && error.code === 'OUTPUT') {
+            uploader.fatal ??= error;
+            return this.report(at, row, { outcome: 'not-sent', reason: `not sent: ${error.message}` });
+          }
+          // Not an API answer: a bug. The row is reported, never silently dropped.
+          this.report(at, row, { outcome: 'unknown', reason: `unexpected error: ${(error as Error)?.message ?? String(error)}` });
+        });
+        this.open.add(task);
+        void task.finally(() => this.open.delete(task));
+      }
+    } finally {
+      while (this.open.size) await Promise.all([...this.open]);
+    }
+  }
+
+  /**
+   * Settles sends of earlier runs whose answer was lost and that no row sends again (the row was
+   * edited or removed since): each is looked up, and what a lookup proves is journaled. Returns
+   * the jobs found, which exist although no row of this file stands for them.
+   */
+  async settleOrphans(orphans: readonly { hash: string; uuid: string }[]): Promise<Job[]> {
+    const found: Job[] = [];
+    for (const { hash, uuid } of orphans) {
+      if (this.ctx.uploader.stopped) break;
+      await this.ctx.gate.acquire(this.ctx.signal);
+      const job = await this.lookUp(uuid);
+      if (job) {
+        found.push(job);
+        this.ctx.journal.note({ t: 'done', at: Date.now(), hash, uuid, outcome: 'created', ...(job.id === undefined ? {} : { id: job.id }) });
+      } else if (job === null) {
+        this.ctx.journal.note({ t: 'done', at: Date.now(), hash, uuid, outcome: 'not-sent' });
+      }
+    }
+    return found;
+  }
+
+  /** Waits while twice `concurrency` rows are open: the reader pauses meanwhile. */
+  private async room(): Promise<void> {
+    while (this.open.size >= this.ctx.concurrency * 2) await Promise.race(this.open);
+  }
+
+  /** One sending row, from its re-check to its report. */
+  private async send(planned: PlannedRow, action: SendingAction, at: number): Promise<void> {
+    const { row, hash } = planned;
+    if (action.kind === 'update') {
+      const { ctx } = this;
+      await ctx.gate.acquire(ctx.signal);
+      let fresh: Job | null;
+      try {
+        fresh = await readJob(ctx.client, action.uuid, { signal: ctx.signal });
+      } catch (error) {
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+          ctx.uploader.fatal ??= error;
+          return this.report(at, row, { outcome: 'not-sent', reason: `not sent: ${error.message}` });
+        }
+        return this.ended(at, row, { outcome: 'failed', id: action.id, uuid: action.uuid, reason: `could not read the job before updating it (${(error as Error).message}); nothing was sent: run again` });
+      }
+      if (!fresh) return this.report(at, row, { outcome: 'rejected', id: action.id, uuid: action.uuid, reason: `the matching job ${action.id ?? action.uuid} was deleted in the meantime; nothing was sent for this row: run again` });
+      const current = ctx.index ? ctx.index.pick(fresh) : fresh;
+      const diff = diffJob(action.payload, current, ctx.wholeLists);
+      if (!diff.changes.length) return this.report(at, row, { outcome: 'unchanged', id: action.id, uuid: action.uuid, reason: 'the job already holds these values (changed meanwhile): nothing sent' });
+      // A PUT that replaces the job must carry all of it, or it would clear what the file does not name.
+      const body = ctx.putIsPartial ? diff.body : { ...withoutServerFields(fresh), ...diff.body };
+      const changed = diff.changes.map((c) => c.path).join(', ');
+      const result = await ctx.uploader.send(body, action.uuid, () =>
+        this.ahead.write({ t: 'send', at: Date.now(), hash, uuid: action.uuid, method: 'PUT' }, { t: 'update', row: row.row, uuid: action.uuid, id: action.id, before: diff.before, after: diff.body }),
+      );
+      return this.finish(at, planned, result, action.uuid, 'updated', changed);
+    }
+    if (action.kind === 'settle') {
+      const found = await this.lookUp(action.uuid);
+      if (found) {
+        this.ctx.journal.note({ t: 'done', at: Date.now(), hash, uuid: action.uuid, outcome: 'created', id: found.id });
+        return this.report(at, row, { outcome: 'skipped', id: found.id, uuid: action.uuid, reason: 'created by an earlier run whose answer was lost (found on the server by its uuid)' });
+      }
+      if (found === undefined && this.ctx.unknown !== 'send') {
+        if (this.ctx.unknown === 'skip') {
+          this.ctx.journal.note({ t: 'done', at: Date.now(), hash, uuid: action.uuid, outcome: 'skipped' });
+          return this.report(at, row, { outcome: 'skipped', uuid: action.uuid, reason: 'skipped (--unknown skip): an earlier run sent it without an answer, and the server cannot say whether it made the job' });
+        }
+        return this.report(at, row, { outcome: 'unknown', uuid: action.uuid, reason: 'an earlier run sent it without an answer, and the server cannot say whether it made the job (it does not keep the uuid this tool sends): check the server, then run again with --unknown send or --unknown skip' });
+      }
+    }
+    const { body } = action;
+    const method = action.kind === 'create' ? action.method : 'POST';
+    const beforeSend = () => this.ahead.write({ t: 'send', at: Date.now(), hash, uuid: action.uuid, method }, { t: 'create', row: row.row, uuid: action.uuid, after: body });
+    let result = await this.ctx.uploader.send(body, method === 'PUT' ? action.uuid : undefined, beforeSend);
+    if (method === 'POST') result = await this.afterPost(result, body, action.uuid, beforeSend);
+    return this.finish(at, planned, result, action.uuid, 'created');
+  }
+
+  /**
+   * A POST's answer: a job under the uuid sent tells that the server keeps them. A lost answer (or
+   * a 500) is settled by looking the uuid up, and sent again only while it is not there.
+   */
+  private async afterPost(first: SendResult, body: Job, uuid: string, beforeSend: () => Promise<void>): Promise<SendResult> {
+    let result = first;
+    if (result.outcome === 'created' && result.job) {
+      const kept = typeof result.job.uuid === 'string' && result.job.uuid.toLowerCase() === uuid;
+      if (kept !== this.ctx.uuidKept) this.ctx.journal.note({ t: 'server', at: Date.now(), uuidKept: kept });
+      this.ctx.uuidKept = kept;
+      this.learned(kept);
+      return result;
+    }
+    for (let tries = 0; result.outcome === 'unknown' && tries < 5 && !this.ctx.uploader.stopped; tries++) {
+      const found = await this.lookUp(uuid);
+      if (found) return { outcome: 'created', job: found, reason: 'the answer was lost; found on the server by its uuid' };
+      if (found === undefined) break;
+      result = await this.ctx.uploader.send(body, undefined, beforeSend);
+    }
+    return result;
+  }
+
+  /** Whether a job with this uuid exists (the job), not (null), or undefined when the server cannot say. */
+  private async lookUp(uuid: string): Promise<Job | null | undefined> {
+    if (this.ctx.uuidKept === false) return undefined;
+    const found = await readJob(this.ctx.client, uuid, { signal: this.ctx.signal }).catch(() => undefined);
+    if (found === undefined) return undefined; // the server could not be asked: the row stays unknown
+    if (found) {
+      // A job under the uuid this tool sent: the server keeps them.
+      if (this.ctx.uuidKept === undefined) {
+        this.ctx.uuidKept = true;
+        this.ctx.journal.note({ t: 'server', at: Date.now(), uuidKept: true });
+        this.learned(true);
+      }
+      return found;
+    }
+    // Not there: proof only when the server is known to keep uuids (else it may hold it under its own).
+    const kept =
+      this.ctx.uuidKept ??
+      (await new Promise<boolean | undefined>((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), 30_000);
+        timer.unref();
+        void this.uuidLearned.then((value) => {
+          clearTimeout(timer);
+          resolve(value);
+        });
+      }));
+    return kept ? null : undefined;
+  }
+
+  /** A sent row's end: journaled, recorded for undo, reported. */
+  private finish(at: number, planned: PlannedRow, result: SendResult, uuid: string, success: 'created' | 'updated', changed?: string): void {
+    const { row, hash } = planned;
+    const { uploader } = this.ctx;
+    if (result.outcome === 'not-sent') return this.report(at, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
+    if (result.outcome === 'failed' && uploader.fatal && result.status !== undefined && [401, 403].includes(result.status)) {
+      // Refused for the whole run (the key): nothing was made, and the row is not at fault.
+      return this.report(at, row, { outcome: 'not-sent', reason: `not sent: ${result.reason}` });
+    }
+    // A keyed create that the server took as an update, or an update it took as a create, is
+    // what the plan said it is: the server's timestamps are not proof either way.
+    const outcome: Outcome = result.outcome === 'created' || result.outcome === 'updated' ? success : result.outcome;
+    const id = result.job?.id;
+    const jobUuid = typeof result.job?.uuid === 'string' ? result.job.uuid.toLowerCase() : uuid;
+    this.ctx.journal.note({ t: 'done', at: Date.now(), hash, uuid, outcome, ...(id === undefined ? {} : { id }) });
+    try {
+      this.ctx.record.append({ t: 'done', row: row.row, uuid: jobUuid, outcome, id, modified: typeof result.job?.modified === 'number' ? result.job.modified : undefined });
+    } catch (error) {
+      // The run stops; this row's request was answered, so it is reported below.
+      if (error instanceof CdbError) uploader.fatal ??= error;
+    }
+    this.ended(at, row, { outcome, id, uuid: jobUuid, changed: outcome === 'updated' ? changed : undefined, reason: result.reason });
+  }
+
+  /** Reports a sent row's end, counting it against --max-errors when it failed or the server refused it. */
+  private ended(at: number, row: SheetRow, result: RowResult): void {
+    if (result.outcome === 'failed' || result.outcome === 'rejected') {
+      this.failures++;
+      const { maxErrors, uploader } = this.ctx;
+      if (maxErrors !== undefined && this.failures > maxErrors && !uploader.fatal) {
+        uploader.fatal = new CdbError('FAILURES', `More than ${maxErrors} rows failed or were refused by the server (--max-errors ${maxErrors}): the run stopped.`, {
+          hint: 'Look at the reasons in the results file, fix what is wrong, then run the same command again: rows already done are skipped.',
+        });
+      }
+    }
+    this.report(at, row, result);
+  }
+
+  private report(at: number, row: SheetRow, result: RowResult): void {
+    const { applied, ctx } = this;
+    applied.counts[result.outcome]++;
+    if (result.outcome === 'unknown') applied.unknownRows.push(row.row);
+    applied.reported++;
+    ctx.results.put(at, row, result);
+    ctx.reporter.progress?.({ phase: 'send', done: applied.reported, total: ctx.total, retries: ctx.uploader.retries, rejected: applied.counts.rejected, failed: applied.counts.failed });
+  }
+}
