@@ -2,7 +2,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
-import { planUndo, applyUndo, runOf } from '../src/undo/run-undo.js';
+import { applyUndo } from '../src/undo/apply-undo.js';
+import { planUndo } from '../src/undo/plan-undo.js';
+import { runOf } from '../src/undo/run-of.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
 import { checkMapping, loadMapping } from '../src/mapping/load-mapping.js';
 import type { Mapping } from '../src/mapping/types.js';
@@ -193,13 +195,13 @@ describe('undo', () => {
     const touched = s.jobs().find((j) => j.referenceNo === '0000007');
     await c.putJob(touched?.uuid as string, { title: 'Changed by a planner' });
 
-    const run = await runOf(summary.resultsFile as string);
+    const { run } = await runOf(summary.resultsFile as string, stateDir);
     expect(run).toBe(summary.run);
     const plan = await planUndo(c, stateDir, run);
     expect(plan.deletes).toHaveLength(500);
     expect(plan.restores).toHaveLength(499);
-    expect(plan.changed).toEqual([{ item: expect.objectContaining({ row: 8 }), fields: ['title'] }]);
-    const done = await applyUndo(c, plan, { concurrency: 8 });
+    expect(plan.changed).toEqual([{ item: expect.objectContaining({ row: 8 }), fields: ['title'], why: 'changed since the run' }]);
+    const done = await applyUndo(c, stateDir, plan, { concurrency: 8 });
     expect(done).toMatchObject({ deleted: 500, restored: 499, failed: [] });
     expect(s.jobs()).toHaveLength(500);
     expect(s.jobs().find((j) => j.referenceNo === '0000003')?.title).toBe('Before 3');
@@ -209,6 +211,7 @@ describe('undo', () => {
     const again = await planUndo(c, stateDir, run);
     expect(again.deletes.length + again.restores.length).toBe(0);
     expect(again.alreadyUndone).toBe(999);
+    expect(again.changed).toHaveLength(1);
   }, 60_000);
 
   test.each([
@@ -221,7 +224,9 @@ describe('undo', () => {
     await c.createJob({ title: 'Before', referenceNo: '0000001', description: 'Stays' });
     const summary = await importInto(s, await jobsCsv(await tempDir(), 1), { stateDir, putIsPartial: !replaces });
     const plan = await planUndo(c, stateDir, summary.run as string);
-    await applyUndo(c, plan, { putIsPartial: !replaces });
+    // The record knows how the server's PUT behaves: no flag to remember.
+    expect(plan.header.putIsPartial).toBe(!replaces);
+    await applyUndo(c, stateDir, plan);
     expect(s.jobs()[0]).toMatchObject({ title: 'Before', description: 'Stays', referenceNo: '0000001' });
   });
 });
