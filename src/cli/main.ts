@@ -16,8 +16,19 @@ import { renderError } from './render-error.js';
 
 const BIN = 'coredination-batch';
 
+/**
+ * The arguments after `--` are file names, even when they start with `-` (yargs would leave the
+ * positionals empty): each such name is spelled `./-x.csv`, the same file, and `--` dropped.
+ */
+function namesAfterDashes(argv: readonly string[]): string[] {
+  const at = argv.indexOf('--');
+  if (at === -1) return [...argv];
+  return [...argv.slice(0, at), ...argv.slice(at + 1).map((arg) => (arg.startsWith('-') ? `./${arg}` : arg))];
+}
+
 /** Runs the CLI on `argv` (without node and script) and resolves with the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(given: string[], io: CliIo): Promise<number> {
+  const argv = namesAfterDashes(given);
   let exitCode = 0;
   const done = (code: number) => {
     exitCode = code;

@@ -10,7 +10,7 @@ import { diffJob, withoutServerFields } from './job-diff.js';
 import type { Journal, JournalEntry, Outcome } from './journal.js';
 import { readJob } from './read-job.js';
 import type { ResultsInOrder, RowResult } from './results.js';
-import type { RunEntry, RunRecord } from './run-record.js';
+import { jobImage, type RunEntry, type RunRecord } from './run-record.js';
 import type { SendResult, Uploader } from './uploader.js';
 import type { UnknownChoice } from './unkeyed-planner.js';
 
@@ -188,30 +188,15 @@ export class Applier {
   /** One sending row, from its re-check to its report. */
   private async send(planned: PlannedRow, action: SendingAction, at: number): Promise<void> {
     const { row, hash } = planned;
-    if (action.kind === 'update') {
-      const { ctx } = this;
-      await ctx.gate.acquire(ctx.signal);
-      let fresh: Job | null;
-      try {
-        fresh = await readJob(ctx.client, action.uuid, { signal: ctx.signal });
-      } catch (error) {
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-          ctx.uploader.fatal ??= error;
-          return this.report(at, row, { outcome: 'not-sent', reason: `not sent: ${error.message}` });
-        }
-        return this.ended(at, row, { outcome: 'failed', id: action.id, uuid: action.uuid, reason: `could not read the job before updating it (${(error as Error).message}); nothing was sent: run again` });
-      }
-      if (!fresh) return this.report(at, row, { outcome: 'rejected', id: action.id, uuid: action.uuid, reason: `the matching job ${action.id ?? action.uuid} was deleted in the meantime; nothing was sent for this row: run again` });
-      const current = ctx.index ? ctx.index.pick(fresh) : fresh;
-      const diff = diffJob(action.payload, current, ctx.wholeLists);
-      if (!diff.changes.length) return this.report(at, row, { outcome: 'unchanged', id: action.id, uuid: action.uuid, reason: 'the job already holds these values (changed meanwhile): nothing sent' });
-      // A PUT that replaces the job must carry all of it, or it would clear what the file does not name.
-      const body = ctx.putIsPartial ? diff.body : { ...withoutServerFields(fresh), ...diff.body };
-      const changed = diff.changes.map((c) => c.path).join(', ');
-      const result = await ctx.uploader.send(body, action.uuid, () =>
-        this.ahead.write({ t: 'send', at: Date.now(), hash, uuid: action.uuid, method: 'PUT' }, { t: 'update', row: row.row, uuid: action.uuid, id: action.id, before: diff.before, after: diff.body }),
-      );
-      return this.finish(at, planned, result, action.uuid, 'updated', changed);
+    if (action.kind === 'update' || (action.kind === 'create' && action.method === 'PUT')) {
+      // What can change between the plan and the write: the job, read again right before it. A
+      // keyed create's job may have been made meanwhile (another run, another person): then it is
+      // an update of that job, recorded with the job as it was, so that undo restores it and
+      // never deletes it.
+      const fresh = await this.readBefore(action, at, row);
+      if (fresh === undefined) return;
+      if (fresh) return this.update(planned, action.kind === 'update' ? action.payload : action.body, fresh, at);
+      if (action.kind === 'update') return this.report(at, row, { outcome: 'rejected', id: action.id, uuid: action.uuid, reason: `the matching job ${action.id ?? action.uuid} was deleted in the meantime; nothing was sent for this row: run again` });
     }
     if (action.kind === 'settle') {
       const found = await this.lookUp(action.uuid);
@@ -229,10 +214,50 @@ export class Applier {
     }
     const { body } = action;
     const method = action.kind === 'create' ? action.method : 'POST';
-    const beforeSend = () => this.ahead.write({ t: 'send', at: Date.now(), hash, uuid: action.uuid, method }, { t: 'create', row: row.row, uuid: action.uuid, after: body });
+    const beforeSend = () => this.ahead.write({ t: 'send', at: Date.now(), hash, uuid: action.uuid, method }, { t: 'create', row: row.row, uuid: action.uuid, sent: body });
     let result = await this.ctx.uploader.send(body, method === 'PUT' ? action.uuid : undefined, beforeSend);
     if (method === 'POST') result = await this.afterPost(result, body, action.uuid, beforeSend);
+    // A keyed create that the server took as an update: the job was made between the read and the
+    // write. Said, and recorded as such (undo leaves a job it did not make).
+    if (method === 'PUT' && result.outcome === 'updated') return this.finish(at, planned, { ...result, reason: 'another run or person made this job a moment before: it was updated with the row\'s values' }, action.uuid, 'updated');
     return this.finish(at, planned, result, action.uuid, 'created');
+  }
+
+  /** The job right before a write: the job, null when there is none, undefined when the row has been reported (it could not be read). */
+  private async readBefore(action: SendingAction, at: number, row: SheetRow): Promise<Job | null | undefined> {
+    const { ctx } = this;
+    await ctx.gate.acquire(ctx.signal);
+    try {
+      return await readJob(ctx.client, action.uuid, { signal: ctx.signal });
+    } catch (error) {
+      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+        ctx.uploader.fatal ??= error;
+        this.report(at, row, { outcome: 'not-sent', reason: `not sent: ${error.message}` });
+        return undefined;
+      }
+      const id = 'id' in action ? action.id : undefined;
+      this.ended(at, row, { outcome: 'failed', id, uuid: action.uuid, reason: `could not read the job before writing it (${(error as Error).message}); nothing was sent: run again` });
+      return undefined;
+    }
+  }
+
+  /** Updates a job with what the row changes in it, compared with the job as it is now. */
+  private async update(planned: PlannedRow, payload: Job, fresh: Job, at: number): Promise<void> {
+    const { ctx } = this;
+    const { row, hash } = planned;
+    const uuid = String(fresh.uuid).toLowerCase();
+    const current = ctx.index ? ctx.index.pick(fresh) : fresh;
+    const diff = diffJob(payload, current, ctx.wholeLists);
+    if (!diff.changes.length) return this.report(at, row, { outcome: 'unchanged', id: fresh.id, uuid, reason: 'the job already holds these values: nothing sent' });
+    // A PUT that replaces the job must carry all of it, or it would clear what the file does not name.
+    const body = ctx.putIsPartial ? diff.body : { ...withoutServerFields(fresh), ...diff.body };
+    const changed = diff.changes.map((c) => c.path).join(', ');
+    const result = await ctx.uploader.send(body, uuid, () =>
+      this.ahead.write({ t: 'send', at: Date.now(), hash, uuid, method: 'PUT' }, { t: 'update', row: row.row, uuid, id: fresh.id, before: jobImage(fresh), sent: body }),
+    );
+    // Deleted between the read and the write: the PUT made a new job of what it carried. Said.
+    if (result.outcome === 'created') return this.finish(at, planned, { ...result, reason: 'the job was deleted while it was being updated: the update made a new job holding only the changed fields; check it in Coredination' }, uuid, 'created', changed);
+    return this.finish(at, planned, result, uuid, 'updated', changed);
   }
 
   /**
@@ -243,7 +268,10 @@ export class Applier {
     let result = first;
     if (result.outcome === 'created' && result.job) {
       const kept = typeof result.job.uuid === 'string' && result.job.uuid.toLowerCase() === uuid;
-      if (kept !== this.ctx.uuidKept) this.ctx.journal.note({ t: 'server', at: Date.now(), uuidKept: kept });
+      if (kept !== this.ctx.uuidKept) {
+        this.ctx.journal.note({ t: 'server', at: Date.now(), uuidKept: kept });
+        this.ctx.record.append({ t: 'server', uuidKept: kept });
+      }
       this.ctx.uuidKept = kept;
       this.learned(kept);
       return result;
@@ -301,7 +329,8 @@ export class Applier {
     const jobUuid = typeof result.job?.uuid === 'string' ? result.job.uuid.toLowerCase() : uuid;
     this.ctx.journal.note({ t: 'done', at: Date.now(), hash, uuid, outcome, ...(id === undefined ? {} : { id }) });
     try {
-      this.ctx.record.append({ t: 'done', row: row.row, uuid: jobUuid, outcome, id, modified: typeof result.job?.modified === 'number' ? result.job.modified : undefined });
+      // The job as the run left it: what undo compares the job with before it touches it.
+      this.ctx.record.append({ t: 'done', row: row.row, uuid, outcome, id, ...(jobUuid === uuid ? {} : { jobUuid }), ...(result.job ? { after: jobImage(result.job) } : {}) });
     } catch (error) {
       // The run stops; this row's request was answered, so it is reported below.
       if (error instanceof CdbError) uploader.fatal ??= error;

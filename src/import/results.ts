@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { CdbError } from '../errors.js';
 import type { SheetRow } from '../readers/cell.js';
 import type { Detected } from '../readers/types.js';
 import { ErrorRows, inputCells } from '../writers/error-rows.js';
@@ -36,6 +38,25 @@ export function importOutputs(file: string, named: { results?: string; errors?: 
     plan: named.plan,
     payloads: named.payloads,
   };
+}
+
+/**
+ * Refuses an output that is the input itself (by path, or the same file under another name), so
+ * that no flag can make a run, even a dry run, write over the file it reads.
+ */
+export async function refuseInputAsOutput(file: string, outputs: ImportOutputs): Promise<void> {
+  const input = await stat(file).catch(() => undefined);
+  const named: [string, string | undefined][] = [['--results', outputs.results], ['--errors', outputs.errors], ['--plan', outputs.plan], ['--payloads', outputs.payloads]];
+  for (const [flag, output] of named) {
+    if (!output) continue;
+    const same = path.resolve(output) === path.resolve(file) || (input !== undefined && (await stat(output).then((o) => o.dev === input.dev && o.ino === input.ino, () => false)));
+    if (same) {
+      throw new CdbError('USAGE', `${flag} names the file being imported: writing there would replace it. Nothing was read or sent.`, {
+        context: { file: output },
+        hint: `Give ${flag} another file name.`,
+      });
+    }
+  }
 }
 
 /** How one row ended, as the results file says it. */

@@ -19,8 +19,8 @@ import { Journal, journalPath, lockJournal, payloadHash, type JournalState, type
 import { keyedPlanner } from './keyed-setup.js';
 import type { OnlyChoice } from './keyed-planner.js';
 import { PlanPass, tally, type PlanRules } from './planner.js';
-import { importOutputs, openResults, PlanFile, ResultsInOrder } from './results.js';
-import { newRunId, RunRecord, runFile } from './run-record.js';
+import { importOutputs, openResults, PlanFile, refuseInputAsOutput, ResultsInOrder } from './results.js';
+import { lockRun, newRunId, RunRecord, runFile } from './run-record.js';
 import { UnkeyedPlanner, type UnknownChoice } from './unkeyed-planner.js';
 import { Uploader } from './uploader.js';
 
@@ -137,6 +137,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const reporter = options.reporter ?? silentReporter;
   const outputs = importOutputs(file, { results: options.resultsFile, errors: options.errorsFile, plan: options.planFile, payloads: options.payloadsFile });
   const account = options.account ?? client.baseUrl;
+  await refuseInputAsOutput(file, outputs);
   const { journal, state, unlock } = openJournal(options, account);
   try {
     if (state.cutLastLine) reporter.warn(`The journal's last line was cut off (a run killed, or a full disk, while writing it); it is left out: a request is recorded before it leaves, so the row it named is looked up or sent again as needed. (${journal.file})`);
@@ -209,10 +210,11 @@ async function apply(
 
   const run = newRunId();
   const putIsPartial = options.putIsPartial ?? PUT_IS_PARTIAL;
-  const record = new RunRecord(runFile(options.stateDir, run));
+  const unlockRun = lockRun(options.stateDir, run, 'import');
+  const record = new RunRecord(runFile(options.stateDir, run), options.stateDir);
   record.open();
   p.journal.append({ t: 'run', at: Date.now(), run, file: path.resolve(options.file), baseUrl: client.baseUrl });
-  record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, pid: process.pid });
+  record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, ...(p.state.uuidKept === undefined ? {} : { uuidKept: p.state.uuidKept }), pid: process.pid });
   reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
 
   const gate = new RateGate(rate, options.clock);
@@ -264,6 +266,8 @@ async function apply(
       record.close();
     } catch (error) {
       if (error instanceof CdbError) uploader.fatal ??= error;
+    } finally {
+      unlockRun();
     }
   }
   const { applied } = applier;

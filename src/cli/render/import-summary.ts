@@ -38,8 +38,8 @@ export function checkJson(check: FileCheck) {
 /** The plan as lines: what each row will do, then the first updates with what they change. */
 export function describePlan(plan: ImportPlan): string[] {
   const c = plan.counts;
-  const parts = [`${c.create} to create`, `${c.update} to update`];
-  if (plan.account || c.unchanged) parts.push(`${c.unchanged} unchanged`);
+  // Unkeyed rows are only ever created (or known as done): updates need a key.
+  const parts = plan.account ? [`${c.create} to create`, `${c.update} to update`, `${c.unchanged} unchanged`] : [`${c.create} to create`];
   if (c.done) parts.push(`${c.done} already sent by earlier runs (skipped)`);
   if (c.settle) parts.push(`${c.settle} sent by an earlier run without an answer (looked up first)`);
   if (c.unknown) parts.push(`${c.unknown} unknown (an earlier run's answer was lost, and the server cannot say)`);
@@ -67,7 +67,8 @@ export function describeImport(summary: ImportSummary): string[] {
   const c = summary.counts;
   const lines: string[] = [];
   const what = `${summary.reported} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c['not-sent'] ? `${c['not-sent']} not sent, ` : ''}${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
-  if (summary.plan) lines.push(...describePlan(summary.plan));
+  // The plan of a keyed import says what matched; an unkeyed one's is the counts below.
+  if (summary.plan?.account) lines.push(...describePlan(summary.plan));
   if (summary.status === 'done') lines.push(`Done in ${summary.seconds.toFixed(1)} s. ${what}.`);
   else if (summary.status === 'interrupted') lines.push(`Interrupted after ${summary.seconds.toFixed(1)} s. ${what}.`);
   else lines.push(`Stopped after ${summary.seconds.toFixed(1)} s. ${what}.`);

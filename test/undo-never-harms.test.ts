@@ -1,0 +1,264 @@
+import { spawn } from 'node:child_process';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { accountId } from '../src/api/account-id.js';
+import { createClient } from '../src/api/client.js';
+import type { Job } from '../src/api/types.js';
+import { CdbError } from '../src/errors.js';
+import { keyNamespace, uuidV5 } from '../src/import/key-uuid.js';
+import { lockRun, runFile, runsDir } from '../src/import/run-record.js';
+import { runImport, type ImportOptions } from '../src/import/run-import.js';
+import { loadMapping } from '../src/mapping/load-mapping.js';
+import type { Mapping } from '../src/mapping/types.js';
+import type { Sandbox } from '../src/sandbox/server.js';
+import { applyUndo } from '../src/undo/apply-undo.js';
+import { planUndo } from '../src/undo/plan-undo.js';
+import { cli } from './helpers/cli.js';
+import { readAll, tempDir } from './helpers/files.js';
+import { jobsCsv } from './helpers/jobs-file.js';
+import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+
+const FAST = { baseDelayMs: 5, maxDelayMs: 50 };
+const client = (s: Sandbox) => createClient({ baseUrl: s.url, apiKey: KEY });
+const byRef = (s: Sandbox, ref: number) => s.jobs().find((j) => j.referenceNo === String(ref).padStart(7, '0'));
+
+async function keyed(extra: Partial<Mapping> = {}): Promise<Mapping> {
+  const { mapping } = await loadMapping();
+  return { ...mapping, key: 'Reference no', ...extra };
+}
+
+async function importInto(s: Sandbox, file: string, stateDir: string, extra: Partial<ImportOptions> = {}) {
+  return runImport({ file, mapping: await keyed(), client: client(s), account: accountId(s.url, KEY), rate: 0, concurrency: 8, retry: FAST, stateDir, ...extra });
+}
+
+/** A csv of rows `from`..`to` (Reference no as the number), titles prefixed. */
+async function rows(dir: string, name: string, from: number, to: number, prefix: string): Promise<string> {
+  const lines = ['Title;Reference no;Start;Duration'];
+  for (let i = from; i <= to; i++) lines.push(`${prefix} ${i};${String(i).padStart(7, '0')};2026-12-0${1 + (i % 8)} 08:00;45`);
+  const file = path.join(dir, name);
+  await writeFile(file, `${lines.join('\r\n')}\r\n`);
+  return file;
+}
+
+describe('undo never harms', () => {
+  test('two keyed imports with 20 keys in common at once: undoing one never deletes what the other made', async () => {
+    const s = await sandbox({ latency: 15 });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const a = await rows(dir, 'a.csv', 1, 40, 'A');
+    const b = await rows(dir, 'b.csv', 21, 60, 'B');
+    // Two mappings (two journals, so they may run at once), keyed on the same field.
+    const [ra, rb] = await Promise.all([
+      importInto(s, a, state, { concurrency: 4 }),
+      importInto(s, b, state, { concurrency: 4, mapping: await keyed({ rate: 7 }) }),
+    ]);
+    expect(s.jobs()).toHaveLength(60);
+    const createdByB = (await readAll(rb.resultsFile as string)).rows.filter((r) => r.cells[1] === 'created').map((r) => r.cells[3] as string);
+    // Each key is created once: the run that came second updated it (or found it as it wanted).
+    expect(ra.counts.created + rb.counts.created).toBe(60);
+    expect(ra.counts.updated + ra.counts.unchanged + rb.counts.updated + rb.counts.unchanged).toBe(20);
+    const plan = await planUndo(client(s), state, ra.run as string);
+    await applyUndo(client(s), state, plan);
+    const left = new Set(s.jobs().map((j) => j.uuid));
+    for (const uuid of createdByB) expect(left.has(uuid)).toBe(true);
+    for (let i = 21; i <= 60; i++) expect(byRef(s, i)).toBeDefined();
+    for (let i = 1; i <= 20; i++) expect(byRef(s, i)).toBeUndefined();
+  });
+
+  test('jobs made between the plan and the write (a listing that missed them) are updated and restored, never deleted', async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await jobsCsv(dir, 10);
+    const namespace = keyNamespace(accountId(s.url, KEY), 'referenceNo');
+    // Right after the plan (10 creates), someone makes 7 of those jobs under the same uuids.
+    const reporter = {
+      info(message: string) {
+        if (!message.startsWith('Sending')) return;
+        for (let i = 1; i <= 7; i++) s.store.create({ title: `Made elsewhere ${i}`, referenceNo: String(i).padStart(7, '0'), description: 'theirs' }, uuidV5(String(i).padStart(7, '0'), namespace));
+      },
+      detail() {},
+      warn() {},
+    };
+    const summary = await importInto(s, file, state, { reporter });
+    expect(summary.plan?.counts.create).toBe(10);
+    expect(summary.counts).toMatchObject({ created: 3, updated: 7 });
+    const plan = await planUndo(client(s), state, summary.run as string);
+    expect(plan.deletes).toHaveLength(3);
+    expect(plan.restores).toHaveLength(7);
+    await applyUndo(client(s), state, plan);
+    expect(s.jobs()).toHaveLength(7);
+    expect(byRef(s, 4)).toMatchObject({ title: 'Made elsewhere 4', description: 'theirs' });
+  });
+
+  test('after a kill -9 between the writes and their answers, undo deletes only what it can prove untouched', async () => {
+    const s = await sandbox({ latency: 1500 });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await jobsCsv(dir, 12);
+    const child = spawn(process.execPath, [CLI, 'import', file, '--key', 'Reference no', '--rate', '0', '--concurrency', '12'], {
+      env: { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    // Killed once every write has reached the server, before any answer has left it.
+    for (let waited = 0; s.jobs().length < 12 && waited < 20_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await exited;
+    const run = /Run (\S+) \(undo/.exec(stderr)?.[1] as string;
+    expect(s.jobs()).toHaveLength(12);
+    s.setFaults({ latency: 0 });
+    // A re-run finishes the work (nothing to send), then a dispatcher changes one job.
+    expect((await importInto(s, file, state)).counts.unchanged).toBe(12);
+    await client(s).putJob(byRef(s, 5)?.uuid as string, { description: 'Ring först', resources: [{ name: 'Anna Berg' }] });
+    const plan = await planUndo(client(s), state, run);
+    expect(plan.deletes).toHaveLength(11);
+    expect(plan.changed.map((c) => c.item.row)).toEqual([6]);
+    await applyUndo(client(s), state, plan);
+    expect(s.jobs().map((j) => j.referenceNo)).toEqual(['0000005']);
+  }, 40_000);
+
+  test('undo looks again right before it acts: a job changed after the plan is left, one deleted is not made again', async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    for (let i = 1; i <= 3; i++) await client(s).createJob({ title: `Before ${i}`, referenceNo: String(i).padStart(7, '0') });
+    const summary = await importInto(s, await jobsCsv(dir, 6), state);
+    expect(summary.counts).toMatchObject({ created: 3, updated: 3 });
+    const plan = await planUndo(client(s), state, summary.run as string);
+    expect(plan.deletes.length + plan.restores.length).toBe(6);
+    // Hours at the prompt: meanwhile one created job is renamed, one updated job deleted.
+    await client(s).putJob(byRef(s, 5)?.uuid as string, { title: 'Renamed by a planner' });
+    await client(s).deleteJob(byRef(s, 2)?.uuid as string);
+    const done = await applyUndo(client(s), state, plan);
+    expect(done.changedSince.map((c) => c.item.row)).toEqual([6]);
+    expect(done.goneSince.map((i) => i.row)).toEqual([3]);
+    expect(byRef(s, 2)).toBeUndefined();
+    expect(byRef(s, 5)?.title).toBe('Renamed by a planner');
+    expect(s.jobs().map((j) => j.title).sort()).toEqual(['Before 1', 'Before 3', 'Renamed by a planner']);
+  });
+
+  test('undo of a run still going is refused, naming the process; two undos of one run do not run at once', async () => {
+    const s = await sandbox({ latency: 150 });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const importing = importInto(s, await jobsCsv(dir, 20), state, { concurrency: 1 });
+    let run: string | undefined;
+    for (let waited = 0; !run && waited < 10_000; waited += 20) {
+      run = (await readdir(runsDir(state)).catch(() => [] as string[])).find((n) => n.endsWith('.jsonl'))?.replace('.jsonl', '');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const refused = await cli(['undo', run as string, '--yes'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`is still going, or being undone (process ${process.pid})`);
+    expect((await importing).counts.created).toBe(20);
+    expect(s.jobs()).toHaveLength(20);
+    const unlock = lockRun(state, run as string, 'undo');
+    const second = await cli(['undo', run as string, '--yes'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
+    unlock();
+    expect(second.code).toBe(1);
+    const undone = await cli(['undo', run as string, '--yes'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
+    expect(undone.code).toBe(0);
+    expect(s.jobs()).toHaveLength(0);
+  }, 30_000);
+
+  test('a run record changed by hand is refused: a removed header, an added line', async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const summary = await importInto(s, await jobsCsv(dir, 3), state);
+    const file = runFile(state, summary.run as string);
+    const text = await readFile(file, 'utf8');
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    await writeFile(file, text.split('\n').slice(1).join('\n'));
+    await expect(planUndo(client(s), state, summary.run as string)).rejects.toThrow(/cannot be trusted/);
+    const other = await client(s).createJob({ title: 'Not the run\'s' });
+    await writeFile(file, `${text}${JSON.stringify({ t: 'create', row: 9, uuid: other.uuid, sent: {} })}\n`);
+    const error = (await planUndo(client(s), state, summary.run as string).catch((e: unknown) => e)) as CdbError;
+    expect(error).toBeInstanceOf(CdbError);
+    expect(error.message).toMatch(/cannot be trusted \(a line is not signed, line \d+\)/);
+    expect(s.jobs()).toHaveLength(4);
+  });
+
+  test('with a server that ignores client uuids, undo of a clean run finds and deletes every job it made', async () => {
+    const s = await sandbox({ ignorePostUuid: true });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const { mapping } = await loadMapping();
+    const summary = await importInto(s, await jobsCsv(dir, 5), state, { mapping });
+    expect(summary.counts.created).toBe(5);
+    const plan = await planUndo(client(s), state, summary.run as string);
+    expect(plan).toMatchObject({ gone: [], changed: [] });
+    expect(plan.deletes).toHaveLength(5);
+    await applyUndo(client(s), state, plan);
+    expect(s.jobs()).toHaveLength(0);
+  });
+
+  test('a results file rewritten by a run that changed nothing still takes back the run that changed its rows', async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    for (let i = 1; i <= 3; i++) await client(s).createJob({ title: `Before ${i}`, referenceNo: String(i).padStart(7, '0') });
+    const file = await jobsCsv(dir, 3);
+    const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state };
+    expect((await cli(['import', file, '--key', 'Reference no', '--rate', '0'], env)).code).toBe(0);
+    const again = await cli(['import', file, '--key', 'Reference no', '--rate', '0'], env);
+    expect(again.stdout).toMatch(/3 unchanged/);
+    const undo = await cli(['undo', path.join(dir, 'jobs.results.csv'), '--yes'], env);
+    expect(undo.code).toBe(0);
+    expect(undo.stderr).toMatch(/changed nothing; taking back run \S+, the last run that changed these rows/);
+    expect(s.jobs().map((j: Job) => j.title).sort()).toEqual(['Before 1', 'Before 2', 'Before 3']);
+  });
+});
+
+describe('outputs and names', () => {
+  test.each(['--results', '--errors', '--plan', '--payloads'])('%s naming the input is refused, even in a dry run, and the input is kept', async (flag) => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 2);
+    const before = await readFile(file, 'utf8');
+    for (const extra of [['--dry-run'], []]) {
+      const run = await cli(['import', file, flag, path.join(dir, '.', 'jobs.csv'), '--rate', '0', ...extra], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${flag} names the file being imported`);
+    }
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect(s.jobs()).toHaveLength(0);
+  });
+
+  test('a file named -x.csv works after --, and the printed undo hint pastes back', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    await jobsCsv(dir, 2, '-x.csv');
+    const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY };
+    const origin = process.cwd();
+    process.chdir(dir);
+    try {
+      const run = await cli(['import', '--rate', '0', '--', '-x.csv'], env);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('"coredination-batch undo ./-x.results.csv" takes it back');
+      expect((await cli(['undo', './-x.results.csv', '--yes'], env)).code).toBe(0);
+    } finally {
+      process.chdir(origin);
+    }
+    expect(s.jobs()).toHaveLength(0);
+  });
+
+  test('a newline in a file name is shown escaped, never as a line of the summary', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 1, 'a\nDone in 0.0 s. 99 rows: 99 created.csv');
+    const run = await cli(['import', file, '--rate', '0'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY });
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n').filter((l) => l.startsWith('Done in'))).toHaveLength(1);
+    expect(run.stdout).toContain('a\\nDone in 0.0 s.');
+  });
+
+  test('a state folder that cannot be written is one message naming it, exit 2, nothing sent', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 2);
+    const blocker = path.join(dir, 'not-a-folder');
+    await writeFile(blocker, '');
+    const run = await cli(['import', file, '--rate', '0'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(blocker, 'state') });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^Error: .*not-a-folder\/state.*: Cannot write the state folder \(a part of the path is a file, not a folder\)\./m);
+    expect(run.stderr).not.toMatch(/bug|at .*\.js/);
+    expect(s.jobs()).toHaveLength(0);
+  });
+});
