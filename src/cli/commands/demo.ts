@@ -1,10 +1,7 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { runDemo } from '../../demo/run-demo.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
-import { progressReporter } from '../progress.js';
-import { describeImport } from '../render/import-summary.js';
 import { EXIT } from '../render-error.js';
 
 interface DemoArgs extends GlobalArgs {
@@ -20,6 +17,7 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
       yargs.option('out', { type: 'string', default: 'out', describe: 'Folder for the results' }) as unknown as Argv<DemoArgs>,
     handler: async (args) => {
       const out = new Output(io, args);
+      const [{ runDemo }, { progressReporter }, { describeImport }] = await Promise.all([import('../../demo/run-demo.js'), import('../progress.js'), import('../render/import-summary.js')]);
       const reporter = progressReporter(io, args, 'Importing');
       const demo = await runDemo({ outDir: args.out, reporter });
       reporter.stop();

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { TOOL_VERSION } from '../../tool-version.js';
@@ -10,6 +9,7 @@ export function versionCommand(io: CliIo, done: (code: number) => void): Command
     command: 'version',
     describe: 'Ask the server for its version, with the key: proves the base URL and the key work',
     handler: async (args) => {
+      const { clientFrom } = await import('../client-options.js');
       const client = clientFrom(args, io);
       const info = await client.version();
       new Output(io, args).result(
