@@ -12,7 +12,7 @@ import { templateCommand } from './commands/template.js';
 import { versionCommand } from './commands/version.js';
 import type { CliIo, GlobalArgs } from './io.js';
 import { callsApi } from './client-options.js';
-import { renderError } from './render-error.js';
+import { errorJson, renderError } from './render-error.js';
 
 const BIN = 'coredination-batch';
 
@@ -34,6 +34,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     exitCode = code;
   };
   const verbose = argv.includes('--verbose');
+  const json = argv.includes('--json');
   const parser = (yargs(argv) as Argv<GlobalArgs>)
     .scriptName(BIN)
     .usage(`${BIN} <command> [options]\n\nMove jobs between spreadsheets and Coredination.`)
@@ -79,6 +80,8 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const { text, exitCode: code } = renderError(error, verbose);
     io.stderr.write(`${text}\n`);
+    // --json promises one JSON document on stdout, also when the command fails.
+    if (json) io.stdout.write(`${JSON.stringify(errorJson(error))}\n`);
     return code;
   }
   return helpShown ? 0 : exitCode;

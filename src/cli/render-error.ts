@@ -46,3 +46,15 @@ export function renderError(error: unknown, verbose = false): { text: string; ex
   if (verbose && error instanceof Error && error.stack) lines.push(error.stack);
   return { text: lines.join('\n'), exitCode: 1 };
 }
+
+/**
+ * A failure as the one JSON document `--json` promises: `{"status": "failed", "error": {code,
+ * message, hint}}`, with where it happened. An error that is not ours is a bug and says so.
+ */
+export function errorJson(error: unknown): { status: 'failed'; error: { code: string; message: string; hint: string | null; file?: string; row?: number; column?: string } } {
+  if (isCdbError(error)) {
+    const { file, row, column } = error.context;
+    return { status: 'failed', error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(file ? { file } : {}), ...(row !== undefined ? { row } : {}), ...(column ? { column } : {}) } };
+  }
+  return { status: 'failed', error: { code: 'BUG', message: error instanceof Error ? error.message : String(error), hint: 'This is a bug in coredination-batch; please report it with the output of --verbose.' } };
+}
