@@ -2,7 +2,9 @@
 // one minute to the next: each contender runs `ROUNDS` times, interleaved (a b a b a b), so that a
 // slow spell touches all of them alike, and each keeps its best run (the least disturbed).
 
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 
 export const ROUNDS = 3;
 
@@ -48,4 +50,26 @@ export function peakRssMb(): number {
     // not Linux
   }
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/**
+ * Each contender's median time over `rounds` runs taken in pairs (a b, a b, …), so that a slow
+ * spell of the machine touches both alike: for ratios of whole commands to a baseline.
+ */
+export async function pairedMedians(contenders: (() => Promise<number>)[], rounds = 9): Promise<number[]> {
+  const times: number[][] = contenders.map(() => []);
+  for (let round = 0; round < rounds; round++) for (const [i, contender] of contenders.entries()) times[i]?.push(await contender());
+  return times.map((all) => {
+    const sorted = [...all].sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)] as number;
+  });
+}
+
+const exec = promisify(execFile);
+
+/** Seconds to start node and do nothing (`node -e 0`): the floor of any command. */
+export async function nodeStart(): Promise<number> {
+  const start = process.hrtime.bigint();
+  await exec(process.execPath, ['-e', '0']);
+  return Number(process.hrtime.bigint() - start) / 1e9;
 }

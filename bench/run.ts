@@ -5,8 +5,10 @@ import { importThroughput } from './import-throughput.js';
 import { keyedImport } from './keyed-import.js';
 import { exportThroughput } from './export-throughput.js';
 import { xlsxRead } from './xlsx-read.js';
+import { startUp } from './start-up.js';
 
 const BENCHMARKS: Record<string, () => Promise<void>> = {
+  'start-up': startUp,
   api: apiThroughput,
   'dry-run': dryRun,
   import: importThroughput,

@@ -1,7 +1,5 @@
 import { accountId } from '../api/account-id.js';
-import type { Argv, CommandModule } from 'yargs';
 import { createClient, type CoredinationClient } from '../api/client.js';
-import { DEFAULT_BASE_URL } from '../api/assumptions.js';
 import { settingsFrom, type Settings } from './settings.js';
 import { CdbError } from '../errors.js';
 import type { CliIo, GlobalArgs } from './io.js';
@@ -32,26 +30,4 @@ export function clientFor(settings: Settings, options: { needKey?: boolean } = {
     });
   }
   return createClient({ baseUrl, apiKey, insecure });
-}
-
-/** The connection options, on the commands that call the API (and only there, so --help is right). */
-export function withApiOptions<T>(yargs: Argv<T>): Argv<T> {
-  return yargs
-    .option('base-url', { type: 'string', describe: `API base URL [env: COREDINATION_BASE_URL] (default ${DEFAULT_BASE_URL})` })
-    .option('api-key', { type: 'string', describe: 'API key [env: COREDINATION_API_KEY]; never printed' })
-    .option('insecure', { type: 'boolean', describe: 'Allow plain http to hosts other than this machine' })
-    .group(['base-url', 'api-key', 'insecure'], 'Connection:') as unknown as Argv<T>;
-}
-
-/** A command that calls the API: its builder also gets the connection options. */
-export function callsApi<T, U>(command: CommandModule<T, U>): CommandModule<T, U> {
-  const { builder } = command;
-  return {
-    ...command,
-    builder: (yargs: Argv<T>) => {
-      const withApi = withApiOptions(yargs);
-      if (typeof builder === 'function') return builder(withApi) as Argv<U>;
-      return (builder ? withApi.options(builder) : withApi) as unknown as Argv<U>;
-    },
-  };
 }

@@ -11,7 +11,7 @@ import { scheduleCommand } from './commands/schedule.js';
 import { templateCommand } from './commands/template.js';
 import { versionCommand } from './commands/version.js';
 import type { CliIo, GlobalArgs } from './io.js';
-import { callsApi } from './client-options.js';
+import { callsApi } from './api-options.js';
 import { errorJson, renderError } from './render-error.js';
 
 const BIN = 'coredination-batch';
