@@ -1,30 +1,15 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { CoredinationClient } from '../api/client.js';
-import { CdbError, isCdbError } from '../errors.js';
 import { runExport } from '../export/run-export.js';
-import type { Reporter } from '../reporter.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import type { Schedule, ScheduleEntry } from './load-schedule.js';
+import { withRetries, type TryResult } from './retry.js';
+import { finishRun, type RunContext } from './run-context.js';
 import { lockEntry } from './schedule-lock.js';
-
-/** One run of one entry, as logged (one JSON line each). */
-export interface RunRecord {
-  name: string;
-  scheduled: string;
-  start: string;
-  end: string;
-  rows: number | null;
-  file: string | null;
-  outcome: 'ok' | 'failed' | 'skipped';
-  error: string | null;
-  /** Files deleted by `keep`. */
-  deleted?: string[];
-  /** The error's code, for --once's exit code. */
-  code?: string;
-}
+import { failure, type RunRecord } from './schedule-record.js';
+import type { ExportEntry, Schedule } from './schedule-types.js';
+import { isoInZone } from './zone-stamp.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -43,7 +28,7 @@ export function outputName(pattern: string, name: string, at: Date, timezone: st
  */
 class Ledger {
   readonly file: string;
-  constructor(stateDir: string, schedule: Schedule, entry: ScheduleEntry) {
+  constructor(stateDir: string, schedule: Schedule, entry: ExportEntry) {
     const id = createHash('sha256').update(`${schedule.file}\0${entry.name}`).digest('hex').slice(0, 16);
     this.file = path.join(stateDir, 'schedules', `${entry.name}-${id}.json`);
   }
@@ -61,20 +46,11 @@ class Ledger {
   }
 }
 
-/** What a run needs besides its entry. */
-export interface RunContext {
-  schedule: Schedule;
-  client: CoredinationClient;
-  stateDir: string;
-  reporter?: Reporter;
-  signal?: AbortSignal;
-}
-
-/** Runs one entry's export now (for its scheduled time), applies `keep`, and returns the record. */
-export async function runEntry(entry: ScheduleEntry, scheduled: Date, ctx: RunContext): Promise<RunRecord> {
-  const start = new Date();
-  const file = outputName(entry.output, entry.name, scheduled, ctx.schedule.timezone);
-  const base = { name: entry.name, scheduled: scheduled.toISOString(), start: start.toISOString() };
+/** One try of an export: the file written, or the failure. */
+async function exportOnce(entry: ExportEntry, scheduled: Date, ctx: RunContext, n: number): Promise<TryResult<RunRecord>> {
+  const zone = ctx.schedule.timezone;
+  const file = outputName(entry.output, entry.name, scheduled, zone);
+  const base = { name: entry.name, kind: 'export' as const, scheduled: isoInZone(scheduled, zone), start: isoInZone(Date.now(), zone), try: n };
   let unlock: (() => void) | undefined;
   try {
     unlock = lockEntry(ctx.stateDir, ctx.schedule, entry);
@@ -107,26 +83,33 @@ export async function runEntry(entry: ScheduleEntry, scheduled: Date, ctx: RunCo
       }
     }
     await ledger.save(files);
-    return { ...base, end: new Date().toISOString(), rows: summary.rows, file, outcome: 'ok', error: null, ...(deleted.length ? { deleted } : {}) };
+    return { value: { ...base, end: isoInZone(Date.now(), zone), rows: summary.rows, file, outcome: 'ok', error: null, ...(deleted.length ? { deleted } : {}) } };
   } catch (error) {
-    const message = isCdbError(error) ? error.message : `unexpected error: ${(error as Error)?.message ?? String(error)}`;
-    return { ...base, end: new Date().toISOString(), rows: null, file: null, outcome: 'failed', error: message, code: isCdbError(error) ? error.code : 'BUG' };
+    return { value: { ...base, end: isoInZone(Date.now(), zone), rows: null, file: null, outcome: 'failed', ...failure(error) }, error };
   } finally {
     unlock?.();
   }
 }
 
-/** A run that could not start because the previous one of the same entry is still going. */
-export function skippedRecord(entry: ScheduleEntry, scheduled: Date): RunRecord {
-  const now = new Date().toISOString();
-  return { name: entry.name, scheduled: scheduled.toISOString(), start: now, end: now, rows: null, file: null, outcome: 'skipped', error: 'the previous run of this entry is still going' };
-}
-
-/** Checks that an entry name exists. */
-export function entryNamed(schedule: Schedule, name: string): ScheduleEntry {
-  const entry = schedule.entries.find((e) => e.name === name);
-  if (!entry) {
-    throw new CdbError('USAGE', `The schedule has no export named "${name}"; it has ${schedule.entries.map((e) => `"${e.name}"`).join(', ')}.`);
-  }
-  return entry;
+/**
+ * Runs one export now (for its scheduled time), tried again through an outage for up to its
+ * `retry:`, applies `keep`, logs each try and the run, tells the entry's targets, and returns
+ * the run's record.
+ */
+export async function runExportEntry(entry: ExportEntry, scheduled: Date, ctx: RunContext): Promise<RunRecord> {
+  let start = '';
+  const result = await withRetries<RunRecord>({
+    budgetMs: entry.retryMs,
+    attempt: async (n) => {
+      const tried = await exportOnce(entry, scheduled, ctx, n);
+      start ||= tried.value.start; // the run's start is its first try's
+      return tried;
+    },
+    onRetry: ({ value }, _n, pauseMs) => ctx.log({ ...value, outcome: 'retrying', retryInMs: pauseMs }),
+    stop: ctx.stop,
+  });
+  const record: RunRecord = { ...result.value, start, try: result.tries };
+  if (result.stopped) record.error = `${record.error} (the schedule was stopped before the next try)`;
+  finishRun(entry, record, ctx);
+  return record;
 }
