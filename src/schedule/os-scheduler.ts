@@ -162,6 +162,7 @@ export function systemdUnits(schedule: Schedule, run: Invocation): string {
     '# put COREDINATION_BASE_URL and COREDINATION_API_KEY in /etc/coredination-batch.env (chmod 600),',
     '# then: systemctl daemon-reload && systemctl enable --now <name>.timer',
     '# Each service runs as User= with the state folder (--since last watermarks) given by COREDINATION_STATE_DIR.',
+    '# "--print systemd --out <folder>" writes each file there instead.',
   ];
   for (const file of systemdUnitFiles(schedule, run)) out.push('', `# ---- ${file.name}`, file.text.replace(/\n$/, ''));
   return `${out.join('\n')}\n`;

@@ -7,7 +7,7 @@ import { CdbError } from '../../errors.js';
 import { Notifier, type NotifyLogLine } from '../../notify/notifier.js';
 import { defaultStateDir } from '../../state/state-dir.js';
 import { cronOf, loadSchedule, type Schedule, type ScheduleEntry } from '../../schedule/load-schedule.js';
-import { crontab, invokingUser, systemdUnits } from '../../schedule/os-scheduler.js';
+import { crontab, invokingUser, systemdUnitFiles, systemdUnits } from '../../schedule/os-scheduler.js';
 import type { RunContext } from '../../schedule/run-context.js';
 import { entryNamed, runEntry } from '../../schedule/run-entry.js';
 import { lockSchedule } from '../../schedule/schedule-lock.js';
@@ -15,6 +15,7 @@ import type { RunRecord } from '../../schedule/schedule-record.js';
 import { scheduleEntries } from '../../schedule/schedule-types.js';
 import { POLL_MS, startScheduler } from '../../schedule/scheduler.js';
 import { prepareFolders } from '../../schedule/watch-folder.js';
+import { enableSteps, isUserUnitFolder, writeUnitFiles } from '../../schedule/write-units.js';
 import { durationText } from '../../schedule/duration.js';
 import { isoInZone, wallInZone } from '../../schedule/zone-stamp.js';
 import { accountFrom, clientFrom, configFrom, resolveConnection } from '../client-options.js';
@@ -27,6 +28,8 @@ interface ScheduleArgs extends GlobalArgs {
   file: string;
   once?: string;
   print?: 'systemd' | 'crontab';
+  out?: string;
+  force?: boolean;
   next?: number;
 }
 
@@ -112,16 +115,26 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
         .positional('file', { type: 'string', demandOption: true, describe: 'The schedule file (YAML)' })
         .option('once', { type: 'string', describe: 'Run this entry now (an export, or one look at a watched folder) and exit with its exit code (for cron, systemd timers, Task Scheduler)' })
         .option('print', { choices: ['systemd', 'crontab'] as const, describe: 'Print a systemd service and timer per entry, or crontab lines' })
+        .option('out', { type: 'string', describe: 'With --print systemd: write each unit file into this folder (~/.config/systemd/user for user units) and print how to enable them' })
+        .option('force', { type: 'boolean', describe: 'With --out: replace unit files already there' })
         .option('next', { type: 'number', describe: 'List each entry\'s next N run times' })
         .conflicts('once', ['print', 'next'])
-        .conflicts('print', 'next') as unknown as Argv<ScheduleArgs>,
+        .conflicts('print', 'next')
+        .check((args) => {
+          if (args.out !== undefined && args.print !== 'systemd') throw new CdbError('USAGE', '--out goes with --print systemd: it writes the unit files there.');
+          if (args.force && args.out === undefined) throw new CdbError('USAGE', '--force goes with --out: it replaces unit files already in that folder.');
+          return true;
+        }) as unknown as Argv<ScheduleArgs>,
     handler: async (args) => {
       const out = new Output(io, args);
       const schedule = await loadSchedule(args.file);
       const zone = schedule.timezone;
       if (args.print) {
         const run = { node: process.execPath, bin: fileURLToPath(new URL('../bin.js', import.meta.url)), user: invokingUser(), stateDir: defaultStateDir(io.env) };
-        io.stdout.write(args.print === 'systemd' ? systemdUnits(schedule, run) : crontab(schedule, run));
+        if (args.out !== undefined) {
+          const written = await writeUnitFiles(args.out, systemdUnitFiles(schedule, run, { user: isUserUnitFolder(args.out) }), args.force ?? false);
+          out.result(enableSteps(args.out, written, run.user).join('\n'), { folder: path.resolve(args.out), files: written, user: isUserUnitFolder(args.out) });
+        } else io.stdout.write(args.print === 'systemd' ? systemdUnits(schedule, run) : crontab(schedule, run));
         done(EXIT.ok);
         return;
       }
