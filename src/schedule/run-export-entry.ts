@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runExport } from '../export/run-export.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { privateDir, readPrivate } from '../state/private-file.js';
+import { temporaryPathFor } from '../util/atomic-write.js';
 import { withRetries, type TryResult } from './retry.js';
 import { finishRun, type RunContext } from './run-context.js';
 import { lockEntry } from './schedule-lock.js';
@@ -35,14 +36,23 @@ class Ledger {
 
   async files(): Promise<string[]> {
     try {
-      return (JSON.parse(await readFile(this.file, 'utf8')) as { files: string[] }).files;
+      return (JSON.parse(readPrivate(this.file)?.toString('utf8') ?? '{"files":[]}') as { files: string[] }).files;
     } catch {
       return [];
     }
   }
 
+  /** Written whole (a temporary, then a rename), 0600, like every state file. */
   async save(files: string[]): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify({ files }, null, 1));
+    privateDir(path.dirname(this.file));
+    const temporary = temporaryPathFor(this.file);
+    try {
+      await writeFile(temporary, JSON.stringify({ files }, null, 1), { flag: 'wx', mode: 0o600 });
+      await rename(temporary, this.file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
   }
 }
 

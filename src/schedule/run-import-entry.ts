@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
-import { runImport, type ImportOptions, type ImportSummary } from '../import/run-import.js';
+import { runImport, type ImportSummary } from '../import/run-import.js';
 import { mayPass, withRetries, type TryResult } from './retry.js';
 import { finishRun, type RunContext } from './run-context.js';
 import { moveTogether } from './safe-move.js';
@@ -20,24 +20,6 @@ interface Tried {
   errorsFile?: string;
 }
 
-/** The rows the file has, and how many were invalid. */
-function fileCounts(summary: ImportSummary): { rows: number; invalid: number } {
-  return { rows: summary.plan.rows, invalid: summary.plan.invalid };
-}
-
-/**
- * The error budget, until runImport takes `maxErrors` itself: with skipInvalid, more invalid rows
- * than the budget send nothing. The file is checked first without skipInvalid (which sends
- * nothing when a row is invalid); only a file within the budget is then imported.
- */
-async function importWithin(options: ImportOptions, maxErrors: number | undefined): Promise<ImportSummary & { overBudget?: boolean }> {
-  if (maxErrors === undefined || !options.skipInvalid) return runImport(options);
-  const checked = await runImport({ ...options, skipInvalid: false });
-  if (checked.status !== 'invalid') return checked;
-  if (fileCounts(checked).invalid > maxErrors) return { ...checked, overBudget: true };
-  return runImport(options);
-}
-
 const atFault = (counts: Record<string, number>) => (counts.rejected ?? 0) + (counts.failed ?? 0) + (counts.unknown ?? 0) + (counts['not-sent'] ?? 0);
 
 function faultText(counts: Record<string, number>): string {
@@ -50,34 +32,32 @@ async function tryFile(entry: ImportEntry, ctx: RunContext, file: WorkFile, outp
   const base = { name: entry.name, kind: 'import' as const, scheduled: isoInZone(scheduled, zone), start: isoInZone(Date.now(), zone), source: file.source, file: null, try: n };
   const end = () => isoInZone(Date.now(), zone);
   const mapping = entry.key ? { ...entry.mapping, key: entry.key } : entry.mapping;
-  let summary: ImportSummary & { overBudget?: boolean };
+  let summary: ImportSummary;
   try {
-    summary = await importWithin(
-      {
-        file: file.path,
-        mapping,
-        client: ctx.client,
-        account: ctx.account,
-        concurrency: entry.concurrency ?? mapping.concurrency ?? ctx.importDefaults?.concurrency,
-        rate: entry.rate ?? mapping.rate ?? ctx.importDefaults?.rate,
-        skipInvalid: entry.skipInvalid,
-        resultsFile: outputs.resultsFile,
-        errorsFile: outputs.errorsFile,
-        stateDir: ctx.stateDir,
-        reporter: ctx.reporter,
-        signal: ctx.stop,
-      },
-      entry.maxErrors,
-    );
+    summary = await runImport({
+      file: file.path,
+      mapping,
+      client: ctx.client,
+      account: ctx.account,
+      concurrency: entry.concurrency ?? mapping.concurrency ?? ctx.importDefaults?.concurrency,
+      rate: entry.rate ?? mapping.rate ?? ctx.importDefaults?.rate,
+      skipInvalid: entry.skipInvalid,
+      maxErrors: entry.maxErrors,
+      resultsFile: outputs.resultsFile,
+      errorsFile: outputs.errorsFile,
+      stateDir: ctx.stateDir,
+      reporter: ctx.reporter,
+      signal: ctx.stop,
+    });
   } catch (error) {
     // Stopped while it waited on the server: the journal has what was sent, the next start continues.
     const state = ctx.stop?.aborted ? 'stopped' : 'failed';
     return { value: { record: { ...base, end: end(), rows: null, outcome: 'failed', ...failure(error) }, state }, error };
   }
-  const { rows, invalid } = fileCounts(summary);
+  const { rows, invalid } = summary.check;
   const outputsLeft = { resultsFile: summary.resultsFile, errorsFile: summary.errorsFile };
   if (summary.status === 'invalid') {
-    const error = summary.overBudget
+    const error = summary.maxErrors !== undefined
       ? `${invalid} of ${rows} rows are invalid, more than maxErrors (${entry.maxErrors}) allows: nothing was sent. Is it the file the mapping is for (its columns in the right order)? The errors file says why`
       : `${invalid} of ${rows} rows are invalid: nothing was sent (without skipInvalid, one invalid row stops the file). The errors file says why; fix the rows and drop the file in again`;
     return { value: { record: { ...base, end: end(), rows, counts: { rows, invalid }, outcome: 'failed', error, code: 'INPUT' }, state: 'failed', ...outputsLeft } };

@@ -18,7 +18,8 @@ import { prepareFolders } from '../../schedule/watch-folder.js';
 import { enableSteps, isUserUnitFolder, writeUnitFiles } from '../../schedule/write-units.js';
 import { durationText } from '../../schedule/duration.js';
 import { isoInZone, wallInZone } from '../../schedule/zone-stamp.js';
-import { accountFrom, clientFrom, configFrom, resolveConnection } from '../client-options.js';
+import { accountFrom, clientFrom, resolveConnection } from '../client-options.js';
+import { settingsFrom } from '../settings.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { EXIT } from '../render-error.js';
@@ -84,7 +85,7 @@ function describeEntry(entry: ScheduleEntry, schedule: Schedule): string {
 
 /** The notifier of a run: the SMTP password from the environment or the config file, checked against the mail targets. */
 function notifierFor(schedule: Schedule, args: ScheduleArgs, io: CliIo, apiKey: string | undefined): Notifier {
-  const config = configFrom(args, io);
+  const { config } = settingsFrom(args, io);
   const smtpPassword = io.env.COREDINATION_SMTP_PASSWORD || config.smtpPassword || undefined;
   for (const entry of scheduleEntries(schedule)) {
     for (const target of entry.notify) {
@@ -161,7 +162,7 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
       const client = createClient({ baseUrl, apiKey, insecure, retry: { limit: 0 }, ...(schedule.timeoutMs ? { timeoutMs: schedule.timeoutMs, idleTimeoutMs: schedule.timeoutMs } : {}) });
       const notifier = notifierFor(schedule, args, io, apiKey);
       for (const warning of schedule.warnings) out.warn(warning);
-      const config = configFrom(args, io);
+      const settings = settingsFrom(args, io);
       const log = (record: RunRecord) => {
         const { code: _code, ...line } = record;
         io.stdout.write(`${JSON.stringify(line)}\n`);
@@ -170,9 +171,9 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
       const ctx: Omit<RunContext, 'stop'> = {
         schedule,
         client,
-        stateDir: defaultStateDir(io.env),
+        stateDir: settings.stateDir,
         account: accountFrom(args, io),
-        importDefaults: { concurrency: config.concurrency, rate: config.rate },
+        importDefaults: { concurrency: settings.config.concurrency, rate: settings.config.rate },
         reporter: {
           info: (message) => out.detail(message),
           detail: (message) => out.detail(message),
