@@ -1,4 +1,5 @@
 // schedule --print: units and crontab lines a user can install as printed.
+import { execFileSync } from 'node:child_process';
 import { lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,15 @@ describe('schedule --print', () => {
   });
 });
 
+function hasSystemdAnalyze(): boolean {
+  try {
+    execFileSync('systemd-analyze', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('schedule --print systemd --out', () => {
   const env = () => ({ COREDINATION_STATE_DIR: path.join(tmpdir(), 'cdb-print-state') });
 
@@ -61,6 +71,7 @@ describe('schedule --print systemd --out', () => {
     expect(run.stdout).toContain(`Wrote 4 unit files to ${folder} (readable by you only):`);
     expect(run.stdout).toMatch(/^ {2}sudo cp .*coredination-batch-erp\.service .* \/etc\/systemd\/system\/$/m);
     expect(run.stdout).toContain('  sudo systemctl daemon-reload\n  sudo systemctl enable --now coredination-batch-nightly.timer coredination-batch-erp.timer');
+    if (hasSystemdAnalyze()) execFileSync('systemd-analyze', ['verify', ...names.map((n) => path.join(folder, n))], { stdio: 'ignore' }); // throws if systemd rejects one
 
     const before = await readFile(path.join(folder, 'coredination-batch-nightly.timer'), 'utf8');
     await writeFile(path.join(folder, 'coredination-batch-nightly.timer'), '# edited by hand\n');
@@ -89,6 +100,7 @@ describe('schedule --print systemd --out', () => {
     const service = await readFile(path.join(folder, 'coredination-batch-nightly.service'), 'utf8');
     expect(service).not.toMatch(/^User=/m);
     expect(service).not.toMatch(/^EnvironmentFile=/m);
+    expect(service).not.toMatch(/network-online/);
     expect(service).toContain('~/.config/coredination-batch/config.yaml');
     expect(run.stdout).toContain('They are user units');
     expect(run.stdout).toContain('  systemctl --user daemon-reload\n  systemctl --user enable --now coredination-batch-nightly.timer\n');

@@ -122,8 +122,8 @@ export function systemdUnitFiles(schedule: Schedule, run: Invocation, options: {
       text: [
         '[Unit]',
         `Description=coredination-batch ${entry.kind} ${unitText(`${entry.name} (${schedule.file})`)}`,
-        'Wants=network-online.target',
-        'After=network-online.target',
+        // A user's manager has no network-online.target: only system units can wait for the network.
+        ...(options.user ? [] : ['Wants=network-online.target', 'After=network-online.target']),
         '',
         '[Service]',
         'Type=oneshot',
