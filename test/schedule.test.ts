@@ -70,6 +70,12 @@ describe('schedule', () => {
       expect(Date.parse(run.start) - Date.parse(run.scheduled)).toBeLessThan(1000);
     }
     expect(Date.parse(runs[1]?.scheduled as string) - Date.parse(runs[0]?.scheduled as string)).toBe(2000);
+    // The log's times are Stockholm's: ISO with its offset in the JSON, its wall clock in the readable line.
+    const end = runs[0]?.end as string;
+    const wall = new Date(end).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    expect(end.slice(0, 19).replace('T', ' ')).toBe(wall);
+    expect(end).toMatch(/\.\d{3}\+0[12]:00$/);
+    expect(d.stderr()).toContain(`${wall} fast: wrote 20 jobs to ${runs[0]?.file}`);
     const left = (await readdir(dir)).filter((n) => n.endsWith('.csv')).sort();
     const written = d.records.filter((r) => r.outcome === 'ok').map((r) => path.basename(r.file as string));
     expect(left).toEqual(['jobs-mine.csv', ...written.slice(-2)].sort());
