@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from '@jest/globals';
-import type { RunRecord } from '../src/schedule/run-entry.js';
+import type { RunRecord } from '../src/schedule/schedule-record.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { SAMPLES, tempDir } from './helpers/files.js';
 import { CLI, KEY, runCli, sandbox } from './helpers/sandbox.js';
@@ -70,6 +70,12 @@ describe('schedule', () => {
       expect(Date.parse(run.start) - Date.parse(run.scheduled)).toBeLessThan(1000);
     }
     expect(Date.parse(runs[1]?.scheduled as string) - Date.parse(runs[0]?.scheduled as string)).toBe(2000);
+    // The log's times are Stockholm's: ISO with its offset in the JSON, its wall clock in the readable line.
+    const end = runs[0]?.end as string;
+    const wall = new Date(end).toLocaleString('sv-SE', { timeZone: 'Europe/Stockholm' });
+    expect(end.slice(0, 19).replace('T', ' ')).toBe(wall);
+    expect(end).toMatch(/\.\d{3}\+0[12]:00$/);
+    expect(d.stderr()).toContain(`${wall} fast: wrote 20 jobs to ${runs[0]?.file}`);
     const left = (await readdir(dir)).filter((n) => n.endsWith('.csv')).sort();
     const written = d.records.filter((r) => r.outcome === 'ok').map((r) => path.basename(r.file as string));
     expect(left).toEqual(['jobs-mine.csv', ...written.slice(-2)].sort());
@@ -89,19 +95,19 @@ describe('schedule', () => {
     expect(s.requests.filter((r) => r.path.endsWith('/job')).length).toBeLessThanOrEqual(2);
   });
 
-  test('the API down for one run, then back: the failure is logged and the next run succeeds', async () => {
+  test('the API down for one run (retry: 0), then back: the failure is logged and the next run succeeds', async () => {
     const first = await sandbox({ generate: 5 });
     const { port, url } = first;
     await first.close();
     const dir = await tempDir();
-    const file = await scheduleFile(dir, 'exports:\n  - name: retry\n    cron: "*/2 * * * * *"\n    output: out-{time}.csv\n');
+    const file = await scheduleFile(dir, 'exports:\n  - name: retry\n    cron: "*/2 * * * * *"\n    output: out-{time}.csv\n    retry: 0\n');
     const d = daemon(file, envFor({ url }, dir));
     await until(() => d.records.some((r) => r.outcome === 'failed'));
     const back = await sandbox({ generate: 5, port });
     await until(() => d.records.some((r) => r.outcome === 'ok'));
     d.child.kill('SIGTERM');
     expect(await d.exited).toBe(0);
-    expect(d.records.find((r) => r.outcome === 'failed')?.error).toMatch(/Could not reach the server/);
+    expect(d.records.find((r) => r.outcome === 'failed')?.error).toMatch(/Could not reach the (server|API)/);
     expect(d.records.find((r) => r.outcome === 'ok')?.rows).toBe(5);
     expect(back.jobs()).toHaveLength(5);
   });
@@ -170,7 +176,7 @@ describe('schedule', () => {
     expect(refused.stdout + refused.stderr).not.toContain('wrong-key-9');
     const unknown = await runCli(['schedule', file, '--once', 'weekly'], envFor(s, dir));
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('no export named "weekly"; it has "nightly"');
+    expect(unknown.stderr).toContain('no entry named "weekly"; it has "nightly"');
   });
 
   test('--once stops on SIGTERM as export does: the record says interrupted, exit 1, no temporary and no file', async () => {

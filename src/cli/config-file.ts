@@ -12,6 +12,8 @@ export interface ConfigFile {
   insecure?: boolean;
   concurrency?: number;
   rate?: number;
+  /** The SMTP password of a schedule's mail notifications (COREDINATION_SMTP_PASSWORD wins). */
+  smtpPassword?: string;
 }
 
 const KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number'> = {
@@ -20,6 +22,7 @@ const KEYS: Record<keyof ConfigFile, 'string' | 'boolean' | 'number'> = {
   insecure: 'boolean',
   concurrency: 'number',
   rate: 'number',
+  smtpPassword: 'string',
 };
 
 /** The config file in use: --config, else COREDINATION_CONFIG, else ~/.config/coredination-batch/config.yaml if it exists. */
@@ -50,8 +53,8 @@ export function readConfig(file: string | undefined, io: CliIo): ConfigFile {
   }
   if (problems.length) throw new CdbError('USAGE', `The config file has problems:\n${problems.map((p) => `  ${p}`).join('\n')}`, { context: { file } });
   const config = raw as ConfigFile;
-  if (config.apiKey && process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
-    io.stderr.write(`Warning: ${file} holds the API key and other users can read it; run: chmod 600 ${file}\n`);
+  if ((config.apiKey || config.smtpPassword) && process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
+    io.stderr.write(`Warning: ${file} holds ${config.apiKey ? 'the API key' : 'the SMTP password'} and other users can read it; run: chmod 600 ${file}\n`);
   }
   return config;
 }

@@ -1,44 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Cron } from 'croner';
 import { IANAZone } from 'luxon';
 import { LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
-import { DEFAULT_MAPPING, loadMapping } from '../mapping/load-mapping.js';
-import type { Mapping } from '../mapping/types.js';
 import { lineOfKeys, lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 import { yamlData } from '../util/yaml-data.js';
+import { pathOf, type CheckContext } from './check-context.js';
+import { checkExport, checkImport, type FileDefaults } from './check-entries.js';
+import { checkHttpUrl, checkNotify } from './check-notify.js';
+import { parseDuration } from './duration.js';
+import type { ExportEntry, ImportEntry, Schedule } from './schedule-types.js';
 
-/** One scheduled export, with its paths resolved against the schedule file's folder. */
-export interface ScheduleEntry {
-  name: string;
-  cron: string;
-  /** The output pattern, absolute. */
-  output: string;
-  mapping: Mapping;
-  since?: 'last';
-  keep?: number;
-  format?: 'xlsx' | 'csv';
-  details?: boolean;
-  allFields?: boolean;
-  state?: string[];
-  delimiter?: string;
-  bom?: boolean;
-}
-
-/** A checked schedule file. */
-export interface Schedule {
-  file: string;
-  timezone: string;
-  entries: ScheduleEntry[];
-}
-
-const PLACEHOLDERS = new Set(['date', 'time', 'name']);
-
-/** A croner job for an expression (5 fields, or 6 with seconds), paused. */
-export function cronOf(expression: string, timezone: string): Cron {
-  return new Cron(expression, { timezone, paused: true, mode: '5-or-6-parts' });
-}
+export type { ExportEntry, ImportEntry, Schedule, ScheduleEntry } from './schedule-types.js';
+export { cronOf } from './check-entries.js';
 
 /** Loads and checks a schedule file: every problem at once, with its path, exit 2. */
 export async function loadSchedule(file: string): Promise<Schedule> {
@@ -79,58 +53,47 @@ export async function loadSchedule(file: string): Promise<Schedule> {
   }
   const timezone = typeof raw.timezone === 'string' ? raw.timezone : Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!IANAZone.isValidZone(timezone)) problems.push(`timezone${lineOf(['timezone'])}: "${timezone}" is not an IANA time zone (e.g. Europe/Stockholm)`);
-  const dir = path.dirname(path.resolve(file));
+  const warnings: string[] = [];
+  const ctx: CheckContext = {
+    dir: path.dirname(path.resolve(file)),
+    zone: IANAZone.isValidZone(timezone) ? timezone : 'UTC',
+    faulted,
+    warnings,
+    problems,
+    report: (keys, message) => problems.push(`${pathOf(keys)}${lineOf([...keys])}: ${message}`),
+  };
+  let timeoutMs: number | undefined;
+  if (raw.timeout !== undefined) {
+    const ms = parseDuration(raw.timeout);
+    if (typeof ms === 'string') ctx.report(['timeout'], ms);
+    else if (ms < 1000) ctx.report(['timeout'], 'give at least 1s: an answer needs time to come');
+    else timeoutMs = ms;
+  }
+  if (raw.exports === undefined && raw.imports === undefined && isObject(parsed)) problems.push('(top): give exports:, imports: or both (templates/schedule.schema.json describes them)');
+  const healthcheck = checkHttpUrl(raw.healthcheck, ['healthcheck'], ctx);
+  const defaults: FileDefaults = { notify: checkNotify(raw.notify, ['notify'], ctx) ?? [], ...(healthcheck ? { healthcheck } : {}) };
+  // Names are shared by exports and imports: --once takes one.
   const names = new Set<string>();
-  const entries: ScheduleEntry[] = [];
-  const items = Array.isArray(raw.exports) ? (raw.exports as unknown[]) : [];
-  for (const [i, entry] of items.entries()) {
-    const at = `exports[${i}]`;
-    if (!isObject(entry) || typeof entry.name !== 'string' || typeof entry.cron !== 'string' || typeof entry.output !== 'string') continue; // the schema said why
-    const item = entry;
+  const named = (item: Record<string, unknown>, keys: (string | number)[]) => {
     const name = item.name as string;
-    if (names.has(name)) problems.push(`${at}.name${lineOf(['exports', i, 'name'])}: "${name}" is used twice`);
+    if (names.has(name)) ctx.report([...keys, 'name'], `"${name}" is used twice`);
     names.add(name);
-    const cron = String(item.cron).trim();
-    const fields = cron.split(/\s+/).length;
-    if (faulted.has(`${at}.cron`)) {
-      // the schema said why
-    } else if (fields !== 5 && fields !== 6) problems.push(`${at}.cron${lineOf(['exports', i, 'cron'])}: "${cron}" has ${fields} fields; give 5 (minute hour day month weekday) or 6 (seconds first)`);
-    else {
-      try {
-        cronOf(cron, IANAZone.isValidZone(timezone) ? timezone : 'UTC').stop();
-      } catch (error) {
-        problems.push(`${at}.cron${lineOf(['exports', i, 'cron'])}: "${cron}" is not a cron expression (${(error as Error).message})`);
-      }
-    }
-    const output = item.output as string;
-    for (const match of output.matchAll(/\{([^}]*)\}/g)) {
-      if (!PLACEHOLDERS.has(match[1] as string)) problems.push(`${at}.output${lineOf(['exports', i, 'output'])}: unknown placeholder {${match[1]}}; use {date}, {time} or {name}`);
-    }
-    if (!item.format && !/\.(xlsx|csv)$/i.test(output)) problems.push(`${at}.output${lineOf(['exports', i, 'output'])}: end it in .xlsx or .csv, or set format`);
-    let mapping: Mapping | undefined;
-    if (item.mapping !== undefined && typeof item.mapping !== 'string') continue; // the schema said why
-    try {
-      mapping = (await loadMapping(item.mapping ? path.resolve(dir, item.mapping as string) : DEFAULT_MAPPING)).mapping;
-    } catch (error) {
-      problems.push(`${at}.mapping${lineOf(['exports', i, 'mapping'])}: ${(error as Error).message.replace(/\n/g, '\n    ')}`);
-    }
-    if (mapping) {
-      entries.push({
-        name,
-        cron,
-        output: path.resolve(dir, output),
-        mapping,
-        since: item.since as 'last' | undefined,
-        keep: item.keep as number | undefined,
-        format: item.format as 'xlsx' | 'csv' | undefined,
-        details: item.details as boolean | undefined,
-        allFields: item.allFields as boolean | undefined,
-        state: item.state as string[] | undefined,
-        delimiter: item.delimiter as string | undefined,
-        bom: item.bom as boolean | undefined,
-      });
-    }
+  };
+  const exports: ExportEntry[] = [];
+  for (const [i, entry] of (Array.isArray(raw.exports) ? (raw.exports as unknown[]) : []).entries()) {
+    if (!isObject(entry) || typeof entry.name !== 'string' || typeof entry.cron !== 'string' || typeof entry.output !== 'string') continue; // the schema said why
+    named(entry, ['exports', i]);
+    const checked = await checkExport(entry, ['exports', i], defaults, ctx);
+    if (checked) exports.push(checked);
+  }
+  const imports: ImportEntry[] = [];
+  const watched = new Map<string, string>();
+  for (const [i, entry] of (Array.isArray(raw.imports) ? (raw.imports as unknown[]) : []).entries()) {
+    if (!isObject(entry) || ['name', 'watch', 'pattern', 'mapping', 'archive', 'failed'].some((k) => typeof entry[k] !== 'string')) continue; // the schema said why
+    named(entry, ['imports', i]);
+    const checked = await checkImport(entry, ['imports', i], defaults, watched, ctx);
+    if (checked) imports.push(checked);
   }
   if (problems.length) fail();
-  return { file: path.resolve(file), timezone, entries };
+  return { file: path.resolve(file), timezone, ...(timeoutMs ? { timeoutMs } : {}), exports, imports, warnings };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { lockPidFile } from '../util/pid-lock.js';
-import type { Schedule, ScheduleEntry } from './load-schedule.js';
+import type { Schedule, ScheduleEntry } from './schedule-types.js';
 
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
@@ -28,7 +28,7 @@ export function lockSchedule(stateDir: string, schedule: Schedule): () => void {
 /** One run of an entry at a time, whether the daemon's or a `--once`. */
 export function lockEntry(stateDir: string, schedule: Schedule, entry: ScheduleEntry): () => void {
   return lockPidFile(scheduleLockFile(stateDir, schedule, entry), (pid) =>
-    new CdbError('LOCKED', `another run of the export "${entry.name}" of this schedule is going (process ${pid})`, {
+    new CdbError('LOCKED', `another run of the ${entry.kind} "${entry.name}" of this schedule is going (process ${pid})`, {
       context: { file: schedule.file },
       hint: `Wait for it to finish, or stop it (kill ${pid}), then run again.`,
     }),

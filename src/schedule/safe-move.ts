@@ -1,0 +1,58 @@
+import { link, lstat, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { CdbError } from '../errors.js';
+
+/** File systems without hard links (some network shares): there the move checks, then renames. */
+const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await lstat(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/**
+ * Moves a file to a path that must not exist, on the same disk, never overwriting: a hard link
+ * (which fails when the name is taken, a dangling symlink included) then the old name removed.
+ * Throws EEXIST when the name is taken; a move across disks is an OUTPUT error saying so.
+ */
+export async function moveNoClobber(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EXDEV') {
+      throw new CdbError('OUTPUT', `Cannot move ${from} to ${path.dirname(to)}: it is on another disk, and files are moved by renaming.`, {
+        hint: 'Put the archive and failed folders on the same disk as the watched folder.',
+      });
+    }
+    if (!NO_LINKS.has(code)) throw error;
+    if (await exists(to)) throw Object.assign(new Error(`${to} exists`), { code: 'EEXIST' });
+    await rename(from, to);
+    return;
+  }
+  await unlink(from);
+}
+
+/**
+ * Moves files into a folder under one free stem: `jobs.csv` with `jobs.results.csv` as they are,
+ * or as `jobs-2.csv` and `jobs-2.results.csv` when a name is taken, so that nothing already
+ * there is overwritten and a file keeps its results beside it. Each file is [path, what follows
+ * the stem]; the first is moved last, so that it stays where it was until the rest have moved.
+ * Returns where each went.
+ */
+export async function moveTogether(files: readonly (readonly [string, string])[], folder: string, stem: string): Promise<string[]> {
+  for (let n = 1; n < 10_000; n++) {
+    const targets = files.map(([, suffix]) => path.join(folder, `${n === 1 ? stem : `${stem}-${n}`}${suffix}`));
+    let taken = false;
+    for (const target of targets) if (await exists(target)) taken = true;
+    if (taken) continue;
+    for (let i = files.length - 1; i >= 0; i--) await moveNoClobber((files[i] as readonly [string, string])[0], targets[i] as string);
+    return targets;
+  }
+  throw new CdbError('OUTPUT', `${folder} holds 10,000 files named like ${stem}; move some away.`);
+}
