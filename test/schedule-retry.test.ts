@@ -109,7 +109,7 @@ describe('schedule runs through an outage', () => {
     const s = await sandbox({ generate: 3, latency: 6000 });
     const dir = await tempDir();
     const file = path.join(dir, 'schedules.yaml');
-    await writeFile(file, 'timeout: 1s\nexports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: out.csv\n    retry: 3s\n');
+    await writeFile(file, 'timeout: 1s\nexports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: out.csv\n    retry: 8s\n');
     const run = cli(['schedule', file, '--once', 'nightly'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
     expect(await run.exited).toBe(1);
     const last = run.lines.at(-1);

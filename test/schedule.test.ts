@@ -1,7 +1,7 @@
 // The schedule command in a child process, against the sandbox: cron times, retention, no
 // overlap, a failed run, SIGTERM, --once, --print and --next.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -153,9 +153,14 @@ describe('schedule', () => {
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
 
+    // Slow enough that the second --once surely starts while the first holds its entry's lock,
+    // however loaded the machine: the lock file is there, and the first answer takes 5 s.
+    s.setFaults({ latency: 5000 });
     const running = spawn(process.execPath, [CLI, 'schedule', file, '--once', 'slow'], { env: envFor(s, dir), stdio: ['ignore', 'pipe', 'pipe'] });
     const runningExit = new Promise<number | null>((resolve) => running.on('close', resolve));
-    await until(() => s.requests.length > 0 || s.maxInFlight() > 0, 10_000);
+    const schedules = path.join(dir, 'state', 'schedules');
+    const entryLocked = () => (existsSync(schedules) ? readdirSync(schedules) : []).some((n) => /\.[0-9a-f]{16}\.lock$/.test(n));
+    await until(() => entryLocked() && s.maxInFlight() > 0, 10_000);
     const twice = await runCli(['schedule', file, '--once', 'slow'], envFor(s, dir));
     expect(twice.code).toBe(1);
     expect(JSON.parse(twice.stdout)).toMatchObject({ outcome: 'failed', error: `another run of the export "slow" of this schedule is going (process ${running.pid})` });

@@ -1,5 +1,4 @@
-import { PassThrough } from 'node:stream';
-import { runCli as run } from '../../src/cli/main.js';
+import { cli } from './cli.js';
 
 /** What a CLI run in this process printed, and its exit code. */
 export interface InProcessRun {
@@ -10,15 +9,9 @@ export interface InProcessRun {
   lines: Record<string, unknown>[];
 }
 
-/** Runs the CLI in this process with its own output and environment (no child process to start). */
+/** Runs the CLI in this process (./cli.js), with stdout's JSON lines parsed. */
 export async function cliInProcess(argv: string[], env: NodeJS.ProcessEnv): Promise<InProcessRun> {
-  let stdout = '';
-  let stderr = '';
-  const out = new PassThrough();
-  const err = new PassThrough();
-  out.on('data', (d: Buffer) => (stdout += d.toString()));
-  err.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await run(argv, { stdout: out, stderr: err, env: { PATH: process.env.PATH, ...env } });
-  const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-  return { code, stdout, stderr, lines };
+  const run = await cli(argv, { PATH: process.env.PATH, ...env });
+  const lines = run.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { code: run.code ?? 1, stdout: run.stdout, stderr: run.stderr, lines };
 }
