@@ -10,7 +10,8 @@ import { RateGate } from '../api/rate-gate.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { checkWritable } from '../util/check-writable.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
-import { openRowsWriter, outputFormat, type OutCell } from '../writers/rows-writer.js';
+import { openRowsWriter, type OutCell } from '../writers/rows-writer.js';
+import { delimiterOfName, exportFormat } from './export-format.js';
 import { numFmtOf, toCell, type CellTarget } from '../mapping/to-cell.js';
 import { exportKey, OVERLAP_MS, WatermarkStore, type Watermark } from './watermark.js';
 import { wallToEpoch } from '../time/zone-time.js';
@@ -20,10 +21,10 @@ export interface ExportOptions {
   client: CoredinationClient;
   mapping: Mapping;
   output: string;
-  /** Default: the output's extension (.xlsx, else csv). */
+  /** Default: the output's extension (.xlsx; .csv, or .tsv and .txt tab-separated); any other is refused. */
   format?: 'xlsx' | 'csv';
   sheet?: string;
-  /** csv: default ';' under a decimal-comma locale (sv-SE), else ','. */
+  /** csv: default a tab for .tsv and .txt, ';' under a decimal-comma locale (sv-SE), else ','. */
   delimiter?: string;
   /** csv: a UTF-8 BOM for Excel; default on under a decimal-comma locale. */
   bom?: boolean;
@@ -111,11 +112,12 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const started = Date.now();
   const { client, mapping, output } = options;
   const reporter = options.reporter ?? silentReporter;
-  const format = options.format ?? outputFormat(output);
+  // A folder (which has no extension either) is named as a folder.
+  await checkWritable([output]);
+  const format = exportFormat(output, options.format);
   const timezone = options.timezone ?? mapping.timezone;
   const locale = localeRules(mapping.locale);
   const target: CellTarget = { format, timezone, locale, raw: options.raw };
-  await checkWritable([output]);
   const removed = await removeStaleTemporaries(output);
   if (removed.length) reporter.detail(`Removed ${removed.length} temporary file(s) a killed run left beside ${output}.`);
 
@@ -168,7 +170,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const writer = await openRowsWriter(output, {
     header,
     format,
-    delimiter: options.delimiter ?? locale.listSeparator,
+    delimiter: options.delimiter ?? delimiterOfName(output) ?? locale.listSeparator,
     bom: options.bom ?? locale.decimal === ',',
     raw: options.raw,
     sheet: options.sheet ?? (typeof mapping.sheet === 'string' ? mapping.sheet : 'Jobs'),
