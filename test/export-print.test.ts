@@ -76,13 +76,14 @@ describe('an exported xlsx, made to print', () => {
     const column = (name: string) => header.indexOf(name) + 1;
     const rowOf = (title: string) => (sheet.getColumn(column('Title')).values as unknown[]).indexOf(title);
     expect(sheet.getRow(1).getCell(1).font).toMatchObject({ name: 'Calibri', size: 11, bold: true });
-    for (let i = 1; i <= header.length; i++) expect(sheet.getColumn(i).width).toBeLessThanOrEqual(50);
+    for (let i = 1; i <= header.length; i++) expect(sheet.getColumn(i).width ?? 9).toBeLessThanOrEqual(50); // none: the default width
     expect(sheet.getColumn(column('Description')).width).toBe(50);
 
     const three = sheet.getRow(rowOf('Tre rader'));
     expect(three.getCell(column('Description')).value).toBe(MULTI_LINE);
     expect(three.getCell(column('Description')).alignment).toMatchObject({ wrapText: true, vertical: 'top' });
     expect(three.height).toBeGreaterThanOrEqual(45);
+    expect(three.getCell(column('Title')).alignment).toMatchObject({ vertical: 'top' }); // beside the first line
     const long = sheet.getRow(rowOf('Lång text'));
     expect(long.getCell(column('Description')).alignment?.wrapText).toBe(true); // the column wraps: its text is longer than 50
     expect(long.height).toBeGreaterThanOrEqual(30);

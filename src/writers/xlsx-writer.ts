@@ -117,12 +117,13 @@ export async function xlsxWriter(temporary: string, options: XlsxSheetOptions): 
   const widths = options.header.map((h, i) => options.widths?.[i] ?? Math.max(8, h.length + 2));
   const wrap = options.header.map((_, i) => options.wrap?.[i] === true);
   sheet.columns = options.header.map((header, i) => {
-    const style: Partial<Style> = { alignment: wrap[i] ? WRAPPED : TOP };
+    const style: Partial<Style> = wrap[i] ? { alignment: WRAPPED } : {};
     const numFmt = options.numFmts?.[i];
     if (numFmt) style.numFmt = numFmt;
     return { header, key: String(i), width: widths[i], style };
   });
   sheet.getRow(1).font = HEADER_FONT;
+  sheet.getRow(1).alignment = TOP; // not the wrapping columns' alone
   sheet.getRow(1).commit();
   // When the file fails, the zip stops draining into it: waiting for the zip (or for the commit)
   // would never end, so every wait also ends when the file fails.
@@ -150,8 +151,15 @@ export async function xlsxWriter(temporary: string, options: XlsxSheetOptions): 
         if (typeof text === 'string' && (wrap[i] || LINE_BREAK.test(text))) lines = Math.max(lines, linesOf(text, widths[i] as number));
       });
       // Neither Excel nor LibreOffice makes a row taller for its wrapped text when it opens a file:
-      // the height is set, or the lines print over the rows below.
-      if (lines > 1) row.height = Math.min(lines, MAX_LINES) * LINE_HEIGHT;
+      // the height is set, or the lines print over the rows below. Its other cells go to the top,
+      // beside the first line (only such rows: a style on every cell costs a sixth of the time).
+      if (lines > 1) {
+        row.height = Math.min(lines, MAX_LINES) * LINE_HEIGHT;
+        cells.forEach((value, i) => {
+          const cell = row.getCell(i + 1);
+          if (!cell.alignment?.wrapText) cell.alignment = TOP;
+        });
+      }
       row.commit();
       // exceljs does not wait for its zip (deflate) to keep up; our patch lets us (patches/).
       await Promise.race([(sheet as unknown as { stream: Backlogged }).stream.waitForBacklog?.(ZIP_BACKLOG), failed]);
