@@ -37,7 +37,7 @@ describe('export', () => {
     expect(summary.rows).toBe(1);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
-    const sheet = workbook.getWorksheet('Jobs') as ExcelJS.Worksheet;
+    const sheet = workbook.getWorksheet('Uppdrag') as ExcelJS.Worksheet;
     const header = (sheet.getRow(1).values as unknown[]).slice(1) as string[];
     const cell = (name: string) => sheet.getRow(2).getCell(header.indexOf(name) + 1);
     expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
@@ -98,7 +98,7 @@ describe('export', () => {
     // edit one title in the exported workbook and import it again: an update
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(file);
-    const sheet = workbook.getWorksheet('Jobs') as ExcelJS.Worksheet;
+    const sheet = workbook.getWorksheet('Uppdrag') as ExcelJS.Worksheet;
     const titleColumn = ((sheet.getRow(1).values as unknown[]).indexOf('Title'));
     sheet.getRow(2).getCell(titleColumn).value = 'Ändrad titel';
     await workbook.xlsx.writeFile(file);

@@ -10,7 +10,9 @@ import { RateGate } from '../api/rate-gate.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { checkWritable } from '../util/check-writable.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
-import { openRowsWriter, outputFormat, type OutCell } from '../writers/rows-writer.js';
+import { openRowsWriter, type OutCell } from '../writers/rows-writer.js';
+import { jobsSheetName, sheetNameProblem } from '../writers/sheet-name.js';
+import { delimiterOfName, exportFormat } from './export-format.js';
 import { numFmtOf, toCell, type CellTarget } from '../mapping/to-cell.js';
 import { exportKey, OVERLAP_MS, WatermarkStore, type Watermark } from './watermark.js';
 import { wallToEpoch } from '../time/zone-time.js';
@@ -20,10 +22,11 @@ export interface ExportOptions {
   client: CoredinationClient;
   mapping: Mapping;
   output: string;
-  /** Default: the output's extension (.xlsx, else csv). */
+  /** Default: the output's extension (.xlsx; .csv, or .tsv and .txt tab-separated); any other is refused. */
   format?: 'xlsx' | 'csv';
+  /** xlsx: default the mapping's sheet when it names one, else "Jobs" in the mapping's language (Uppdrag under sv-SE). */
   sheet?: string;
-  /** csv: default ';' under a decimal-comma locale (sv-SE), else ','. */
+  /** csv: default a tab for .tsv and .txt, ';' under a decimal-comma locale (sv-SE), else ','. */
   delimiter?: string;
   /** csv: a UTF-8 BOM for Excel; default on under a decimal-comma locale. */
   bom?: boolean;
@@ -64,7 +67,19 @@ export interface ExportSummary {
 }
 
 const SAMPLE = 500;
-const MAX_WIDTH = 60;
+/** Columns are at most this wide, in characters; longer text wraps. */
+const MAX_WIDTH = 50;
+
+/** Letter where it is the paper in use (the Americas' US, Canada, Mexico), A4 elsewhere. */
+function paperOf(locale: string): 'a4' | 'letter' {
+  let region: string | undefined;
+  try {
+    region = new Intl.Locale(locale).maximize().region;
+  } catch {
+    return 'a4';
+  }
+  return region === 'US' || region === 'CA' || region === 'MX' ? 'letter' : 'a4';
+}
 
 /** `--since`: a timestamp, or a wall-clock date in the zone. */
 export function parseSince(value: string | number, timezone: string): number {
@@ -111,11 +126,17 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const started = Date.now();
   const { client, mapping, output } = options;
   const reporter = options.reporter ?? silentReporter;
-  const format = options.format ?? outputFormat(output);
+  // A folder (which has no extension either) is named as a folder.
+  await checkWritable([output]);
+  const format = exportFormat(output, options.format);
+  const sheetName = options.sheet ?? jobsSheetName(mapping);
+  const badSheet = format === 'xlsx' ? sheetNameProblem(sheetName) : undefined;
+  if (badSheet) {
+    throw new CdbError('USAGE', `The sheet name "${sheetName}" ${options.sheet === undefined ? `(the sheet of ${mapping.source}) ` : ''}${badSheet}.`, { hint: 'Give another with --sheet.' });
+  }
   const timezone = options.timezone ?? mapping.timezone;
   const locale = localeRules(mapping.locale);
   const target: CellTarget = { format, timezone, locale, raw: options.raw };
-  await checkWritable([output]);
   const removed = await removeStaleTemporaries(output);
   if (removed.length) reporter.detail(`Removed ${removed.length} temporary file(s) a killed run left beside ${output}.`);
 
@@ -155,26 +176,30 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
   const header = specs.map((spec) => spec.column as string);
   const rowOf = (job: Job): OutCell[] => specs.map((spec, i) => toCell(getPath(job, parts[i] as (string | number)[]), spec, target));
   const sampleRows = sample.map(rowOf);
-  const widths = header.map((h, i) => {
+  // As wide as the longest line in the first rows, at most MAX_WIDTH: longer text wraps.
+  const longest = header.map((h, i) => {
     let width = h.length;
     for (const cells of sampleRows.slice(0, 200)) {
       const cell = cells[i];
       const text = cell instanceof Date ? 'yyyy-mm-dd hh:mm' : String(cell ?? '');
-      width = Math.max(width, text.length);
+      for (const line of text.split(/\r\n|[\r\n]/)) width = Math.max(width, line.length);
     }
-    return Math.min(MAX_WIDTH, width + 2);
+    return width + 2;
   });
+  const widths = longest.map((width) => Math.min(MAX_WIDTH, width));
 
   const writer = await openRowsWriter(output, {
     header,
     format,
-    delimiter: options.delimiter ?? locale.listSeparator,
+    delimiter: options.delimiter ?? delimiterOfName(output) ?? locale.listSeparator,
     bom: options.bom ?? locale.decimal === ',',
     raw: options.raw,
-    sheet: options.sheet ?? (typeof mapping.sheet === 'string' ? mapping.sheet : 'Jobs'),
+    sheet: sheetName,
     // A column the mapping does not name (--all-fields) holds what the API sent: no text format forced.
     numFmts: specs.map((spec, i) => (i >= mapped && spec.type === 'string' ? undefined : numFmtOf(spec))),
     widths,
+    wrap: longest.map((width) => width > MAX_WIDTH),
+    paper: paperOf(mapping.locale),
   });
   let rows = 0;
   let newest = previous?.modified ?? 0;

@@ -23,6 +23,19 @@ export interface BoundMapping {
   unmapped: string[];
   /** Optional columns the file lacks. */
   missing: string[];
+  /**
+   * The file's columns that hold a field Coredination sets (state, id, modified, …), as the file
+   * spells them: read, never sent. An exported file imported again has them; {@link readOnlyWarning}
+   * says so once.
+   */
+  readOnlyColumns: string[];
+}
+
+/** The one warning for the columns of `readOnlyColumns`, or undefined when there are none. */
+export function readOnlyWarning(columns: readonly string[]): string | undefined {
+  if (!columns.length) return undefined;
+  const one = columns.length === 1;
+  return `${columns.join(', ')} ${one ? 'is' : 'are'} set by Coredination and ${one ? 'is' : 'are'} not sent: a change there does not reach the job.`;
 }
 
 /** Header text compared ignoring case and surrounding or repeated spaces. */
@@ -95,5 +108,7 @@ export function bindHeader(mapping: Mapping, header: string[], where: ErrorConte
     });
   }
   const unmapped = header.filter((h, i) => h !== '' && !used.has(i) && i !== keyIndex);
-  return { mapping, columns, keyIndex, header, unmapped, missing };
+  // The key column is read to match rows, whatever its field: not named as left unsent.
+  const readOnlyColumns = columns.flatMap((c) => (c.spec.readOnly && c.index !== undefined && c.index !== keyIndex && c.header ? [c.header] : []));
+  return { mapping, columns, keyIndex, header, unmapped, missing, readOnlyColumns };
 }

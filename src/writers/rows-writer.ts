@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -7,13 +7,14 @@ import { temporaryPathFor } from '../util/atomic-write.js';
 import { neutralise } from '../util/formula-text.js';
 import { CdbError } from '../errors.js';
 import { fileErrorReason, isSpaceProblem } from '../util/file-errors.js';
+import { release } from './release-stream.js';
+import { plainValue, type OutCell, type WrittenCell } from './written-cell.js';
+import { xlsxWriter, type FormatWriter, type XlsxSheetOptions } from './xlsx-writer.js';
 
-/** A value a writer puts in a cell. Dates are wall-clock times (their UTC fields are what shows). */
-export type OutCell = string | number | boolean | Date | null | undefined;
+export type { OutCell, TypedCell, WrittenCell } from './written-cell.js';
 
-/** How to write a table. */
-export interface RowsWriterOptions {
-  header: string[];
+/** How to write a table (the xlsx options are ignored by csv, and the other way round). */
+export interface RowsWriterOptions extends XlsxSheetOptions {
   format: 'csv' | 'xlsx';
   /** csv */
   delimiter?: string;
@@ -21,17 +22,11 @@ export interface RowsWriterOptions {
   bom?: boolean;
   /** csv: write text as it is, even text a spreadsheet would run as a formula (else neutralised, header too). */
   raw?: boolean;
-  /** xlsx */
-  sheet?: string;
-  /** xlsx: number formats per column (e.g. 'yyyy-mm-dd hh:mm'). */
-  numFmts?: (string | undefined)[];
-  /** xlsx: column widths in characters (default: the header's). */
-  widths?: number[];
 }
 
 /** Writes rows as they come to a temporary file, and puts it at its path only when complete. */
 export interface RowsWriter {
-  write(cells: OutCell[]): Promise<void>;
+  write(cells: WrittenCell[]): Promise<void>;
   /** Finishes the file and renames it into place. */
   close(): Promise<void>;
   /** Removes the temporary file; nothing appears at the path. */
@@ -42,9 +37,6 @@ export interface RowsWriter {
 export function outputFormat(file: string): 'csv' | 'xlsx' {
   return path.extname(file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv';
 }
-
-/** A format's writer: `abort` releases the file whatever state its stream is in. */
-type FormatWriter = Pick<RowsWriter, 'write' | 'close' | 'abort'>;
 
 /** A failed write as our error: what happened to which file, and that nothing took its place. */
 function writeFailure(error: unknown, file: string): unknown {
@@ -96,14 +88,6 @@ export async function openRowsWriter(file: string, options: RowsWriterOptions): 
 /** csv rows are turned into text this many at a time: a third of the cost of one at a time. */
 const CSV_BATCH = 64;
 
-/** Destroys a file stream and resolves once its descriptor is closed (at once if it already is). */
-async function release(stream: WriteStream): Promise<void> {
-  if (stream.closed) return;
-  const closed = once(stream, 'close').catch(() => undefined);
-  stream.destroy();
-  await closed;
-}
-
 async function csvWriter(temporary: string, options: RowsWriterOptions): Promise<FormatWriter> {
   const out = createWriteStream(temporary);
   // A write error can come between two writes: it is kept and thrown by the next write or close.
@@ -134,7 +118,7 @@ async function csvWriter(temporary: string, options: RowsWriterOptions): Promise
   };
   // Every csv this tool writes (exports, results, errors) is opened in spreadsheets: text that
   // would run as a formula, input cells and header names included, is neutralised unless raw.
-  const safe = options.raw ? (cells: OutCell[]) => cells : (cells: OutCell[]) => cells.map((cell) => (typeof cell === 'string' ? neutralise(cell) : cell));
+  const safe = options.raw ? (cells: WrittenCell[]) => cells.map(plainValue) : (cells: WrittenCell[]) => cells.map(plainValue).map((cell) => (typeof cell === 'string' ? neutralise(cell) : cell));
   if (options.bom) out.write('\ufeff');
   batch.push(safe(options.header));
   await flush();
@@ -150,59 +134,5 @@ async function csvWriter(temporary: string, options: RowsWriterOptions): Promise
       check();
     },
     abort: () => release(out),
-  };
-}
-
-/** A sheet's stream as patched: waits while the zip is this far behind. */
-interface Backlogged {
-  waitForBacklog?(limit: number): Promise<void>;
-}
-
-/** At most this much of a sheet waits for deflate: memory stays flat however many rows. */
-const ZIP_BACKLOG = 4 << 20;
-
-async function xlsxWriter(temporary: string, options: RowsWriterOptions): Promise<FormatWriter> {
-  // exceljs takes a third of a second to load: only when a workbook is written.
-  const { default: ExcelJS } = await import('exceljs');
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: temporary, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(options.sheet ?? 'Sheet1', { views: [{ state: 'frozen', ySplit: 1 }] });
-  const widths = options.header.map((h, i) => options.widths?.[i] ?? Math.max(8, h.length + 2));
-  sheet.columns = options.header.map((header, i) => ({ header, key: String(i), width: widths[i], style: options.numFmts?.[i] ? { numFmt: options.numFmts[i] } : {} }));
-  sheet.getRow(1).font = { bold: true };
-  sheet.getRow(1).commit();
-  // When the file fails, the zip stops draining into it: waiting for the zip (or for the commit)
-  // would never end, so every wait also ends when the file fails.
-  const file = (workbook as unknown as { stream: WriteStream }).stream;
-  let failure: Error | undefined;
-  const failed = new Promise<void>((resolve) =>
-    file.on('error', (error) => {
-      failure ??= error;
-      resolve();
-    }),
-  );
-  const check = () => {
-    if (failure) throw failure;
-  };
-  let rows = 1;
-  return {
-    async write(cells) {
-      check();
-      rows++;
-      const row = sheet.addRow(cells.map((cell) => (cell === undefined ? null : cell)));
-      row.commit();
-      // exceljs does not wait for its zip (deflate) to keep up; our patch lets us (patches/).
-      await Promise.race([(sheet as unknown as { stream: Backlogged }).stream.waitForBacklog?.(ZIP_BACKLOG), failed]);
-      check();
-    },
-    async close() {
-      sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: Math.max(rows, 1), column: Math.max(options.header.length, 1) } };
-      check();
-      sheet.commit();
-      const committed = workbook.commit();
-      committed.catch(() => undefined); // raced below; its late failure is not unhandled
-      await Promise.race([committed, failed]);
-      check();
-    },
-    abort: () => release(file),
   };
 }

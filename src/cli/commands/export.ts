@@ -1,7 +1,9 @@
+import { statSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { IANAZone } from 'luxon';
 import { JOB_STATES } from '../../api/assumptions.js';
 import { CdbError } from '../../errors.js';
+import { exportFormat } from '../../export/export-format.js';
 import { runExport } from '../../export/run-export.js';
 import { defaultStateDir } from '../../state/state-dir.js';
 import { clientFrom } from '../client-options.js';
@@ -29,22 +31,26 @@ interface ExportArgs extends GlobalArgs {
   rate?: number;
 }
 
+function isFolder(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
 function statesOf(flag: string | undefined): string[] | undefined {
   return flag?.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
-/** `export <out.xlsx|out.csv>`: jobs → spreadsheet. */
+/** `export <out.xlsx|out.csv>`: jobs → spreadsheet (.tsv and .txt: tab-separated csv). */
 export function exportCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, ExportArgs> {
   return {
     command: 'export <out>',
     describe: 'Export every job (or those changed since a time) to an xlsx or csv file through the mapping',
     builder: (yargs: Argv<GlobalArgs>) =>
       yargs
-        .positional('out', { type: 'string', demandOption: true, describe: 'The file to write (.xlsx or .csv); it appears only when complete' })
+        .positional('out', { type: 'string', demandOption: true, describe: 'The file to write (.xlsx, .csv, or .tsv/.txt tab-separated); it appears only when complete' })
         .option('mapping', MAPPING_OPTION)
-        .option('format', { choices: ['xlsx', 'csv'] as const, describe: 'When the extension does not say' })
-        .option('sheet', { type: 'string', describe: 'xlsx: the sheet name (default Jobs)' })
-        .option('delimiter', { type: 'string', describe: 'csv: delimiter (default ";" under sv-SE and other decimal-comma locales, else ",")' })
+        .option('format', { choices: ['xlsx', 'csv'] as const, describe: 'Write this format whatever the file\'s name' })
+        .option('sheet', { type: 'string', describe: 'xlsx: the sheet name (default the mapping\'s sheet, else Jobs in its language: Uppdrag under sv-SE)' })
+        .option('delimiter', { type: 'string', describe: 'csv: delimiter (default a tab for .tsv and .txt, ";" under sv-SE and other decimal-comma locales, else ",")' })
         .option('bom', { type: 'boolean', describe: 'csv: start with a UTF-8 BOM so that Excel reads åäö (default on under sv-SE); --no-bom to leave it out' })
         .option('tz', { type: 'string', describe: 'Time zone of the date cells (default: the mapping\'s)' })
         .option('since', { type: 'string', describe: 'Only jobs changed since a date (2026-03-01 [08:00]), a timestamp in ms, or "last" (the last complete run of this export)' })
@@ -55,6 +61,8 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
         .option('concurrency', { type: 'number', describe: '--details: requests in flight (default 4)' })
         .option('rate', { type: 'number', describe: '--details: requests per second (default 10; 0: no cap)' })
         .check((args) => {
+          // Before the key and the mapping are looked at; a folder is left to the output check, which names it.
+          if (!isFolder(args.out)) exportFormat(args.out, args.format);
           if (args.tz !== undefined && !IANAZone.isValidZone(args.tz)) throw new CdbError('USAGE', `--tz "${args.tz}" is not an IANA time zone (e.g. Europe/Stockholm).`);
           const unknown = statesOf(args.state)?.filter((state) => !(JOB_STATES as readonly string[]).includes(state.toUpperCase()));
           if (unknown?.length) {
