@@ -58,6 +58,9 @@ describe('an xlsx errors file', () => {
     expect(row.getCell(4).value).toEqual(wall(2026, 3, 2, 10, 0)); // a date cell, not text
     expect(row.getCell(4).numFmt).toBe('yyyy-mm-dd hh:mm');
     expect(row.getCell(5).value).toBe(90); // the formula's result, as a number
+    // The import marks the bad cell itself: a note saying why, and the others unmarked.
+    expect(String((row.getCell(3).note as { texts?: { text: string }[] } | string | undefined) && JSON.stringify(row.getCell(3).note))).toMatch(/expected a date/);
+    expect(row.getCell(1).note).toBeUndefined();
     expect(String(row.getCell(6).value)).toMatch(/Start: expected a date/);
 
     // The clerk types the right start over the bad one, in the errors file itself.

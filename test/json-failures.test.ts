@@ -12,6 +12,8 @@ test.each([
   ['export against a server that is down', ['export', 'OUT'], 'UNREACHABLE', 1],
   ['undo of a run with no record', ['undo', '2026-01-01T00-00-00Z-abcd', '--yes'], 'INPUT', 2],
   ['a bad flag', ['import', 'x.csv', '--concurrency', '0'], 'USAGE', 2],
+  ['export --details --concurrency 0', ['export', 'OUT', '--details', '--concurrency', '0'], 'USAGE', 2],
+  ['export --rate -5', ['export', 'OUT', '--rate', '-5'], 'USAGE', 2],
 ])('--json prints one JSON document when a run fails: %s', async (_what, args, code, exit) => {
   const dir = await tempDir();
   const argv = args.map((a) => (a === 'OUT' ? path.join(dir, 'jobs.csv') : a));

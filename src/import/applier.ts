@@ -115,7 +115,7 @@ export class Applier {
         const { row, action } = planned;
         switch (action.kind) {
           case 'rejected':
-            this.report(at, row, { outcome: 'rejected', id: action.id, uuid: action.uuid, reason: action.reason });
+            this.report(at, row, { outcome: 'rejected', id: action.id, uuid: action.uuid, reason: action.reason, issues: planned.mapped.issues });
             continue;
           case 'unchanged':
             this.report(at, row, { outcome: 'unchanged', id: action.id, uuid: action.uuid, reason: 'the job already holds these values: nothing sent' });

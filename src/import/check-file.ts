@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { CdbError } from '../errors.js';
-import { bindHeader, type BoundMapping } from '../mapping/bind-header.js';
+import { bindHeader, readOnlyWarning, type BoundMapping } from '../mapping/bind-header.js';
 import { localeRules } from '../mapping/locale.js';
 import { mapRow, type MappedRow } from '../mapping/map-row.js';
 import type { Mapping, RowIssue } from '../mapping/types.js';
@@ -177,6 +177,8 @@ export async function checkFile(options: CheckOptions, onRow?: (checked: Checked
   }
   if (bound.unmapped.length) reporter.detail(`Columns not in the mapping (left out): ${bound.unmapped.map((h) => `"${h}"`).join(', ')}.`);
   if (bound.missing.length) reporter.detail(`Optional columns of the mapping not in the file: ${bound.missing.map((h) => `"${h}"`).join(', ')}.`);
+  const readOnly = readOnlyWarning(bound.readOnlyColumns);
+  if (readOnly) reporter.warn(readOnly);
 
   const errors = new ErrorRows(options.errorsFile, sheet.header, detected);
   const payloads = options.payloadsFile ? createWriteStream(options.payloadsFile, { mode: 0o600 }) : undefined;
@@ -199,7 +201,7 @@ export async function checkFile(options: CheckOptions, onRow?: (checked: Checked
         invalid++;
         issueCount += mapped.issues.length;
         for (const issue of mapped.issues) if (issues.length < KEPT_ISSUES) issues.push(issue);
-        await errors.add(row, mapped.issues.map(reasonText).join('; '));
+        await errors.add(row, mapped.issues.map(reasonText).join('; '), mapped.issues);
       } else if (payloads && !payloads.write(`${JSON.stringify({ row: row.row, ...(mapped.key ? { key: mapped.key } : {}), job: mapped.job })}\n`)) {
         await once(payloads, 'drain');
       }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
+import type { RowIssue } from '../mapping/types.js';
 import type { SheetRow } from '../readers/cell.js';
 import type { Detected } from '../readers/types.js';
 import { ErrorRows, inputCells } from '../writers/error-rows.js';
@@ -62,6 +63,8 @@ export async function refuseInputAsOutput(file: string, outputs: ImportOutputs):
 /** How one row ended, as the results file says it. */
 export interface RowResult {
   outcome: Outcome;
+  /** An invalid row's problems: the errors file marks the cells they name. */
+  issues?: readonly RowIssue[];
   id?: number;
   uuid?: string;
   changed?: string;
@@ -152,7 +155,7 @@ export class ResultsInOrder {
       this.next++;
       const { row, result: r } = w;
       await this.results.write([row.row, r.outcome, r.id ?? '', r.uuid ?? '', r.changed ?? '', r.reason ?? '', this.run, ...inputCells(this.header, row)]);
-      if (r.outcome === 'rejected' || r.outcome === 'failed') await this.errors.add(row, r.reason ?? r.outcome);
+      if (r.outcome === 'rejected' || r.outcome === 'failed') await this.errors.add(row, r.reason ?? r.outcome, r.issues);
     }
   }
 

@@ -8,6 +8,7 @@ import { checkHttpUrl, checkNotify } from './check-notify.js';
 import { parseDuration } from './duration.js';
 import { globMatcher } from './glob.js';
 import type { ExportEntry, ImportEntry } from './schedule-types.js';
+import { exportFormatProblem, type ExportFormat } from '../export/export-format.js';
 
 type Keys = readonly (string | number)[];
 type Item = Record<string, unknown>;
@@ -83,7 +84,9 @@ export async function checkExport(item: Item, keys: Keys, defaults: FileDefaults
   for (const match of output.matchAll(/\{([^}]*)\}/g)) {
     if (!PLACEHOLDERS.has(match[1] as string)) ctx.report([...keys, 'output'], `unknown placeholder {${match[1]}}; use {date}, {time} or {name}`);
   }
-  if (!item.format && !/\.(xlsx|csv)$/i.test(output)) ctx.report([...keys, 'output'], 'end it in .xlsx or .csv, or set format');
+  // The same rule as the export command's: an extension it writes, or a format.
+  const problem = exportFormatProblem(output.replace(/\{[^}]*\}/g, 'x'), item.format as ExportFormat | undefined);
+  if (problem) ctx.report([...keys, 'output'], `${problem}; or set format`);
   const common = checkCommon(item, keys, defaults, ctx);
   const mapping = await checkMapping(item.mapping, [...keys, 'mapping'], ctx);
   if (!mapping || ctx.problems.length !== before) return undefined;

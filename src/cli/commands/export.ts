@@ -1,20 +1,13 @@
 import { statSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { IANAZone } from 'luxon';
 import { JOB_STATES } from '../../api/assumptions.js';
 import { CdbError } from '../../errors.js';
 import { exportFormat } from '../../export/export-format.js';
-import { runExport } from '../../export/run-export.js';
-import { defaultStateDir } from '../../state/state-dir.js';
-import { clientFrom } from '../client-options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
-import { Output } from '../io.js';
-import { MAPPING_OPTION, mappingFrom } from '../mapping-args.js';
-import { progressReporter } from '../progress.js';
-import { onStopSignals } from '../stop-signals.js';
-import { EXIT } from '../render-error.js';
+import { MAPPING_OPTION } from '../mapping-args.js';
+import { checkPace, isTimeZone } from '../pace-flags.js';
 
-interface ExportArgs extends GlobalArgs {
+export interface ExportArgs extends GlobalArgs {
   out: string;
   mapping?: string;
   format?: 'xlsx' | 'csv';
@@ -35,7 +28,7 @@ function isFolder(file: string): boolean {
   return statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
-function statesOf(flag: string | undefined): string[] | undefined {
+export function statesOf(flag: string | undefined): string[] | undefined {
   return flag?.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
@@ -63,51 +56,14 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
         .check((args) => {
           // Before the key and the mapping are looked at; a folder is left to the output check, which names it.
           if (!isFolder(args.out)) exportFormat(args.out, args.format);
-          if (args.tz !== undefined && !IANAZone.isValidZone(args.tz)) throw new CdbError('USAGE', `--tz "${args.tz}" is not an IANA time zone (e.g. Europe/Stockholm).`);
+          checkPace(args);
+          if (args.tz !== undefined && !isTimeZone(args.tz)) throw new CdbError('USAGE', `--tz "${args.tz}" is not an IANA time zone (e.g. Europe/Stockholm).`);
           const unknown = statesOf(args.state)?.filter((state) => !(JOB_STATES as readonly string[]).includes(state.toUpperCase()));
           if (unknown?.length) {
             throw new CdbError('USAGE', `--state ${unknown.map((state) => `"${state}"`).join(', ')}: not a job state. The states are ${JOB_STATES.join(', ')}.`);
           }
           return true;
         }) as unknown as Argv<ExportArgs>,
-    handler: async (args) => {
-      const out = new Output(io, args);
-      const client = clientFrom(args, io);
-      const mapping = await mappingFrom(args, out);
-      const controller = new AbortController();
-      const offSignals = onStopSignals(() => controller.abort());
-      const reporter = progressReporter(io, args, 'Exporting');
-      try {
-        const summary = await runExport({
-          client,
-          mapping,
-          output: args.out,
-          format: args.format,
-          sheet: args.sheet,
-          delimiter: args.delimiter === '\\t' ? '\t' : args.delimiter,
-          bom: args.bom,
-          timezone: args.tz,
-          since: args.since,
-          details: args.details,
-          states: statesOf(args.state),
-          allFields: args.allFields,
-          raw: args.raw,
-          concurrency: args.concurrency,
-          rate: args.rate === 0 ? Number.POSITIVE_INFINITY : args.rate,
-          stateDir: defaultStateDir(io.env),
-          reporter,
-          signal: controller.signal,
-        });
-        reporter.stop();
-        out.result(
-          `Exported ${summary.rows} jobs to ${summary.file} (${summary.format}, ${summary.columns} columns) in ${summary.seconds.toFixed(1)} s.`,
-          { file: summary.file, format: summary.format, rows: summary.rows, columns: summary.columns, since: summary.since ?? null, seconds: summary.seconds },
-        );
-        done(EXIT.ok);
-      } finally {
-        reporter.stop();
-        offSignals();
-      }
-    },
+    handler: async (args) => done(await (await import('../handlers/export.js')).exportHandler(args, io)),
   };
 }

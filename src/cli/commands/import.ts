@@ -2,6 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { CdbError } from '../../errors.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { withMappingArgs, type MappingArgs } from '../mapping-args.js';
+import { checkPace } from '../pace-flags.js';
 
 export interface ImportArgs extends GlobalArgs, MappingArgs {
   file: string;
@@ -48,13 +49,10 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
         .option('put-replaces', { type: 'boolean', describe: "The server's PUT replaces the whole job: updates send the whole job with the changed fields" })
         .option('offline', { type: 'boolean', describe: '--dry-run: check the file only, without the journal or the account' })
         .check((args) => {
-          for (const name of ['limit', 'concurrency'] as const) {
-            const value = args[name];
-            if (value !== undefined && !(Number.isInteger(value) && value > 0)) throw new CdbError('USAGE', `--${name} takes a whole number above 0, got ${value}.`);
-          }
+          checkPace(args);
+          if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit > 0)) throw new CdbError('USAGE', `--limit takes a whole number above 0, got ${args.limit}.`);
           const maxErrors = args.maxErrors as number | undefined;
           if (maxErrors !== undefined && !(Number.isInteger(maxErrors) && maxErrors >= 0)) throw new CdbError('USAGE', `--max-errors takes a whole number of 0 or more, got ${maxErrors}.`);
-          if (args.rate !== undefined && !(Number.isFinite(args.rate) && args.rate >= 0)) throw new CdbError('USAGE', `--rate takes requests per second (0 for no cap), got ${args.rate}.`);
           if (args.offline && !args.dryRun) throw new CdbError('USAGE', '--offline only applies to --dry-run: an import reads the journal and the account.', { hint: 'Add --dry-run to check the file alone.' });
           return true;
         }) as unknown as Argv<ImportArgs>,
