@@ -38,7 +38,7 @@ describe('every problem of a file in one run', () => {
         '    colour: blue',
         '  - name: a',
         '    cron: "99 2 * * *"',
-        '    output: out/b.txt',
+        '    output: out/b.pdf',
         '  - name: c',
         '    cron: 5',
         '    output: out/c.csv',
@@ -46,7 +46,7 @@ describe('every problem of a file in one run', () => {
       ].join('\n'),
     );
     const message = await problems(loadSchedule(file));
-    for (const part of [/colour/, /exports\[2\]\.cron/, /timezone/, /has 4 fields/, /unknown placeholder \{day\}/, /"a" is used twice/, /not a cron expression/, /end it in \.xlsx or \.csv/]) expect(message).toMatch(part);
+    for (const part of [/colour/, /exports\[2\]\.cron/, /timezone/, /has 4 fields/, /unknown placeholder \{day\}/, /"a" is used twice/, /not a cron expression/, /"b.pdf" is a PDF \(\.pdf\), which export does not write; it writes \.xlsx and \.csv/]) expect(message).toMatch(part);
   });
 });
 

@@ -258,7 +258,7 @@ describe('schedule', () => {
       '    output: out-{day}.xlsx',
       '  - name: a',
       '    cron: "0 2 * *"',
-      '    output: out.txt',
+      '    output: out.pdf',
       '    mapping: nope.yaml',
       '    colour: red',
     ].join('\n'));
@@ -275,7 +275,7 @@ describe('schedule', () => {
       /exports\[0\]\.output \(line 5\): unknown placeholder \{day\}/,
       /exports\[1\]\.name \(line 6\): "a" is used twice/,
       /exports\[1\]\.cron \(line 7\): "0 2 \* \*" has 4 fields/,
-      /exports\[1\]\.output \(line 8\): end it in \.xlsx or \.csv/,
+      /exports\[1\]\.output \(line 8\): "out.pdf" is a PDF \(\.pdf\), which export does not write/,
       /exports\[1\]\.mapping \(line 9\): Cannot open the mapping file/,
     ]) expect(again.stderr).toMatch(problem);
     expect(again.stderr).not.toMatch(/\n\s+at /);
