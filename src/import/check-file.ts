@@ -81,6 +81,7 @@ export async function openForMapping(file: string, mapping: Mapping, read: ReadO
     delimiter: read.delimiter ?? mapping.delimiter,
     encoding: read.encoding ?? mapping.encoding,
     format: read.format,
+    locale: read.locale ?? mapping.locale,
   });
 }
 

@@ -20,6 +20,8 @@ export interface NumberCell {
   kind: 'number';
   value: number;
   format: CellFormat;
+  /** What the cell shows, where the file says it (an OpenDocument cell's text): wins over the format. */
+  shown?: string;
 }
 
 /**
@@ -32,6 +34,8 @@ export interface DateCell {
   wall: string;
   serial?: number;
   format?: CellFormat;
+  /** What the cell shows, where the file says it: wins over the format. */
+  shown?: string;
 }
 
 /** A time of day without a date (a time-only format such as `h:mm`): `HH:mm:ss.SSS`. */
@@ -40,6 +44,8 @@ export interface TimeCell {
   time: string;
   serial?: number;
   format?: CellFormat;
+  /** What the cell shows, where the file says it: wins over the format. */
+  shown?: string;
 }
 
 /** An elapsed time (`[h]:mm` and other bracketed formats), in seconds. */
@@ -48,6 +54,8 @@ export interface DurationCell {
   seconds: number;
   serial?: number;
   format?: CellFormat;
+  /** What the cell shows, where the file says it (a negative 1904 time): wins over the format. */
+  shown?: string;
 }
 
 /** An error value such as #N/A or #DIV/0!. */
@@ -77,10 +85,6 @@ export interface SheetRow {
 
 export function isDateCell(cell: Cell): cell is DateCell {
   return typeof cell === 'object' && cell !== null && cell.kind === 'date';
-}
-
-export function isErrorCell(cell: Cell): cell is ErrorCell {
-  return typeof cell === 'object' && cell !== null && cell.kind === 'error';
 }
 
 /** True for a cell with nothing in it (absent, or only white space). */
@@ -121,12 +125,15 @@ export function cellText(cell: Cell | undefined): string {
   if (typeof cell === 'boolean') return cell ? 'TRUE' : 'FALSE';
   switch (cell.kind) {
     case 'number':
-      return cell.format.show(cell.value);
+      return cell.shown ?? cell.format.show(cell.value);
     case 'date':
+      if (cell.shown !== undefined) return cell.shown;
       return cell.format && cell.serial !== undefined ? cell.format.show(cell.serial) : wallText(cell.wall);
     case 'time':
+      if (cell.shown !== undefined) return cell.shown;
       return cell.format && cell.serial !== undefined ? cell.format.show(cell.serial) : cell.time.replace(/(:00)?\.000$/, '');
     case 'duration':
+      if (cell.shown !== undefined) return cell.shown;
       return cell.format && cell.serial !== undefined ? cell.format.show(cell.serial) : durationText(cell.seconds);
     case 'error':
       return cell.error;

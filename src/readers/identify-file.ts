@@ -76,13 +76,14 @@ async function identifyZip(file: string, head: Buffer): Promise<FileKind> {
   } catch {
     return 'zip-damaged';
   }
-  const lower = names.map((name) => name.toLowerCase());
+  // Excel opens entries named with backslashes (xl\workbook.xml) and in any letter case.
+  const lower = names.map((name) => name.replace(/\\/g, '/').toLowerCase());
   const has = (pattern: RegExp) => lower.some((name) => pattern.test(name));
   // Part names in a package are case-insensitive; the workbook part may live in any folder.
   if (has(/(^|\/)workbook\.xml$/)) return 'xlsx';
   if (has(/(^|\/)workbook\.bin$/)) return 'xlsb';
   const mimetype = storedMimetype(head);
-  if (mimetype !== undefined) return mimetype === ODS_MIMETYPE ? 'ods' : 'zip';
+  if (mimetype !== undefined) return mimetype === ODS_MIMETYPE || mimetype === `${ODS_MIMETYPE}-template` ? 'ods' : 'zip';
   if (lower.includes('content.xml') && lower.includes('meta-inf/manifest.xml')) return 'ods';
   // A single-file Numbers document, or a zipped bundle (`Name.numbers/Index.zip`).
   if (has(/(^|\/)index\/document\.iwa$/) || has(/(^|\/)index\.zip$/)) return 'numbers';

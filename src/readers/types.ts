@@ -29,7 +29,7 @@ export interface OpenSheet {
 
 /** How to read a spreadsheet; the mapping or flags fill it in. */
 export interface ReadOptions {
-  /** xlsx: sheet name or 1-based index; default the first. */
+  /** xlsx: sheet name or 1-based index; default the first not hidden. */
   sheet?: string | number;
   /** 1-based; default 1. */
   headerRow?: number;
@@ -39,4 +39,10 @@ export interface ReadOptions {
   delimiter?: string;
   /** Force a format instead of the extension's. */
   format?: 'csv' | 'xlsx';
+  /**
+   * xlsx: the locale Excel's built-in formats (the short date of format 14) and the decimal and
+   * group separators are shown in, as the clerk's own Excel shows them; default en-US. The
+   * mapping's `locale`. Patterns written in the file are shown as written.
+   */
+  locale?: string;
 }

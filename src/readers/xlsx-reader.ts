@@ -1,5 +1,7 @@
 import { CdbError } from '../errors.js';
-import { cellText, columnLetters, isBlank, type Cell, type SheetRow } from './cell.js';
+import type { SheetRow } from './cell.js';
+import { headedSheet } from './headed-sheet.js';
+import { localGeneral } from './shown-locale.js';
 import { unreadable } from './unreadable.js';
 import type { OpenSheet, ReadOptions } from './types.js';
 import { SheetRowsHandler } from './xlsx/sheet-rows.js';
@@ -113,7 +115,7 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
     }
     if (!chosen.part) throw new XlsxError(`the sheet "${chosen.name}" is listed but its part is missing from the zip archive`);
     const stylesXml = parts.styles ? await zip.text(parts.styles, XLSX_LIMITS.styles) : undefined;
-    styles = stylesXml === undefined ? Styles.none : Styles.parse(stylesXml, parts.styles as string);
+    styles = stylesXml === undefined ? Styles.none(options.locale) : Styles.parse(stylesXml, parts.styles as string, options.locale);
     strings = parts.sharedStrings ? await readSharedStrings(zip.stream(parts.sharedStrings, XLSX_LIMITS.sharedStrings), parts.sharedStrings, XLSX_LIMITS.cell) : new SharedStrings();
   } catch (error) {
     zip.close();
@@ -123,7 +125,7 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
   const sheetPart = chosen.part;
   const date1904 = parts.date1904;
 
-  const handler = new SheetRowsHandler({ strings, styles, date1904, maxCell: XLSX_LIMITS.cell });
+  const handler = new SheetRowsHandler({ strings, styles, date1904, maxCell: XLSX_LIMITS.cell, general: localGeneral(options.locale) });
   async function* sheetRows(): AsyncGenerator<SheetRow> {
     const scanner = new XmlScanner(handler, sheetPart, XLSX_LIMITS.cell + 1024);
     try {
@@ -144,79 +146,26 @@ export async function openXlsx(file: string, options: ReadOptions): Promise<Open
   }
 
   const source = sheetRows();
-  async function next(): Promise<SheetRow | undefined> {
-    try {
-      const result = await source.next();
-      return result.done ? undefined : result.value;
-    } catch (error) {
-      throw problem(file, error, sheet);
-    }
-  }
-
-  const headerRow = options.headerRow ?? 1;
-  let header: string[] | undefined;
-  for (let item = await next(); item; item = await next()) {
-    if (item.row === headerRow) header = item.cells.map((cell) => cellText(cell).trim());
-    if (item.row >= headerRow) break;
-  }
-  if (!header || header.every((h) => h === '')) {
-    await source.return(undefined);
-    throw new CdbError('INPUT', `The sheet has no header in row ${headerRow} (the sheet is empty there).`, {
-      context: { file, sheet },
-      hint: 'Put the column names in that row, or set headerRow in the mapping.',
-    });
-  }
-  while (header.length && header[header.length - 1] === '') header.pop();
-  const columns = header;
-  const unnamed = new Map<number, { rows: number; first: number }>();
-  const warnings: string[] = [];
-  // Cells right of the last header are only counted from here on (a cell at XFD in every row
-  // would otherwise make every row 16,384 cells long).
-  handler.columnLimit = columns.length;
-
-  async function* rows(): AsyncGenerator<SheetRow> {
-    for (let item = await next(); item; item = await next()) {
-      const cells: Cell[] = item.cells.length > columns.length ? item.cells.slice(0, columns.length) : item.cells;
-      for (let i = 0; i < item.cells.length; i++) {
-        if ((i >= columns.length || columns[i] === '') && !isBlank(item.cells[i])) {
-          const seen = unnamed.get(i);
-          if (seen) seen.rows++;
-          else unnamed.set(i, { rows: 1, first: item.row });
-        }
-      }
-      if (cells.every((cell) => isBlank(cell))) continue;
-      yield { row: item.row, cells };
-    }
-    for (const [column, seen] of handler.beyond) {
-      const earlier = unnamed.get(column);
-      if (earlier) unnamed.set(column, { rows: earlier.rows + seen.rows, first: Math.min(earlier.first, seen.first) });
-      else unnamed.set(column, seen);
-    }
-    if (unnamed.size) {
-      const list = [...unnamed.entries()].sort(([a], [b]) => a - b);
-      const rowsWith = list.reduce((sum, [, seen]) => sum + seen.rows, 0);
-      const first = Math.min(...list.map(([, seen]) => seen.first));
-      const letters = list.map(([index]) => columnLetters(index)).join(', ');
-      warnings.push(
-        `${list.length === 1 ? `Column ${letters} has` : `Columns ${letters} have`} no header in row ${headerRow}, so ${rowsWith === 1 ? 'its value' : `their ${rowsWith} values`} (first in row ${first}) ${rowsWith === 1 ? 'is' : 'are'} left out: no mapping can name ${list.length === 1 ? 'that column' : 'those columns'}. Give ${list.length === 1 ? 'it a header' : 'them headers'} to import ${list.length === 1 ? 'it' : 'them'}.`,
-      );
-    }
-  }
-
-  return {
+  return headedSheet(
     file,
-    detected: {
-      format: 'xlsx',
-      sheet,
-      sheets: parts.sheets.filter((s) => s.type === 'worksheet').map((s) => s.name),
-      date1904,
+    {
+      async next() {
+        try {
+          const result = await source.next();
+          return result.done ? undefined : result.value;
+        } catch (error) {
+          throw problem(file, error, sheet);
+        }
+      },
+      limitColumns(count) {
+        handler.columnLimit = count;
+      },
+      beyond: () => handler.beyond,
+      async close() {
+        await source.return(undefined);
+      },
     },
-    headerRow,
-    header: columns,
-    rows: rows(),
-    warnings,
-    close: async () => {
-      await source.return(undefined);
-    },
-  };
+    options.headerRow ?? 1,
+    { format: 'xlsx', sheet, sheets: parts.sheets.filter((s) => s.type === 'worksheet').map((s) => s.name), date1904 },
+  );
 }

@@ -93,6 +93,8 @@ export class SharedStrings {
 
   get(index: number): string | undefined {
     if (!Number.isInteger(index) || index < 0 || index >= this.count) return undefined;
+    // An empty string may come before any chunk exists (an empty first entry, as the .NET Open XML SDK writes).
+    if (this.lengthOf[index] === 0) return '';
     const start = this.startOf[index] as number;
     return (this.chunks[this.chunkOf[index] as number] as Buffer).toString('utf8', start, start + (this.lengthOf[index] as number));
   }

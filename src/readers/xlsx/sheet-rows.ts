@@ -1,5 +1,6 @@
-import type { Cell, SheetRow } from '../cell.js';
+import type { Cell, CellFormat, SheetRow } from '../cell.js';
 import { DAYS_1904, LAST_SERIAL, serialToTime, serialToWall, wallToSerial } from '../excel-date.js';
+import { generalCell } from '../shown-locale.js';
 import { decodeEscapes, StringItem, type SharedStrings } from './shared-strings.js';
 import type { Styles } from './styles.js';
 import { XlsxError } from './xlsx-error.js';
@@ -12,6 +13,8 @@ export interface SheetContext {
   date1904: boolean;
   /** The longest text a cell may hold, in characters. */
   maxCell: number;
+  /** General in the mapping's locale when its decimal separator is not a point (`1234,5`). */
+  general?: CellFormat;
 }
 
 /** Excel's last column, XFD. */
@@ -209,10 +212,10 @@ export class SheetRowsHandler implements XmlHandler {
   }
 
   private number(value: number): Cell {
-    const { kind, format } = this.context.styles.format(this.style);
+    const { kind, format, signed } = this.context.styles.format(this.style);
     switch (kind) {
       case 'general':
-        return value;
+        return generalCell(value, this.context.general);
       case 'number':
         return { kind: 'number', value, format };
       case 'date': {
@@ -221,10 +224,17 @@ export class SheetRowsHandler implements XmlHandler {
         return { kind: 'date', wall, serial: this.context.date1904 ? value + DAYS_1904 : value, format };
       }
       case 'time':
-        if (value < 0) return { kind: 'unreadable', reason: `the cell holds a negative time (${value})` };
+        if (value < 0) return { kind: 'unreadable', reason: `the cell holds a negative time (${value}), which Excel shows as ####` };
+        if (value >= LAST_SERIAL + 1) return { kind: 'unreadable', reason: `the cell holds a time after 31 December 9999 (serial ${value}), which Excel shows as ####` };
         return { kind: 'time', time: serialToTime(value), serial: value, format };
-      case 'duration':
-        return { kind: 'duration', seconds: Math.round(value * 86_400_000) / 1000, serial: value, format };
+      case 'duration': {
+        const seconds = Math.round(value * 86_400_000) / 1000;
+        if (Math.abs(value) >= LAST_SERIAL + 1) return { kind: 'unreadable', reason: `the cell holds an elapsed time of more than 8,000 years (${value} days), which Excel shows as ####` };
+        if (value >= 0 || signed) return { kind: 'duration', seconds, serial: value, format };
+        // The 1900 system has no negative times (Excel shows ####); the 1904 system shows them signed.
+        if (!this.context.date1904) return { kind: 'unreadable', reason: `the cell holds a negative time (${value}) under the format ${format.code}, which Excel shows as ####` };
+        return { kind: 'duration', seconds, serial: value, format, shown: `-${format.show(-value)}` };
+      }
     }
   }
 

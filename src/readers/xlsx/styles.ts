@@ -8,12 +8,17 @@ export class Styles {
   constructor(
     private readonly customFormats: Map<number, string>,
     private readonly cellFormatIds: number[],
+    /** The locale the built-in formats and the separators are shown in (the mapping's). */
+    private readonly locale?: string,
   ) {}
 
-  static readonly none = new Styles(new Map(), []);
+  /** A workbook with no styles part: every cell General. */
+  static none(locale?: string): Styles {
+    return new Styles(new Map(), [], locale);
+  }
 
   /** Reads styles.xml: the custom formats (`numFmts`) and the cell styles (`cellXfs`). */
-  static parse(xml: string, part: string): Styles {
+  static parse(xml: string, part: string, locale?: string): Styles {
     const formats = new Map<number, string>();
     const ids: number[] = [];
     let inCellXfs = false;
@@ -44,7 +49,7 @@ export class Styles {
     );
     scanner.write(xml);
     scanner.end();
-    return new Styles(formats, ids);
+    return new Styles(formats, ids, locale);
   }
 
   /** The format of style index `s` (style 0, General, when the file has none). */
@@ -52,7 +57,7 @@ export class Styles {
     let found = this.classified[style];
     if (!found) {
       const id = this.cellFormatIds[style] ?? 0;
-      found = styleFormat(this.customFormats.get(id) ?? builtInFormat(id));
+      found = styleFormat(this.customFormats.get(id) ?? builtInFormat(id, this.locale), this.locale);
       this.classified[style] = found;
     }
     return found;

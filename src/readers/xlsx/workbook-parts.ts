@@ -32,15 +32,30 @@ interface Relationship {
   target: string;
 }
 
-/** Elements with their attributes, of a small part read whole. */
-function elements(xml: string, part: string, wanted: Set<string>): { name: string; attributes: Record<string, string> }[] {
-  const found: { name: string; attributes: Record<string, string> }[] = [];
+interface Element {
+  name: string;
+  attributes: Record<string, string>;
+}
+
+/**
+ * Elements with their attributes, of a small part read whole, each where it belongs: `wanted`
+ * maps an element name to the path of its parents (`workbook/sheets` for `sheet`). An element of
+ * the same name elsewhere, such as the `x14:workbookPr` Mac Excel writes inside the workbook's
+ * `extLst`, is not the one meant.
+ */
+function elements(xml: string, part: string, wanted: Record<string, string>): Element[] {
+  const found: Element[] = [];
+  const path: string[] = [];
   const scanner = new XmlScanner(
     {
       open(name, attributes) {
-        if (wanted.has(name)) found.push({ name, attributes: parseAttributes(attributes) });
+        const where = wanted[name];
+        if (where !== undefined && Object.hasOwn(wanted, name) && path.join('/') === where) found.push({ name, attributes: parseAttributes(attributes) });
+        path.push(name);
       },
-      close() {},
+      close() {
+        path.pop();
+      },
       text() {},
     },
     part,
@@ -53,7 +68,7 @@ function elements(xml: string, part: string, wanted: Set<string>): { name: strin
 
 function relationships(xml: string | undefined, part: string, from: string): Relationship[] {
   if (xml === undefined) return [];
-  return elements(xml, part, new Set(['Relationship']))
+  return elements(xml, part, { Relationship: 'Relationships' })
     .filter((r) => r.attributes.TargetMode !== 'External' && r.attributes.Target !== undefined)
     .map((r) => ({ id: r.attributes.Id ?? '', type: r.attributes.Type ?? '', target: resolveTarget(from, r.attributes.Target as string) }));
 }
@@ -101,7 +116,7 @@ export async function readWorkbookParts(zip: ZipPackage): Promise<WorkbookParts>
 
   const sheets: SheetEntry[] = [];
   let date1904 = false;
-  for (const element of elements(workbook, workbookPart, new Set(['sheet', 'workbookPr']))) {
+  for (const element of elements(workbook, workbookPart, { sheet: 'workbook/sheets', workbookPr: 'workbook' })) {
     const a = element.attributes;
     if (element.name === 'workbookPr') {
       date1904 = a.date1904 === '1' || a.date1904 === 'true';
