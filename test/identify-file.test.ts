@@ -40,6 +40,9 @@ const MADE: [string, string | Buffer, FileKind][] = [
   ['strict.xlsx', storedZip({ '[Content_Types].xml': CONTENT_TYPES, 'XL/Workbook.xml': '<workbook/>' }), 'xlsx'],
   ['ods-mimetype.xlsx', storedZip({ mimetype: ODS_MIMETYPE, 'content.xml': '<x/>', 'META-INF/manifest.xml': '<m/>' }), 'ods'],
   ['ods-no-mimetype.xlsx', storedZip({ 'META-INF/manifest.xml': '<m/>', 'content.xml': '<x/>' }), 'ods'],
+  ['template.ots', storedZip({ mimetype: `${ODS_MIMETYPE}-template`, 'content.xml': '<x/>', 'META-INF/manifest.xml': '<m/>' }), 'ods'],
+  // Excel opens entries named with backslashes and in other letter case (issue 19, class 7).
+  ['backslashes.xlsx', storedZip({ '[content_types].xml': CONTENT_TYPES, 'xl\\workbook.xml': '<workbook/>', 'xl\\worksheets\\sheet1.xml': '<worksheet/>' }), 'xlsx'],
   ['text-document.xlsx', storedZip({ mimetype: 'application/vnd.oasis.opendocument.text', 'content.xml': '<x/>', 'META-INF/manifest.xml': '<m/>' }), 'zip'],
   ['single-file.numbers', storedZip({ 'Index/Document.iwa': Buffer.alloc(4), 'Metadata/Properties.plist': '', 'preview.jpg': '' }), 'numbers'],
   ['word.xlsx', storedZip({ '[Content_Types].xml': CONTENT_TYPES, 'word/document.xml': '<w/>' }), 'zip'],
@@ -103,17 +106,30 @@ describe('identifyFile', () => {
 
 describe('openSpreadsheet says what a file really is', () => {
   test.each([
-    [fixture('roo__type_openoffice.xlsx'), 'This file is an OpenDocument spreadsheet (.ods), although its name ends in .xlsx.', 'Open it in LibreOffice or Excel and save it as Excel Workbook (.xlsx).'],
-    [fixture('cal__date.ods'), 'This file is an OpenDocument spreadsheet (.ods); only .xlsx workbooks and .csv, .tsv or .txt files can be read.', 'Open it in LibreOffice or Excel and save it as Excel Workbook (.xlsx).'],
-    [fixture('sjs__RkNumber.xls'), 'This file is an Excel 97–2003 workbook (.xls); only .xlsx workbooks and .csv, .tsv or .txt files can be read.', 'Open it in LibreOffice or Excel and save it as Excel Workbook (.xlsx).'],
-    [fixture('sjs__Attendance.numbers'), 'This file is an Apple Numbers document; only .xlsx workbooks and .csv, .tsv or .txt files can be read.', 'In Numbers choose File › Export To › Excel…'],
+    [fixture('sjs__RkNumber.xls'), 'This file is an Excel 97–2003 workbook (.xls); only .xlsx and .ods workbooks and .csv, .tsv or .txt files can be read.', 'Open it in LibreOffice or Excel and save it as Excel Workbook (.xlsx).'],
+    [fixture('sjs__Attendance.numbers'), 'This file is an Apple Numbers document; only .xlsx and .ods workbooks and .csv, .tsv or .txt files can be read.', 'In Numbers choose File › Export To › Excel…'],
   ])('%s', async (file, message, hint) => {
     await expect(readAll(file)).rejects.toMatchObject({ code: 'INPUT', message, hint, context: { file } });
   });
 
+  test('an OpenDocument spreadsheet is read, named .ods or .xlsx (issue 19)', async () => {
+    const ods = await readAll(fixture('cal__date.ods'));
+    expect(ods.detected).toMatchObject({ format: 'ods', sheet: 'Sheet1' });
+    expect(ods.rows.length).toBe(3);
+    const renamed = await readAll(fixture('roo__type_openoffice.xlsx'), { headerRow: 3 });
+    expect(renamed.detected.format).toBe('ods');
+    expect(renamed.header).toEqual(['Date', 'Start time', 'End time', 'Pause', 'Sum', 'Comment']);
+  });
+
+  test('an ods named .csv says so and how to fix it', async () => {
+    const file = path.join(await tempDir(), 'jobs.csv');
+    await copyFile(fixture('cal__date.ods'), file);
+    await expect(readAll(file)).rejects.toMatchObject({ code: 'INPUT', message: 'This file is an OpenDocument spreadsheet (.ods), although its name ends in .csv.', hint: 'Rename it to .ods.' });
+  });
+
   test.each([
     ['sheet.xlsx', '%PDF-1.4\n', 'This file is a PDF document, not a spreadsheet, although its name ends in .xlsx.', 'Export the data from the program that made the PDF as .xlsx or .csv.'],
-    ['report.pdf', '%PDF-1.4\n', 'This file is a PDF document, not a spreadsheet; only .xlsx workbooks and .csv, .tsv or .txt files can be read.', 'Export the data from the program that made the PDF as .xlsx or .csv.'],
+    ['report.pdf', '%PDF-1.4\n', 'This file is a PDF document, not a spreadsheet; only .xlsx and .ods workbooks and .csv, .tsv or .txt files can be read.', 'Export the data from the program that made the PDF as .xlsx or .csv.'],
     ['export.xls', '<table><tr><td>Title</td></tr></table>', 'This file is a web page (HTML), not a real Excel workbook, although its name ends in .xls.', 'Open it in Excel and save it as Excel Workbook (.xlsx).'],
     ['export.xlsx', '<!doctype html><html></html>', 'This file is a web page (HTML), not a real Excel workbook, although its name ends in .xlsx.', 'Open it in Excel and save it as Excel Workbook (.xlsx).'],
     ['export.csv', '<html><table></table></html>', 'This file is a web page (HTML), although its name ends in .csv.', 'Open it in Excel and save it as Excel Workbook (.xlsx).'],
@@ -123,10 +139,11 @@ describe('openSpreadsheet says what a file really is', () => {
     ['binary.xlsx', storedZip({ '[Content_Types].xml': CONTENT_TYPES, 'xl/workbook.bin': '' }), 'This file is an Excel Binary Workbook (.xlsb), although its name ends in .xlsx.', 'Open it in Excel and save it as Excel Workbook (.xlsx).'],
     ['photos.xlsx', storedZip({ 'a.jpg': 'x' }), 'This file is a zip archive, not an xlsx workbook.', 'Unzip it and import the spreadsheet inside.'],
     ['photos.csv', storedZip({ 'a.jpg': 'x' }), 'This file is a zip archive, although its name ends in .csv.', 'Unzip it and import the spreadsheet inside.'],
-    ['cut.csv', (storedZip({ 'xl/workbook.xml': '<workbook/>' })).subarray(0, 40), 'This file is an incomplete zip archive (perhaps a damaged Excel workbook), although its name ends in .csv.', 'Copy or download it again; if it is an Excel workbook, name it .xlsx.'],
+    ['cut.csv', (storedZip({ 'xl/workbook.xml': '<workbook/>' })).subarray(0, 40), 'This file is an incomplete zip archive (perhaps a damaged Excel workbook), although its name ends in .csv.', 'Copy or download it again; if it is an Excel workbook, name it .xlsx (an OpenDocument spreadsheet .ods).'],
+    ['photos.ods', storedZip({ 'a.jpg': 'x' }), 'This file is a zip archive, not an OpenDocument spreadsheet.', 'Unzip it and import the spreadsheet inside.'],
     ['empty.xlsx', '', 'The file is empty (0 bytes), not an xlsx workbook.', 'Check that you exported the right file.'],
     ['tab.xls', 'Title\tStart\nA\t2026-03-01\n', 'Cannot read files of type .xls.', 'This .xls file holds text, not an Excel workbook: if it is comma- or tab-separated values, rename it to .csv or .txt.'],
-    ['notes.dat', 'Title;Start\n', 'Cannot read files of type .dat.', 'Give an .xlsx, .csv, .tsv or .txt file.'],
+    ['notes.dat', 'Title;Start\n', 'Cannot read files of type .dat.', 'Give an .xlsx, .ods, .csv, .tsv or .txt file.'],
   ])('%s holding %#', async (name, content, message, hint) => {
     await expect(readAll(await made(name, content))).rejects.toMatchObject({ code: 'INPUT', message, hint });
   });
@@ -170,11 +187,11 @@ describe('through the CLI: exit 2, one plain message, no stack trace', () => {
     expect(stderr.match(/^Error:/gm)).toHaveLength(1);
   };
 
-  test('an OpenDocument file named .xlsx', async () => {
-    const run = await runCli(['import', fixture('roo__type_openoffice.xlsx'), '--dry-run']);
+  test('an Excel 97–2003 workbook', async () => {
+    const run = await runCli(['import', fixture('sjs__RkNumber.xls'), '--dry-run']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toContain('This file is an OpenDocument spreadsheet (.ods), although its name ends in .xlsx.');
+    expect(run.stderr).toContain('This file is an Excel 97–2003 workbook (.xls); only .xlsx and .ods workbooks and .csv, .tsv or .txt files can be read.');
     expect(run.stderr).toContain('Open it in LibreOffice or Excel and save it as Excel Workbook (.xlsx).');
     plain(run.stderr);
   });

@@ -12,32 +12,36 @@ export type { Detected, OpenSheet, ReadOptions } from './types.js';
 const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);
 
 /** The format a file name implies, or undefined. */
-export function formatOf(file: string): 'csv' | 'xlsx' | undefined {
+export function formatOf(file: string): 'csv' | 'xlsx' | 'ods' | undefined {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
+  if (ext === '.ods' || ext === '.ots') return 'ods';
   if (CSV_EXTENSIONS.has(ext)) return 'csv';
   return undefined;
 }
 
 /**
- * Opens a csv/tsv/txt or xlsx file by its extension (or `options.format`; a workbook under an
- * unknown extension is read as one). A file whose content is something else (an .ods or a web
- * page named .xlsx, a workbook named .csv…) is refused with what it really is.
+ * Opens a csv/tsv/txt, xlsx or ods file by its extension (or `options.format`). A workbook is
+ * read by what it holds: an OpenDocument spreadsheet named .xlsx is read as one, and either kind
+ * under an unknown extension. A file whose content is something else (a web page named .xlsx, a
+ * workbook named .csv…) is refused with what it really is.
  */
 export async function openSpreadsheet(file: string, options: ReadOptions = {}): Promise<OpenSheet> {
   const kind = await identify(file);
-  const format = options.format ?? formatOf(file) ?? (kind === 'xlsx' ? 'xlsx' : undefined);
+  const named = options.format ?? formatOf(file);
+  const format = (kind === 'xlsx' || kind === 'ods') && named !== 'csv' ? kind : named;
   const wrong = wrongKind(file, kind, format, options.format !== undefined);
   if (wrong) throw wrong;
   if (format === 'csv') return openCsv(file, options);
-  // exceljs takes a third of a second to load: only when a workbook is read.
+  // The workbook readers are loaded only when a workbook is read.
   if (format === 'xlsx') return (await import('./xlsx-reader.js')).openXlsx(file, options);
+  if (format === 'ods') return (await import('./ods/ods-reader.js')).openOds(file, options);
   const ext = path.extname(file).toLowerCase();
   throw new CdbError('INPUT', `Cannot read files of type ${path.extname(file) || '(none)'}.`, {
     context: { file },
     hint: ext === '.xls' && kind === 'text'
       ? 'This .xls file holds text, not an Excel workbook: if it is comma- or tab-separated values, rename it to .csv or .txt.'
-      : 'Give an .xlsx, .csv, .tsv or .txt file.',
+      : 'Give an .xlsx, .ods, .csv, .tsv or .txt file.',
   });
 }
 

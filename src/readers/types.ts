@@ -3,7 +3,7 @@ import type { SheetRow } from './cell.js';
 
 /** What a reader found out about the file, for verbose output and the summary. */
 export interface Detected {
-  format: 'csv' | 'xlsx';
+  format: 'csv' | 'xlsx' | 'ods';
   encoding?: string;
   delimiter?: string;
   bom?: boolean;
@@ -29,7 +29,7 @@ export interface OpenSheet {
 
 /** How to read a spreadsheet; the mapping or flags fill it in. */
 export interface ReadOptions {
-  /** xlsx: sheet name or 1-based index; default the first not hidden. */
+  /** xlsx and ods: sheet name or 1-based index; default the first not hidden. */
   sheet?: string | number;
   /** 1-based; default 1. */
   headerRow?: number;
@@ -38,7 +38,7 @@ export interface ReadOptions {
   /** csv: override the detected delimiter. */
   delimiter?: string;
   /** Force a format instead of the extension's. */
-  format?: 'csv' | 'xlsx';
+  format?: 'csv' | 'xlsx' | 'ods';
   /**
    * xlsx: the locale Excel's built-in formats (the short date of format 14) and the decimal and
    * group separators are shown in, as the clerk's own Excel shows them; default en-US. The

@@ -6,16 +6,17 @@ import path from 'node:path';
 import { CdbError } from '../errors.js';
 import type { FileKind } from './identify-file.js';
 
-type Format = 'csv' | 'xlsx';
+type Format = 'csv' | 'xlsx' | 'ods';
 
 /** Kinds each reader takes: anything else is named instead of failing to parse. */
 const READABLE: Record<Format, ReadonlySet<FileKind>> = {
   // Bytes no rule knows, and a damaged zip, go to the xlsx reader, which says why it cannot read them.
   xlsx: new Set<FileKind>(['xlsx', 'zip-damaged', 'text']),
+  ods: new Set<FileKind>(['ods', 'zip-damaged', 'text']),
   csv: new Set<FileKind>(['text', 'empty']),
 };
 
-const WORKBOOK_EXTENSIONS = new Set(['.xlsx', '.xlsm', '.xltx', '.xltm', '.xls']);
+const WORKBOOK_EXTENSIONS = new Set(['.xlsx', '.xlsm', '.xltx', '.xltm', '.xls', '.ods', '.ots']);
 
 const SAVE_AS_XLSX = 'Open it in LibreOffice or Excel and save it as Excel Workbook (.xlsx).';
 
@@ -28,14 +29,14 @@ interface Description {
   complete?: boolean;
 }
 
-function describe(kind: FileKind, claimsWorkbook: boolean, forced: boolean): Description | undefined {
+function describe(kind: FileKind, claimsWorkbook: boolean, forced: boolean, format: Format | undefined): Description | undefined {
   switch (kind) {
     case 'xlsx':
-      return { what: 'an Excel workbook (.xlsx)', hint: forced ? 'Read it as xlsx.' : 'Rename it to .xlsx.', extensions: [...WORKBOOK_EXTENSIONS].filter((e) => e !== '.xls') };
+      return { what: 'an Excel workbook (.xlsx)', hint: forced ? 'Read it as xlsx.' : 'Rename it to .xlsx.', extensions: ['.xlsx', '.xlsm', '.xltx', '.xltm', '.ods', '.ots'] };
     case 'xlsb':
       return { what: 'an Excel Binary Workbook (.xlsb)', hint: 'Open it in Excel and save it as Excel Workbook (.xlsx).', extensions: ['.xlsb'] };
     case 'ods':
-      return { what: 'an OpenDocument spreadsheet (.ods)', hint: SAVE_AS_XLSX, extensions: ['.ods'] };
+      return { what: 'an OpenDocument spreadsheet (.ods)', hint: forced ? 'Read it as ods.' : 'Rename it to .ods.', extensions: ['.ods', '.ots', '.xlsx', '.xlsm', '.xltx', '.xltm'] };
     case 'cfb':
       return { what: 'an Excel 97–2003 workbook (.xls)', hint: SAVE_AS_XLSX, extensions: ['.xls', '.xlt'] };
     case 'encrypted':
@@ -63,7 +64,7 @@ function describe(kind: FileKind, claimsWorkbook: boolean, forced: boolean): Des
       };
     case 'zip':
       return {
-        what: claimsWorkbook ? 'a zip archive, not an xlsx workbook' : 'a zip archive',
+        what: claimsWorkbook ? `a zip archive, not ${format === 'ods' ? 'an OpenDocument spreadsheet' : 'an xlsx workbook'}` : 'a zip archive',
         hint: 'Unzip it and import the spreadsheet inside.',
         // Its name claiming a workbook is already said.
         extensions: claimsWorkbook ? [...WORKBOOK_EXTENSIONS, '.zip'] : ['.zip'],
@@ -72,7 +73,7 @@ function describe(kind: FileKind, claimsWorkbook: boolean, forced: boolean): Des
     case 'zip-damaged':
       return {
         what: 'an incomplete zip archive (perhaps a damaged Excel workbook)',
-        hint: 'Copy or download it again; if it is an Excel workbook, name it .xlsx.',
+        hint: 'Copy or download it again; if it is an Excel workbook, name it .xlsx (an OpenDocument spreadsheet .ods).',
         extensions: ['.zip', ...WORKBOOK_EXTENSIONS],
       };
     default:
@@ -86,17 +87,17 @@ function describe(kind: FileKind, claimsWorkbook: boolean, forced: boolean): Des
  */
 export function wrongKind(file: string, kind: FileKind, format: Format | undefined, forced = false): CdbError | undefined {
   if (format && READABLE[format].has(kind)) return undefined;
-  if (kind === 'empty' && format === 'xlsx') {
-    return new CdbError('INPUT', 'The file is empty (0 bytes), not an xlsx workbook.', { context: { file }, hint: 'Check that you exported the right file.' });
+  if (kind === 'empty' && (format === 'xlsx' || format === 'ods')) {
+    return new CdbError('INPUT', `The file is empty (0 bytes), not ${format === 'ods' ? 'an OpenDocument spreadsheet' : 'an xlsx workbook'}.`, { context: { file }, hint: 'Check that you exported the right file.' });
   }
   const ext = path.extname(file).toLowerCase();
-  const claimsWorkbook = format === 'xlsx' || WORKBOOK_EXTENSIONS.has(ext);
-  const description = describe(kind, claimsWorkbook, forced);
+  const claimsWorkbook = format === 'xlsx' || format === 'ods' || WORKBOOK_EXTENSIONS.has(ext);
+  const description = describe(kind, claimsWorkbook, forced, format);
   if (!description) return undefined;
   let although = '';
   if (forced) although = `, although it was to be read as ${format}`;
   else if (ext && !description.extensions.includes(ext)) although = `, although its name ends in ${path.extname(file)}`;
-  const readable = although === '' && !description.complete ? '; only .xlsx workbooks and .csv, .tsv or .txt files can be read' : '';
+  const readable = although === '' && !description.complete ? '; only .xlsx and .ods workbooks and .csv, .tsv or .txt files can be read' : '';
   return new CdbError('INPUT', `This file is ${description.what}${although}${readable}.`, {
     context: { file },
     hint: description.hint,

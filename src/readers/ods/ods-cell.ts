@@ -1,0 +1,120 @@
+import { generalText, type Cell, type CellFormat } from '../cell.js';
+import { generalCell } from '../shown-locale.js';
+import type { DataStyle } from './ods-styles.js';
+
+/** What an OpenDocument cell element says: its attributes and the text of its paragraphs. */
+export interface OdsCellData {
+  /** `office:value-type`: float, percentage, currency, date, time, boolean, string, or none. */
+  valueType: string | undefined;
+  /** `calcext:value-type`, LibreOffice's own: `error` for an error result. */
+  calcType: string | undefined;
+  /** `office:value`, `office:date-value`, `office:time-value`, `office:boolean-value` or `office:string-value`, by the value type. */
+  value: string | undefined;
+  stringValue: string | undefined;
+  formula: boolean;
+  /** The cell's `text:p` paragraphs (what it shows), joined by line breaks; undefined when it has none. */
+  text: string | undefined;
+  dataStyle: DataStyle | null;
+}
+
+export const UNCALCULATED =
+  'the formula in this cell has no calculated value (the program that wrote the file does not calculate formulas); open the file in LibreOffice or Excel and save it, so its formulas are calculated';
+
+/** What LibreOffice, Excel and OpenOffice show for an error result. */
+const ERROR_TEXT = /^(#NULL!|#DIV\/0!|#VALUE!|#REF!|#NAME\?|#NUM!|#N\/A|#GETTING_DATA|#SPILL!|#CALC!|#FIELD!|#BLOCKED!|#UNKNOWN!|Err:\d{3})$/;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(?:Z|[+-]\d{2}:\d{2})?$/;
+const ISO_DURATION = /^(-)?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+const formats = new Map<string, CellFormat>();
+
+/** A number format that shows what the file wrote for the cell (`shown`), else the number in full. */
+function formatOf(style: DataStyle): CellFormat {
+  let format = formats.get(style.name);
+  if (!format) {
+    format = { code: style.name, show: generalText };
+    if (formats.size > 4096) formats.clear();
+    formats.set(style.name, format);
+  }
+  return format;
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `2022-06-15` or `2022-06-15T13:24:56.5` as the reader's wall clock; undefined when no such day or time exists. */
+export function odsWall(text: string): string | undefined {
+  const m = ISO_DATE.exec(text.trim());
+  if (!m) return undefined;
+  const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((part) => Number(part ?? 0)) as number[];
+  const ms = Math.round(Number(m[7] ?? 0) * 1000);
+  if (mo! < 1 || mo! > 12 || d! < 1 || h! > 23 || mi! > 59 || s! > 59 || y! < 1) return undefined;
+  const date = new Date(Date.UTC(2000, mo! - 1, d!));
+  date.setUTCFullYear(y!);
+  if (date.getUTCMonth() !== mo! - 1 || date.getUTCDate() !== d!) return undefined;
+  return `${pad(y!, 4)}-${pad(mo!)}-${pad(d!)}T${pad(h!)}:${pad(mi!)}:${pad(s!)}.${pad(Math.min(ms, 999), 3)}`;
+}
+
+/** `PT13H24M56S` (hours may pass 24, `-` in front for a negative time) in seconds, to the millisecond. */
+export function odsSeconds(text: string): number | undefined {
+  const m = ISO_DURATION.exec(text.trim());
+  if (!m || text.trim() === 'P' || text.trim().endsWith('T')) return undefined;
+  const [, minus, days, hours, minutes, seconds] = m;
+  const total = Number(days ?? 0) * 86_400 + Number(hours ?? 0) * 3600 + Number(minutes ?? 0) * 60 + Number(seconds ?? 0);
+  if (!Number.isFinite(total)) return undefined;
+  return (minus ? -1 : 1) * (Math.round(total * 1000) / 1000);
+}
+
+function timeOfDay(seconds: number): string {
+  const ms = Math.round(seconds * 1000);
+  return `${pad(Math.floor(ms / 3_600_000))}:${pad(Math.floor(ms / 60_000) % 60)}:${pad(Math.floor(ms / 1000) % 60)}.${pad(ms % 1000, 3)}`;
+}
+
+const quoted = (text: string) => `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+
+/**
+ * A cell as the reader hands it on: typed by its value type, with what it shows (its paragraphs)
+ * for text fields. An error result, or a formula with no stored result at all, is a problem on the
+ * cell; a formula whose stored result is an empty paragraph is empty (LibreOffice's `""`).
+ */
+export function decodeOdsCell(data: OdsCellData, general: CellFormat | undefined): Cell {
+  const { valueType, text, formula } = data;
+  if (data.calcType === 'error') return { kind: 'error', error: text?.trim() || '#VALUE!' };
+  if (formula && text !== undefined && ERROR_TEXT.test(text.trim())) return { kind: 'error', error: text.trim() };
+  switch (valueType) {
+    case 'float':
+    case 'percentage':
+    case 'currency': {
+      const raw = data.value;
+      const value = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+      if (!Number.isFinite(value) || /^\s*0[xob]/i.test(raw ?? '')) return { kind: 'unreadable', reason: `the cell is marked as a number but holds ${quoted(raw ?? '')}` };
+      if (!data.dataStyle) return generalCell(value, general);
+      return text === undefined ? { kind: 'number', value, format: formatOf(data.dataStyle) } : { kind: 'number', value, format: formatOf(data.dataStyle), shown: text };
+    }
+    case 'date': {
+      const wall = data.value === undefined ? undefined : odsWall(data.value);
+      if (wall === undefined) return { kind: 'unreadable', reason: `the cell is marked as a date but holds ${quoted(data.value ?? '')}, which is not a date this tool can read` };
+      return text === undefined ? { kind: 'date', wall } : { kind: 'date', wall, shown: text };
+    }
+    case 'time': {
+      const seconds = data.value === undefined ? undefined : odsSeconds(data.value);
+      if (seconds === undefined) return { kind: 'unreadable', reason: `the cell is marked as a time but holds ${quoted(data.value ?? '')}` };
+      const shown = text === undefined ? {} : { shown: text };
+      if (data.dataStyle?.elapsed || seconds < 0 || seconds >= 86_400) return { kind: 'duration', seconds, ...shown };
+      return { kind: 'time', time: timeOfDay(seconds), ...shown };
+    }
+    case 'boolean': {
+      const flag = (data.value ?? '').trim().toLowerCase();
+      if (flag === 'true' || flag === '1') return true;
+      if (flag === 'false' || flag === '0') return false;
+      return { kind: 'unreadable', reason: `the cell is marked as TRUE/FALSE but holds ${quoted(data.value ?? '')}` };
+    }
+    case 'string':
+      return text ?? data.stringValue ?? '';
+    default:
+      // No value type: a formula with no stored result when it has no paragraph either.
+      if (formula && text === undefined) return { kind: 'unreadable', reason: UNCALCULATED };
+      return text === undefined || text === '' ? null : text;
+  }
+}
