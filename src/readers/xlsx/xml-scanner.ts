@@ -206,20 +206,77 @@ export class XmlScanner {
     this.buffer = pos < n ? buffer.slice(pos) : '';
   }
 
+  /**
+   * The end of a `<!DOCTYPE …>` starting at `lt`, or -1 when it is not all here yet. Declarations
+   * are read as XML defines them, quoted text included (a `]` or `>` inside `<!ATTLIST … "]">` ends
+   * nothing), and any entity declaration in the internal subset is refused: no spreadsheet program
+   * writes one, and they are how a few bytes expand without end.
+   */
   private doctypeEnd(buffer: string, lt: number): number {
-    const bracket = buffer.indexOf('[', lt);
-    const gt = buffer.indexOf('>', lt);
-    if (gt === -1) return -1;
-    if (bracket === -1 || bracket > gt) return gt + 1;
-    const close = buffer.indexOf(']', bracket);
-    if (close === -1) return -1;
-    if (/<!ENTITY/i.test(buffer.slice(bracket, close))) {
-      throw new XlsxError(`${this.part} declares XML entities of its own, which no spreadsheet program writes (and which could expand without end)`);
+    const end = this.declarationsEnd(buffer, lt);
+    if ((end === -1 ? buffer.length : end) - lt > MAX_DOCTYPE) {
+      throw new XlsxError(`${this.part} starts with a DOCTYPE longer than ${MAX_DOCTYPE / 1024} KB, which no spreadsheet program writes`);
     }
-    const end = buffer.indexOf('>', close);
-    return end === -1 ? -1 : end + 1;
+    return end;
+  }
+
+  private declarationsEnd(buffer: string, lt: number): number {
+    const n = buffer.length;
+    let i = lt + 2;
+    let quote = 0;
+    // The name and external id, up to `[` or `>`.
+    for (; i < n; i++) {
+      const c = buffer.charCodeAt(i);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 62 /* > */) return i + 1;
+      else if (c === 91 /* [ */) break;
+    }
+    if (i >= n) return -1;
+    // The internal subset: declarations, comments and processing instructions, up to `]`.
+    for (i++; i < n; ) {
+      const c = buffer.charCodeAt(i);
+      if (c === 93 /* ] */) {
+        const gt = buffer.indexOf('>', i + 1);
+        return gt === -1 ? -1 : gt + 1;
+      }
+      if (c !== 60 /* < */) {
+        i++;
+        continue;
+      }
+      if (buffer.startsWith('<!--', i)) {
+        const end = buffer.indexOf('-->', i + 4);
+        if (end === -1) return -1;
+        i = end + 3;
+      } else if (buffer.startsWith('<?', i)) {
+        const end = buffer.indexOf('?>', i + 2);
+        if (end === -1) return -1;
+        i = end + 2;
+      } else {
+        if (n - i < 9) return -1;
+        if (/^<!ENTITY/i.test(buffer.slice(i, i + 8))) {
+          throw new XlsxError(`${this.part} declares XML entities of its own, which no spreadsheet program writes (and which could expand without end)`);
+        }
+        // Any other declaration (ELEMENT, ATTLIST, NOTATION): to its `>`, past quoted text.
+        let j = i + 2;
+        for (quote = 0; j < n; j++) {
+          const d = buffer.charCodeAt(j);
+          if (quote !== 0) {
+            if (d === quote) quote = 0;
+          } else if (d === 34 || d === 39) quote = d;
+          else if (d === 62) break;
+        }
+        if (j >= n) return -1;
+        i = j + 1;
+      }
+    }
+    return -1;
   }
 }
+
+/** A DOCTYPE longer than this is refused: office programs write none, or a line. */
+const MAX_DOCTYPE = 64 * 1024;
 
 /** The `>` that ends a start tag, skipping any inside quoted attribute values; -1 if not yet here. */
 function tagEnd(buffer: string, from: number): number {
