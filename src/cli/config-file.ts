@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { CdbError } from '../errors.js';
+import { parseSettings, readSettingsFileSync, yamlData, yamlProblems } from '../util/yaml-data.js';
 import type { CliIo } from './io.js';
 
 /** What a config file may set; flags and environment variables win over it. */
@@ -36,18 +36,29 @@ export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): st
 /** Reads and checks a config file; every problem at once. Warns when a file with the key is readable by others. */
 export function readConfig(file: string | undefined, io: CliIo): ConfigFile {
   if (!file) return {};
-  let raw: unknown;
+  let text: string;
   try {
-    raw = parse(readFileSync(file, 'utf8'));
+    text = readSettingsFileSync(file, 'config');
   } catch (error) {
+    if (error instanceof CdbError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CdbError('USAGE', `Cannot read the config file (${code === 'ENOENT' ? 'no such file' : (error as Error).message.split('\n')[0]}).`, { context: { file } });
+    throw new CdbError('USAGE', `Cannot read the config file (${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message.split('\n')[0]}).`, { context: { file } });
   }
+  // The file holds the API key: its problems are told by line, never with the line's text.
+  const { doc, lines } = parseSettings(text);
+  const yaml = yamlProblems(doc, lines, false);
+  const at = (problem: { line?: number }) => (problem.line ? `line ${problem.line}: ` : '');
+  if (yaml.errors.length) {
+    throw new CdbError('USAGE', `The config file is not valid YAML:\n${yaml.errors.map((p) => `  ${at(p)}${p.message}`).join('\n')}`, { context: { file } });
+  }
+  for (const warning of yaml.warnings) io.stderr.write(`Warning: ${file}, ${at(warning)}${warning.message}\n`);
+  const raw: unknown = yamlData(doc, 'config', file);
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new CdbError('USAGE', 'The config file must hold settings like "baseUrl: https://…".', { context: { file } });
   const problems: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
-    const type = KEYS[key as keyof ConfigFile];
+    // The tool's own settings only: `constructor:` or `toString:` are not found on the prototype chain.
+    const type = Object.hasOwn(KEYS, key) ? KEYS[key as keyof ConfigFile] : undefined;
     if (!type) problems.push(`${key}: not a known setting (${Object.keys(KEYS).join(', ')})`);
     else if (typeof value !== type) problems.push(`${key}: expected a ${type}`);
   }

@@ -32,7 +32,7 @@ export const SERVER_FIELDS: Record<string, FieldType> = { id: 'integer', state: 
 /** The JOB_FIELDS entry a path falls under, if any. */
 export function knownField(path: string): string | undefined {
   const generic = path.replace(/\[\d*\]/g, '[n]');
-  if (generic in JOB_FIELDS) return generic;
+  if (Object.hasOwn(JOB_FIELDS, generic)) return generic;
   if (/^customFields\.[^.[\]]+$/.test(path)) return 'customFields.*';
   return undefined;
 }
@@ -40,7 +40,7 @@ export function knownField(path: string): string | undefined {
 /** The natural type of a job field, or undefined for unknown fields. */
 export function naturalType(path: string): FieldType | undefined {
   const known = knownField(path);
-  return known ? JOB_FIELDS[known] : SERVER_FIELDS[path];
+  return known ? JOB_FIELDS[known] : Object.hasOwn(SERVER_FIELDS, path) ? SERVER_FIELDS[path] : undefined;
 }
 
 /** The fields a mapping can name, as a user writes them (for messages). */

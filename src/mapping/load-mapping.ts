@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { IANAZone } from 'luxon';
-import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isSeq } from 'yaml';
 import { CdbError } from '../errors.js';
-import { yamlData } from '../util/yaml-data.js';
+import { parseSettings, readSettingsFile, yamlData, yamlProblems } from '../util/yaml-data.js';
 import { PACKAGE_ROOT } from '../tool-version.js';
 import { lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
 import { parseFieldPath, unsafeSegment } from './field-path.js';
@@ -77,6 +76,8 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
   const fields = new Map<string, number>();
   const headers = new Map<string, number>();
   const ctx = { locale: localeRules(isKnownLocale(locale) ? locale : 'en-GB'), timezone: IANAZone.isValidZone(timezone) ? timezone : 'UTC' };
+  // A field named by the file is looked up among the tool's own, never on the prototype chain (toString).
+  const serverField = (field: string) => Object.hasOwn(SERVER_FIELDS, field);
   /** A constant or a map's value as its field's type would send it, or why it cannot be. */
   const typed = (value: unknown, type: FieldType, at: string, column: Record<string, unknown>): unknown => {
     if (value === null || typeof value === 'object') return value;
@@ -96,8 +97,8 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
     const unsafe = parts && unsafeSegment(parts);
     if (!parts) problems.push({ path: `${at}.field`, message: `"${field}" is not a field path like title or destinations[0].location.placeName` });
     else if (unsafe) problems.push({ path: `${at}.field`, message: `"${field}" contains "${unsafe}", which is refused in field paths (__proto__, prototype and constructor reach JavaScript internals, not job fields)` });
-    else if (SERVER_FIELDS[field] !== undefined && column.value !== undefined) problems.push({ path: `${at}.field`, message: `${field} is set by the server and cannot be sent` });
-    else if (!knownField(field) && SERVER_FIELDS[field] === undefined && column.passthrough !== true) problems.push({ path: `${at}.field`, message: unknownFieldMessage(field) });
+    else if (serverField(field) && column.value !== undefined) problems.push({ path: `${at}.field`, message: `${field} is set by the server and cannot be sent` });
+    else if (!knownField(field) && !serverField(field) && column.passthrough !== true) problems.push({ path: `${at}.field`, message: unknownFieldMessage(field) });
     const earlier = fields.get(field);
     if (earlier !== undefined) problems.push({ path: `${at}.field`, message: `${field} is already mapped by columns[${earlier}]` });
     else fields.set(field, i);
@@ -128,7 +129,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       map: column.map as Record<string, unknown> | undefined,
       values: column.values as string[] | undefined,
       join: column.join as string | undefined,
-      readOnly: SERVER_FIELDS[field] !== undefined,
+      readOnly: serverField(field),
       ...(column.passthrough === true ? { passthrough: true } : {}),
     };
   });
@@ -165,26 +166,22 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
 export async function loadMapping(file: string = DEFAULT_MAPPING): Promise<LoadedMapping> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSettingsFile(file, 'mapping');
   } catch (error) {
+    if (error instanceof CdbError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new CdbError('MAPPING', `Cannot open the mapping file (${code === 'ENOENT' ? 'no such file' : (error as Error).message}).`, {
       context: { file },
       hint: 'Give an existing mapping with --mapping, or write one with "coredination-batch mapping init <spreadsheet>".',
     });
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
-  if (doc.errors.length) {
-    fail(file, doc.errors.map((error) => ({
-      path: '(yaml)',
-      line: error.linePos?.[0]?.line,
-      message: (error.message.split('\n')[0] ?? 'not valid YAML').replace(/ at line \d+, column \d+:?$/, ''),
-    })));
-  }
+  const { doc, lines } = parseSettings(text);
+  const yaml = yamlProblems(doc, lines, true);
+  if (yaml.errors.length) fail(file, yaml.errors.map((error) => ({ path: '(yaml)', ...error })));
   const raw = yamlData(doc, 'mapping', file);
   if (!isMap(doc.contents)) fail(file, [{ path: '(top)', message: 'expected a mapping with resource, columns, …' }]);
   const columns = doc.get('columns', true);
   if (columns !== undefined && !isSeq(columns)) fail(file, [{ path: 'columns', message: 'expected a list of columns (each starting with "- ")', line: lineOfPath(doc, lines, 'columns') }]);
-  return checkMapping(raw, file, (p) => lineOfPath(doc, lines, p));
+  const loaded = await checkMapping(raw, file, (p) => lineOfPath(doc, lines, p));
+  return { ...loaded, warnings: [...yaml.warnings.map((warning) => ({ path: '(yaml)', ...warning })), ...loaded.warnings] };
 }

@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
-import { LineCounter, parseDocument } from 'yaml';
 import { CdbError } from '../errors.js';
 import { lineOfKeys, lineOfPath, problemsText, schemaProblems, schemaValidator } from '../util/schema-validator.js';
-import { yamlData } from '../util/yaml-data.js';
+import { parseSettings, readSettingsFile, yamlData, yamlProblems } from '../util/yaml-data.js';
 import { pathOf, type CheckContext } from './check-context.js';
 import { checkExport, checkImport, type FileDefaults } from './check-entries.js';
 import { checkHttpUrl, checkNotify } from './check-notify.js';
@@ -18,12 +16,12 @@ export { cronOf } from './check-entries.js';
 export async function loadSchedule(file: string): Promise<Schedule> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSettingsFile(file, 'schedule');
   } catch (error) {
+    if (error instanceof CdbError) throw error;
     throw new CdbError('MAPPING', `Cannot open the schedule file (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}).`, { context: { file } });
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  const { doc, lines } = parseSettings(text);
   const problems: string[] = [];
   const lineOf = (keys: (string | number)[]) => {
     const line = lineOfKeys(doc, lines, keys);
@@ -34,8 +32,10 @@ export async function loadSchedule(file: string): Promise<Schedule> {
       hint: 'Fix it and check again with "coredination-batch schedule <file> --next". The format is described by templates/schedule.schema.json.',
     });
   };
-  if (doc.errors.length) {
-    for (const error of doc.errors) problems.push(`(yaml) (line ${error.linePos?.[0]?.line ?? '?'}): ${(error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`);
+  // A schedule runs unattended: what YAML only warns about (an unknown tag) is a problem to fix now.
+  const yaml = yamlProblems(doc, lines, true);
+  if (yaml.errors.length || yaml.warnings.length) {
+    for (const problem of [...yaml.errors, ...yaml.warnings]) problems.push(`(yaml) (line ${problem.line ?? '?'}): ${problem.message}`);
     fail();
   }
   const parsed = yamlData(doc, 'schedule', file);
