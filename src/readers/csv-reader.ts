@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { CdbError } from '../errors.js';
-import { columnLetters, type SheetRow } from './cell.js';
+import { columnLetters, type Cell, type SheetRow } from './cell.js';
+import { CsvColumnGuard } from './csv-columns.js';
 import { guessDelimiter, guessEncoding, sepLine } from './detect-text.js';
 import type { OpenSheet, ReadOptions } from './types.js';
 import { unreadable } from './unreadable.js';
@@ -64,6 +65,17 @@ function csvProblem(file: string, error: CsvError, row: number): CdbError {
   }
 }
 
+const NUL_IN_CELL: Cell = {
+  kind: 'unreadable',
+  reason: 'the cell holds a NUL character (byte 0), which no text has: the file is damaged or not in the encoding read; fix the cell, or give the encoding (--encoding)',
+};
+
+/** A cell holding a NUL is a problem on that cell, never sent. */
+function withoutNul(cells: string[]): Cell[] {
+  for (let i = 0; i < cells.length; i++) if ((cells[i] as string).includes('\0')) return cells.map((cell) => (cell.includes('\0') ? NUL_IN_CELL : cell));
+  return cells;
+}
+
 /**
  * Opens a csv/tsv/txt file as a stream of rows, detecting encoding and delimiter unless told.
  * Row numbers are those a spreadsheet shows: the record's position, a `sep=` line not counted.
@@ -102,9 +114,15 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     max_record_size: CSV_LIMITS.record,
   });
   source.on('error', (error) => parser.destroy(error));
+  // The header's fields are counted before csv-parse builds them (a single-byte delimiter; in
+  // UTF-8 no other character holds its byte).
+  const code = delimiter.length === 1 ? delimiter.charCodeAt(0) : 0x100;
+  const guard = code < (iconv ? 0x10000 : 0x80) ? new CsvColumnGuard(code, headerRow + (sep ? 1 : 0), file, sep ? 1 : 0) : undefined;
+  guard?.on('error', (error) => parser.destroy(error));
   // csv-parse decodes UTF-8 itself, faster than a decoding stream in between.
-  if (!iconv) source.pipe(parser);
-  else source.pipe(iconv.decodeStream(encoding, { stripBOM: true })).pipe(parser);
+  const decoded = iconv ? source.pipe(iconv.decodeStream(encoding, { stripBOM: true })) : source;
+  if (guard) decoded.pipe(guard).pipe(parser);
+  else decoded.pipe(parser);
 
   let row = 0;
   const iterator = (parser as AsyncIterable<string[]>)[Symbol.asyncIterator]();
@@ -115,6 +133,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
       row++;
       return result.value;
     } catch (error) {
+      if (error instanceof CdbError) throw error;
       if (error instanceof CsvError) throw csvProblem(file, error, row + 1);
       throw unreadable(file, error);
     }
@@ -128,6 +147,13 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     }
   }
   const columns = (header ?? []).map((cell) => cell.trim());
+  const nul = columns.findIndex((name) => name.includes('\0'));
+  if (nul !== -1) {
+    throw new CdbError('INPUT', `The header holds a NUL character (byte 0) in column ${columnLetters(nul)}: the file is not ${encoding} text.`, {
+      context: { file, row: headerRow },
+      hint: 'Give its encoding (--encoding utf-16le, or encoding: in the mapping), or save it from Excel as "CSV UTF-8".',
+    });
+  }
   const unnamed = columns.flatMap((name, i) => (name === '' ? [i] : []));
   const unnamedValues = new Map<number, number>();
   const warnings: string[] = [];
@@ -155,7 +181,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
           hint: `Check the row for a stray or missing delimiter ("${delimiter === '\t' ? 'tab' : delimiter}"), or quote fields that contain it.`,
         });
       }
-      yield { row, cells: record.slice(0, columns.length) };
+      yield { row, cells: withoutNul(record.slice(0, columns.length)) };
     }
     if (unnamedValues.size) {
       const count = [...unnamedValues.values()].reduce((a, b) => a + b, 0);

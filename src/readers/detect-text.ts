@@ -18,6 +18,8 @@ export function guessEncoding(sample: Buffer, complete: boolean): TextGuess {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf-8', bomLength: 3 };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bomLength: 2 };
   if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bomLength: 2 };
+  const utf16 = utf16WithoutBom(sample);
+  if (utf16) return { encoding: utf16, bomLength: 0 };
   // The sample may end in the middle of a character: leave out up to three trailing bytes.
   const body = complete ? sample : sample.subarray(0, Math.max(0, sample.length - 3));
   try {
@@ -26,6 +28,25 @@ export function guessEncoding(sample: Buffer, complete: boolean): TextGuess {
   } catch {
     return { encoding: 'windows-1252', bomLength: 0 };
   }
+}
+
+/**
+ * UTF-16 written without a BOM (some exporters, and Excel's "Unicode text" cut by another tool):
+ * text in Latin letters has a zero byte beside every character, on the same side. Valid UTF-8 and
+ * Windows-1252 text has none. Undefined unless the first 4 KB look so.
+ */
+function utf16WithoutBom(sample: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  const pairs = Math.floor(Math.min(sample.length, 4096) / 2);
+  if (pairs < 2) return undefined;
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < pairs; i++) {
+    if (sample[2 * i] === 0) evenZero++;
+    if (sample[2 * i + 1] === 0) oddZero++;
+  }
+  if (oddZero >= pairs * 0.3 && evenZero <= pairs * 0.05) return 'utf-16le';
+  if (evenZero >= pairs * 0.3 && oddZero <= pairs * 0.05) return 'utf-16be';
+  return undefined;
 }
 
 /** Counts each candidate delimiter outside quotes, line by line, in the first lines of `text`. */
