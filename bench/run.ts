@@ -4,6 +4,7 @@ import { dryRun } from './dry-run.js';
 import { importThroughput } from './import-throughput.js';
 import { keyedImport } from './keyed-import.js';
 import { exportThroughput } from './export-throughput.js';
+import { sharedStrings } from './shared-strings.js';
 import { xlsxRead } from './xlsx-read.js';
 import { startUp } from './start-up.js';
 
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   keyed: keyedImport,
   export: exportThroughput,
   'xlsx-read': xlsxRead,
+  'shared-strings': sharedStrings,
 };
 
 const wanted = process.argv.slice(2);
