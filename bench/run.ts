@@ -4,6 +4,7 @@ import { dryRun } from './dry-run.js';
 import { importThroughput } from './import-throughput.js';
 import { keyedImport } from './keyed-import.js';
 import { exportThroughput } from './export-throughput.js';
+import { odsRead } from './ods-read.js';
 import { sharedStrings } from './shared-strings.js';
 import { xlsxRead } from './xlsx-read.js';
 import { startUp } from './start-up.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   keyed: keyedImport,
   export: exportThroughput,
   'xlsx-read': xlsxRead,
+  'ods-read': odsRead,
   'shared-strings': sharedStrings,
 };
 

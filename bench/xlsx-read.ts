@@ -11,12 +11,12 @@ import ExcelJS from 'exceljs';
 import { BENCH_DIR, measureRead } from './dry-run.js';
 import { interleaved, type Best } from './rounds.js';
 
-const ROWS = 100_000;
+export const ROWS = 100_000;
 const TARGET = 1.5;
 
-const HEADER = ['Title', 'Reference no', 'Customer no', 'Address', 'Postal code', 'Start', 'End', 'Deadline', 'Hours', 'Price', 'Priority', 'Notes'];
+export const HEADER = ['Title', 'Reference no', 'Customer no', 'Address', 'Postal code', 'Start', 'End', 'Deadline', 'Hours', 'Price', 'Priority', 'Notes'];
 /** The number format of each column (1-based as exceljs counts), where it is not General. */
-const FORMATS: Record<number, string> = {
+export const FORMATS: Record<number, string> = {
   2: '0000000',
   5: '000 00',
   6: 'yyyy-mm-dd hh:mm',
@@ -43,7 +43,7 @@ const NOTES = [
 ];
 
 /** A small, seeded random generator (mulberry32), so that the file is the same every time. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -59,7 +59,7 @@ function pick<T>(list: readonly T[], r: number): T {
 }
 
 /** Row `i`'s twelve cells: 2.4 strings, 2.4 dates, 6 numbers and 1.2 blanks on average. */
-function row(i: number, next: () => number): (string | number | Date | null)[] {
+export function row(i: number, next: () => number): (string | number | Date | null)[] {
   const title = next() < 0.7 ? pick(TITLES, next()) : `${pick(TITLES, next())}, lgh ${1001 + Math.floor(next() * 400)} (${i})`;
   const address = `${pick(STREETS, next())} ${1 + Math.floor(next() * 120)}, ${pick(CITIES, next())}`;
   const start = Date.UTC(2026, 0, 1, 7) + Math.floor(next() * 365) * 86_400_000 + Math.floor(next() * 40) * 15 * 60_000;
@@ -117,10 +117,16 @@ function mix(): string {
   return Object.entries(counts).map(([kind, n]) => `${kind} ${((100 * n) / all).toFixed(0)} %`).join(', ');
 }
 
-export async function xlsxRead(): Promise<void> {
+/** The benchmark workbook as xlsx, written once (bench/ods-read.ts writes the same rows as ods). */
+export async function benchWorkbook(): Promise<string> {
   await mkdir(BENCH_DIR, { recursive: true });
   const file = path.join(BENCH_DIR, 'cells-100k-12.xlsx');
   await makeWorkbook(file);
+  return file;
+}
+
+export async function xlsxRead(): Promise<void> {
+  const file = await benchWorkbook();
   console.log(`${ROWS.toLocaleString('en')} rows × ${HEADER.length} columns: ${mix()}`);
   const [ours, exceljs] = (await interleaved([() => measureRead('read', file), () => measureRead('exceljs-cells', file)])) as [Best, Best];
   if (ours.rows !== exceljs.rows) throw new Error(`row counts differ: ours ${ours.rows}, exceljs ${exceljs.rows}`);
