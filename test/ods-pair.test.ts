@@ -42,6 +42,18 @@ describe('the same workbook as .ods and .xlsx', () => {
     expect(listor.rows.map((r) => r.cells)).toEqual([['Åsa']]);
   });
 
+  test('the flat .fods it was saved from reads the same, but for its formulas, which have no stored result', async () => {
+    const [flat, ods] = await Promise.all([readAll(fixture('libreoffice-pair.fods')), readAll(fixture('libreoffice-pair.ods'))]);
+    expect(flat.detected).toMatchObject({ format: 'ods', sheet: 'Uppdrag' });
+    expect(flat.header).toEqual(ods.header);
+    const formulas = [7, 9];
+    for (const [i, row] of flat.rows.entries()) {
+      for (const c of formulas) expect(row.cells[c]).toEqual({ kind: 'unreadable', reason: expect.stringContaining('no calculated value') });
+      const typed = (cells: Cell[]) => cells.map((cell, c) => (formulas.includes(c) ? 'formula' : (seen(cell) as { value?: unknown; wall?: string }).value ?? (seen(cell) as { wall?: string }).wall ?? null));
+      expect(typed(row.cells)).toEqual(typed(ods.rows[i]?.cells ?? []));
+    }
+  });
+
   test('gives the same payloads through the mapping', async () => {
     const { mapping } = await checkMapping(
       {

@@ -1,5 +1,6 @@
 // The OpenDocument reader on spreadsheets built here, element by element: what each form of cell,
 // repetition, text and table a writer may put in content.xml must read as (issue 19, item 3).
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { CdbError } from '../src/errors.js';
@@ -305,6 +306,17 @@ describe('the file as a whole', () => {
     expect((await read(template)).text).toEqual([['ok']]);
     const renamed = await makeOds(path.join(dir, 'really-ods.xlsx'), content);
     expect((await read(renamed)).detected.format).toBe('ods');
+  });
+
+  test('a flat OpenDocument file (.fods), and one named .xlsx, are read', async () => {
+    const flat = contentXml(tableXml('Flat', header('Title') + row(str('från fods')))).replace('office:document-content', 'office:document office:mimetype="application/vnd.oasis.opendocument.spreadsheet"').replace('</office:document-content>', '</office:document>');
+    for (const name of ['book.fods', 'flat.xlsx']) {
+      const file = path.join(dir, name);
+      await writeFile(file, flat);
+      const { detected, text } = await read(file);
+      expect(detected).toMatchObject({ format: 'ods', sheet: 'Flat' });
+      expect(text).toEqual([['från fods']]);
+    }
   });
 
   test('a password-protected spreadsheet says so', async () => {

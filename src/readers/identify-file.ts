@@ -11,7 +11,7 @@ import yauzl from 'yauzl';
 export type FileKind =
   | 'xlsx' // Office Open XML workbook (also .xlsm, .xltx): a zip holding a workbook.xml part
   | 'xlsb' // Excel binary workbook: a zip holding a workbook.bin part
-  | 'ods' // OpenDocument spreadsheet
+  | 'ods' // OpenDocument spreadsheet: a zip, or one XML document (a flat .fods)
   | 'numbers' // Apple Numbers: a zip or a folder bundle
   | 'zip' // any other zip archive
   | 'zip-damaged' // starts like a zip archive, but its central directory cannot be read
@@ -155,7 +155,7 @@ async function isEncryptedCfb(file: string, head: Buffer): Promise<boolean> {
   return (await readHead(file, sectorSize, offset)).includes(ENCRYPTION_INFO);
 }
 
-/** HTML or XML Spreadsheet 2003, from the start of the text; undefined for anything else. */
+/** HTML, XML Spreadsheet 2003 or a flat OpenDocument spreadsheet, from the start of the text; undefined for anything else. */
 function identifyMarkup(head: Buffer): FileKind | undefined {
   const text = decodeStart(head).replace(/^\uFEFF/, '');
   const start = skipNoise(text, 0);
@@ -164,6 +164,7 @@ function identifyMarkup(head: Buffer): FileKind | undefined {
   if (!rest.startsWith('<?xml') && !rest.startsWith('<workbook')) return undefined;
   const root = rootElement(text, start);
   if (root === 'html') return 'html';
+  if (root === 'document' && text.slice(0, XML_SNIFF_CHARS).includes(ODS_MIMETYPE)) return 'ods';
   if (text.slice(0, XML_SNIFF_CHARS).includes('urn:schemas-microsoft-com:office:spreadsheet')) return 'spreadsheetml2003';
   return undefined;
 }

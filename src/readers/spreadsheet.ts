@@ -15,7 +15,7 @@ const CSV_EXTENSIONS = new Set(['.csv', '.tsv', '.txt']);
 export function formatOf(file: string): 'csv' | 'xlsx' | 'ods' | undefined {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
-  if (ext === '.ods' || ext === '.ots') return 'ods';
+  if (ext === '.ods' || ext === '.ots' || ext === '.fods') return 'ods';
   if (CSV_EXTENSIONS.has(ext)) return 'csv';
   return undefined;
 }

@@ -36,7 +36,7 @@ function describe(kind: FileKind, claimsWorkbook: boolean, forced: boolean, form
     case 'xlsb':
       return { what: 'an Excel Binary Workbook (.xlsb)', hint: 'Open it in Excel and save it as Excel Workbook (.xlsx).', extensions: ['.xlsb'] };
     case 'ods':
-      return { what: 'an OpenDocument spreadsheet (.ods)', hint: forced ? 'Read it as ods.' : 'Rename it to .ods.', extensions: ['.ods', '.ots', '.xlsx', '.xlsm', '.xltx', '.xltm'] };
+      return { what: 'an OpenDocument spreadsheet (.ods)', hint: forced ? 'Read it as ods.' : 'Rename it to .ods.', extensions: ['.ods', '.ots', '.fods', '.xlsx', '.xlsm', '.xltx', '.xltm'] };
     case 'cfb':
       return { what: 'an Excel 97–2003 workbook (.xls)', hint: SAVE_AS_XLSX, extensions: ['.xls', '.xlt'] };
     case 'encrypted':

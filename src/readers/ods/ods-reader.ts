@@ -5,11 +5,10 @@ import { localGeneral } from '../shown-locale.js';
 import type { OpenSheet, ReadOptions } from '../types.js';
 import { unreadable } from '../unreadable.js';
 import { XLSX_LIMITS } from '../xlsx-reader.js';
-import { SMALL_PART_LIMIT } from '../xlsx/workbook-parts.js';
 import { XlsxError } from '../xlsx/xlsx-error.js';
 import { XmlScanner } from '../xlsx/xml-scanner.js';
-import { ZipPackage } from '../xlsx/zip-package.js';
 import { OdsContentHandler, type OdsTable, type TableChoice } from './content-rows.js';
+import { openOdsPackage, type OdsPackage } from './ods-package.js';
 import { OdsStyles } from './ods-styles.js';
 
 /** The limits the ods reader adds to the xlsx reader's (README, "Limits"). */
@@ -52,31 +51,16 @@ function names(tables: readonly OdsTable[]): string {
 const HINT = 'Set sheet in the mapping (or --sheet) to one of those names, or a 1-based number.';
 
 /**
- * Opens a sheet (table) of an OpenDocument spreadsheet by the same rules as an xlsx workbook:
- * styles.xml and content.xml's automatic styles first, then the chosen table's rows streamed out
- * of content.xml, so memory stays flat however long it is.
+ * Opens a sheet (table) of an OpenDocument spreadsheet (.ods, or a flat .fods) by the same rules
+ * as an xlsx workbook: styles.xml and content.xml's automatic styles first, then the chosen
+ * table's rows streamed out of content.xml, so memory stays flat however long it is.
  */
 export async function openOds(file: string, options: ReadOptions): Promise<OpenSheet> {
-  let zip: ZipPackage;
-  try {
-    zip = await ZipPackage.open(file);
-  } catch (error) {
-    throw problem(file, error);
-  }
   const styles = new OdsStyles();
+  let pkg: OdsPackage;
   try {
-    const manifest = await zip.text('META-INF/manifest.xml', SMALL_PART_LIMIT);
-    if (manifest !== undefined && /encryption-data/.test(manifest)) {
-      throw new CdbError('INPUT', 'The spreadsheet is password-protected (its content is encrypted).', {
-        context: { file },
-        hint: 'Open it in LibreOffice, remove the password (File › Properties › Security, or save it again without "Save with password"), and save it again.',
-      });
-    }
-    if (!zip.has('content.xml')) throw new XlsxError('the zip archive holds no content.xml, where an OpenDocument spreadsheet keeps its tables');
-    const stylesXml = await zip.text('styles.xml', XLSX_LIMITS.styles);
-    if (stylesXml !== undefined) scanAll(new OdsContentHandler(styles, null, context(options)), stylesXml, 'styles.xml');
+    pkg = await openOdsPackage(file, new OdsContentHandler(styles, null, context(options)));
   } catch (error) {
-    zip.close();
     throw problem(file, error);
   }
 
@@ -87,12 +71,12 @@ export async function openOds(file: string, options: ReadOptions): Promise<OpenS
 
   /** Streams content.xml through a handler, its rows expanded; stops once the chosen table is read. */
   async function* scan(through: OdsContentHandler): AsyncGenerator<SheetRow> {
-    const scanner = new XmlScanner(through, 'content.xml', XLSX_LIMITS.cell + 1024);
+    const scanner = new XmlScanner(through, pkg.part, XLSX_LIMITS.cell + 1024);
     let beforeBody = 0;
-    for await (const chunk of zip.stream('content.xml', XLSX_LIMITS.sheet)) {
+    for await (const chunk of pkg.content()) {
       scanner.write(chunk);
       if (!through.inBody && (beforeBody += chunk.length) > XLSX_LIMITS.styles) {
-        throw new XlsxError(`content.xml holds more than ${XLSX_LIMITS.styles / 1048576} MB of styles before its tables`, 'limit');
+        throw new XlsxError(`${pkg.part} holds more than ${XLSX_LIMITS.styles / 1048576} MB of styles before its tables`, 'limit');
       }
       if (through.chosen) detected.sheet = through.chosen.name;
       if (through.rows.length) {
@@ -105,7 +89,7 @@ export async function openOds(file: string, options: ReadOptions): Promise<OpenS
       if (through.done) break;
     }
     if (!through.done) scanner.end();
-    if (through.chosen && !through.done) throw new XlsxError('content.xml ends before the table is complete (the file was cut short)');
+    if (through.chosen && !through.done) throw new XlsxError(`${pkg.part} ends before the table is complete (the file was cut short)`);
   }
 
   function rechoose(next: TableChoice): void {
@@ -139,7 +123,7 @@ export async function openOds(file: string, options: ReadOptions): Promise<OpenS
         throw new CdbError('INPUT', `The spreadsheet has no sheet "${options.sheet}"; it has ${names(all)}.`, { context: { file }, hint: HINT });
       }
     } finally {
-      zip.close();
+      pkg.close();
     }
   }
 
@@ -173,8 +157,3 @@ function context(options: ReadOptions) {
   return { maxCell: XLSX_LIMITS.cell, maxCells: ODS_LIMITS.cells, general: localGeneral(options.locale) };
 }
 
-function scanAll(handler: OdsContentHandler, xml: string, part: string): void {
-  const scanner = new XmlScanner(handler, part, XLSX_LIMITS.cell + 1024);
-  scanner.write(xml);
-  scanner.end();
-}
