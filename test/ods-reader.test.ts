@@ -347,6 +347,11 @@ describe('the file as a whole', () => {
     expect((await failure(readAll(tall))).message).toMatch(/beyond the last row/);
   });
 
+  test('more sheets than LibreOffice allows are refused', async () => {
+    const file = await ods(Array.from({ length: 10_001 }, (_, i) => `<table:table table:name="S${i}"/>`).join(''));
+    expect((await failure(readAll(file, { sheet: 'nope' }))).message).toMatch(/more than 10,000 sheets/);
+  });
+
   test('repeated cells stand for at most a limit of cells in all', async () => {
     const limit = ODS_LIMITS.cells;
     ODS_LIMITS.cells = 1000;

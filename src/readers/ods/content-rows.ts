@@ -30,6 +30,8 @@ export interface ContentContext {
 
 const MAX_COLUMNS = 16_384;
 const MAX_ROWS = 1_048_576;
+/** LibreOffice's most sheets in a document. */
+const MAX_TABLES = 10_000;
 
 const NS = {
   office: 'urn:oasis:names:tc:opendocument:xmlns:office:1.0',
@@ -194,6 +196,7 @@ export class OdsContentHandler implements XmlHandler {
   }
 
   private openTable(raw: string, depth: number): void {
+    if (this.tables.length >= MAX_TABLES) throw new XlsxError(`the spreadsheet has more than ${MAX_TABLES.toLocaleString('en')} sheets, more than LibreOffice allows`);
     const table: OdsTable = { name: attribute(raw, this.q.name) ?? `Sheet${this.tables.length + 1}`, hidden: this.styles.hidden(attribute(raw, this.q.styleName)) };
     this.tables.push(table);
     this.names.push(table.name);

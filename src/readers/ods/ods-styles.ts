@@ -1,3 +1,4 @@
+import { XlsxError } from '../xlsx/xlsx-error.js';
 import { attribute } from '../xlsx/xml-scanner.js';
 
 /** What a cell's data style (its number format) says about its value. */
@@ -17,6 +18,8 @@ interface CellStyle {
 
 /** Longest chain of parent styles followed; a longer one (or a loop) is a damaged file. */
 const MAX_PARENTS = 32;
+/** More styles than any spreadsheet has (LibreOffice's have hundreds): a file past it is hostile. */
+export const MAX_ODS_STYLES = 200_000;
 
 /**
  * The styles of an OpenDocument spreadsheet that matter to reading it: which cell style has which
@@ -37,6 +40,9 @@ export class OdsStyles {
   open(name: string, attributes: string): void {
     this.depth++;
     if (this.depth === 1) {
+      if (this.cellStyles.size + this.dataStyles.size >= MAX_ODS_STYLES) {
+        throw new XlsxError(`the spreadsheet declares more than ${MAX_ODS_STYLES.toLocaleString('en')} styles, this reader's limit`, 'limit');
+      }
       if (name === 'style') {
         const styleName = attribute(attributes, 'name');
         const family = attribute(attributes, 'family') ?? '';
@@ -89,6 +95,7 @@ export class OdsStyles {
       }
       name = style.parent;
     }
+    if (this.resolved.size >= 4096) this.resolved.clear();
     this.resolved.set(cellStyle, found);
     return found;
   }
