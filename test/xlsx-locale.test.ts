@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, test } from '@jest/globals';
 import { planImport } from '../src/import/plan-import.js';
 import { checkMapping } from '../src/mapping/load-mapping.js';
 import { cellText } from '../src/readers/cell.js';
+import { PACKAGE_ROOT } from '../src/tool-version.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { makeXlsx, sheetXml, stylesXml } from './helpers/zip-writer.js';
 
@@ -67,6 +68,14 @@ describe('built-in formats follow the locale; written patterns do not', () => {
   test('without a locale the reader shows US English, as before', async () => {
     const { rows } = await readAll(file);
     expect(rows[0]?.cells.map(cellText)).toEqual([...(SHOWN['en-US'] as string[]), ...WRITTEN]);
+  });
+
+  test("the README's table is what the reader shows", async () => {
+    const readme = await readFile(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
+    const table = Object.fromEntries(
+      [...readme.matchAll(/^ {2}\| ([a-z]{2}-[A-Z]{2}) \| (.*) \|$/gm)].map((m) => [m[1], (m[2] as string).split(' | ').map((cell) => cell.replace(/^`|`$/g, ''))]),
+    );
+    expect(table).toEqual(SHOWN);
   });
 
   test('a locale numfmt does not know gets its separators from Intl', async () => {
