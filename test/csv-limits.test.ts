@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { renderError } from '../src/cli/render-error.js';
 import { CdbError } from '../src/errors.js';
-import { planImport } from '../src/import/plan-import.js';
+import { checkFile } from '../src/import/check-file.js';
 import { DEFAULT_MAPPING, loadMapping } from '../src/mapping/load-mapping.js';
 import { CSV_LIMITS } from '../src/readers/csv-reader.js';
 import { readAll, tempDir } from './helpers/files.js';
@@ -81,7 +81,7 @@ describe('NUL bytes and UTF-16 without a BOM (issue 17, item 8)', () => {
     const file = path.join(dir, 'nul.csv');
     await writeFile(file, 'Title;Description\nByte av filter;ok\nService;bad\0byte\n');
     const { mapping } = await loadMapping(DEFAULT_MAPPING);
-    const plan = await planImport({ file, mapping, errorsFile: path.join(dir, 'nul.errors.csv') });
+    const plan = (await checkFile({ file, mapping, errorsFile: path.join(dir, 'nul.errors.csv') })).check;
     expect(plan).toMatchObject({ rows: 2, valid: 1, invalid: 1 });
     expect(plan.issues).toEqual([{ row: 3, column: 'Description', field: 'description', message: expect.stringContaining('NUL character (byte 0)') }]);
   });

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { planImport } from '../src/import/plan-import.js';
+import { checkFile } from '../src/import/check-file.js';
 import { checkMapping } from '../src/mapping/load-mapping.js';
 import { cellText, type Cell } from '../src/readers/cell.js';
 import { fixture, readAll, tempDir } from './helpers/files.js';
@@ -76,7 +76,7 @@ describe('the same workbook as .ods and .xlsx', () => {
     const dir = await tempDir();
     const payloads = async (file: string) => {
       const payloadsFile = path.join(dir, `${path.basename(file)}.jsonl`);
-      const summary = await planImport({ file, mapping, payloadsFile, errorsFile: path.join(dir, `${path.basename(file)}.errors.csv`) });
+      const summary = (await checkFile({ file, mapping, payloadsFile, errorsFile: path.join(dir, `${path.basename(file)}.errors.csv`) })).check;
       expect(summary).toMatchObject({ rows: 3, valid: 3, invalid: 0 });
       return (await readFile(payloadsFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as unknown);
     };

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { planImport } from '../src/import/plan-import.js';
+import { checkFile } from '../src/import/check-file.js';
 import { checkMapping } from '../src/mapping/load-mapping.js';
 import { cellText } from '../src/readers/cell.js';
 import { PACKAGE_ROOT } from '../src/tool-version.js';
@@ -92,7 +92,7 @@ describe('through the mapping', () => {
       (await checkMapping({ locale, timezone: 'Europe/Stockholm', columns: [{ column: 'C0', field: 'title' }, { column: 'C4', field: 'description' }, { column: 'C10', field: 'customerName' }] }, 'test')).mapping;
     const titles: unknown[] = [];
     for (const locale of ['sv-SE', 'en-US']) {
-      await planImport({ file, mapping: await mapping(locale), payloadsFile, errorsFile: path.join(dir, 'errors.csv') });
+      await checkFile({ file, mapping: await mapping(locale), payloadsFile, errorsFile: path.join(dir, 'errors.csv') });
       titles.push(JSON.parse((await readFile(payloadsFile, 'utf8')).trim()));
     }
     expect(titles).toEqual([
