@@ -70,27 +70,32 @@ export function parseSettings(text: string): { doc: Document; lines: LineCounter
   return { doc, lines };
 }
 
-/** What a YAML error or warning means, in this tool's words: never the text of the line. */
+/** What a YAML error or warning means, in this tool's words, where its code says it alone. */
 const WORDS: Record<string, string> = {
   DUPLICATE_KEY: 'a setting is given twice',
   TAG_RESOLVE_FAILED: 'a YAML tag (a word starting with "!") that this tool does not know: the value after it is read as plain text; remove the tag',
-  MISSING_CHAR: 'a quote or bracket is opened and never closed',
-  BAD_INDENT: 'the indentation is wrong: line up settings of the same level with spaces',
   TAB_AS_INDENT: 'a tab is used for indentation, which YAML does not allow: indent with spaces',
-  MULTILINE_IMPLICIT_KEY: 'a setting runs over more than one line: write "name: value" on one line, or quote the value',
-  BLOCK_AS_IMPLICIT_KEY: 'a setting runs over more than one line: write "name: value" on one line, or quote the value',
   BAD_DQ_ESCAPE: 'a backslash in double quotes starts no escape YAML knows: write \\\\ for a backslash, or use single quotes',
   MULTIPLE_DOCS: 'the file holds more than one YAML document (a "---" line in the middle)',
   BAD_ALIAS: 'an alias (*name) refers to no anchor (&name) set before it',
   MULTIPLE_ANCHORS: 'a value has two anchors (&name)',
   MULTIPLE_TAGS: 'a value has two tags (!name)',
   KEY_OVER_1024_CHARS: 'a setting name is longer than 1,024 characters',
-  UNEXPECTED_TOKEN: 'something here is not valid YAML (a stray character, or a value where a setting name belongs)',
-  BAD_SCALAR_START: 'a value starts with a character YAML reserves (@ or `): quote it',
-  BLOCK_IN_FLOW: 'a list or block is written inside [ ] or { }',
-  BAD_PROP_ORDER: 'an anchor or tag is in the wrong place',
-  NON_STRING_KEY: 'a setting name is not plain text',
 };
+
+/**
+ * Words for the codes that stand for several things (MISSING_CHAR is a quote, a bracket or a
+ * list's "-"), from the library's own fixed message: for a file whose lines are never quoted.
+ */
+function unquotedWords(problem: YAMLError): string {
+  const text = problem.message;
+  if (/quote/i.test(text)) return 'a quote is opened and never closed';
+  if (/flow (collection|sequence|map)|[\]}]/i.test(text)) return 'a bracket ([ or {) is opened and never closed';
+  if (/- indicator/.test(text)) return 'a list item without its "- " in front, or a line indented wrongly';
+  if (/indent/i.test(text)) return 'the indentation is wrong: line up settings of the same level with spaces';
+  if (/implicit key|single line/i.test(text)) return 'a setting runs over more than one line: write "name: value" on one line, or quote the value';
+  return 'not valid YAML here: write each setting as "name: value" on a line of its own';
+}
 
 /** One problem of a YAML file: its line, and what it is. */
 export interface YamlProblem {
@@ -99,14 +104,15 @@ export interface YamlProblem {
 }
 
 /**
- * The errors and the warnings of a parsed settings file, each with its line, in this tool's words.
- * A file that may hold the API key (`quote: false`, the config file) never has the library's text
- * in them, since that text can quote a value; other files fall back to the library's one line.
+ * The errors and the warnings of a parsed settings file, each with its line, in this tool's words
+ * where the code says enough, else the library's one line (never the source: prettyErrors is off).
+ * A file that may hold the API key (`quote: false`, the config file) never has the library's text,
+ * which can name a tag or an alias written on the line.
  */
 export function yamlProblems(doc: Document, lines: LineCounter, quote: boolean): { errors: YamlProblem[]; warnings: YamlProblem[] } {
   const render = (problem: YAMLError): YamlProblem => ({
     line: lines.linePos(problem.pos[0]).line,
-    message: WORDS[problem.code] ?? (quote ? (problem.message.split('\n')[0] ?? 'not valid YAML').replace(/ at line \d+, column \d+:?$/, '') : 'not valid YAML here'),
+    message: WORDS[problem.code] ?? (quote ? (problem.message.split('\n')[0] ?? 'not valid YAML').replace(/ at line \d+, column \d+:?$/, '') : unquotedWords(problem)),
   });
   return { errors: doc.errors.map(render), warnings: doc.warnings.map(render) };
 }
