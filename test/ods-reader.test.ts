@@ -96,10 +96,10 @@ describe('value types', () => {
           0.1,
           { kind: 'number', value: 0.5467, shown: '55%' },
           { kind: 'number', value: 1500, shown: '1 500,00 kr' },
-          { kind: 'date', wall: '2026-03-01T00:00:00.000', shown: '01/03/2026' },
+          { kind: 'date', wall: '2026-03-01T00:00:00.000', serial: 46082, shown: '01/03/2026' },
           { kind: 'date', wall: '2026-03-01T08:30:00.000', shown: '2026-03-01 08:30' },
-          { kind: 'time', time: '13:24:56.000', shown: '13:24' },
-          { kind: 'duration', seconds: 5400, shown: '1:30' },
+          { kind: 'time', time: '13:24:56.000', serial: 48296 / 86_400, shown: '13:24' },
+          { kind: 'duration', seconds: 5400, serial: 5400 / 86_400, shown: '1:30' },
           true,
           '0012',
           { kind: 'number', value: 7, shown: '7.00' },
@@ -108,6 +108,31 @@ describe('value types', () => {
       },
     ]);
     expect(text[0]).toEqual(['1234.50', '0.1', '55%', '1 500,00 kr', '01/03/2026', '2026-03-01 08:30', '13:24', '1:30', 'TRUE', '0012', '7.00', '2.5']);
+  });
+
+  test('each data style is the Excel code that shows the same (what an xlsx errors file gives the cell)', async () => {
+    const currency =
+      '<number:currency-style style:name="N104P0" style:volatile="true"><number:currency-symbol number:language="en" number:country="GB">£</number:currency-symbol><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1" number:grouping="true"/></number:currency-style>' +
+      '<number:currency-style style:name="N104"><style:text-properties fo:color="#ff0000"/><number:text>-</number:text><number:currency-symbol>£</number:currency-symbol><number:number number:decimal-places="2" number:min-decimal-places="2" number:min-integer-digits="1" number:grouping="true"/><style:map style:condition="value()&gt;=0" style:apply-style-name="N104P0"/></number:currency-style>' +
+      '<number:number-style style:name="N9"><number:number number:decimal-places="0" number:min-integer-digits="5"><number:embedded-text number:position="2"> </number:embedded-text></number:number></number:number-style>' +
+      '<number:date-style style:name="N50"><number:day-of-week/><number:text> </number:text><number:day/><number:text>. </number:text><number:month number:textual="true" number:style="long"/><number:text> </number:text><number:year number:style="long"/></number:date-style>' +
+      '<style:style style:name="ce20" style:family="table-cell" style:data-style-name="N104"/><style:style style:name="ce21" style:family="table-cell" style:data-style-name="N9"/><style:style style:name="ce22" style:family="table-cell" style:data-style-name="N50"/>';
+    const cell = (style: string, type: string, value: string) => `<table:table-cell table:style-name="${style}" office:value-type="${type}" ${type === 'date' ? 'office:date-value' : type === 'time' ? 'office:time-value' : 'office:value'}="${value}"/>`;
+    const file = await ods(
+      tableXml(
+        'T',
+        header('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h') +
+          row(cell('ce1', 'float', '1.5') + cell('ce2', 'percentage', '0.5') + cell('ce3', 'date', '2026-03-01') + cell('ce4', 'time', 'PT08H30M00S') + cell('ce5', 'time', 'PT30H00M00S') + cell('ce20', 'currency', '-1.2') + cell('ce21', 'float', '12345') + cell('ce22', 'date', '2026-03-01')),
+      ),
+      STYLES + currency,
+    );
+    const { rows } = await read(file);
+    const cells = rows[0]?.cells ?? [];
+    expect(cells.map((c) => (c as { format?: { code: string } }).format?.code)).toEqual(['0.00', '0%', 'dd/mm/yy', 'hh:mm', '[h]:mm', '"£"#,##0.00;-"£"#,##0.00', '000 00', 'ddd d". "mmmm yyyy']);
+    // With no text written for them, they show by that code.
+    expect(cells.map(cellText)).toEqual(['1.50', '50%', '01/03/26', '08:30', '30:00', '-£1.20', '123 45', 'Sun 1. March 2026']);
+    // The mapping's locale shows them too: a Swedish clerk's day and month names.
+    expect((await read(file, { locale: 'sv-SE' })).rows[0]?.cells.map(cellText).slice(5)).toEqual(['-£1,20', '123 45', 'sön 1. mars 2026']);
   });
 
   test('a time of 24 hours or more, or negative, is an elapsed time; fractions of a second are kept', async () => {
@@ -278,7 +303,7 @@ describe('tables', () => {
       row(str('a') + '<table:table-cell office:value-type="time" office:time-value="PT01H30M00S"><text:p>1:30</text:p></table:table-cell>') +
       '</table:table>';
     const file = await ods(table, '', { styles });
-    expect((await read(file)).bare[0]?.cells[1]).toEqual({ kind: 'duration', seconds: 5400, shown: '1:30' });
+    expect((await read(file)).bare[0]?.cells[1]).toEqual({ kind: 'duration', seconds: 5400, serial: 5400 / 86_400, shown: '1:30' });
   });
 
   test('other namespace prefixes than LibreOffice\'s', async () => {

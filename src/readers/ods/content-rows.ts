@@ -26,6 +26,8 @@ export interface ContentContext {
   /** The most cells that repeated rows and columns may expand to. */
   maxCells: number;
   general: CellFormat | undefined;
+  /** The mapping's locale, for a cell the file wrote no text for. */
+  locale?: string;
 }
 
 const MAX_COLUMNS = 16_384;
@@ -174,6 +176,10 @@ export class OdsContentHandler implements XmlHandler {
   }
 
   text(text: string): void {
+    if (this.stylesDepth !== -1) {
+      this.styles.text(text);
+      return;
+    }
     if (this.paragraphDepth === -1 || this.skipDepth !== -1) return;
     // A line end or tab written as a character (not as text:line-break or text:tab) shows as a space.
     this.add(text.includes('\n') || text.includes('\t') ? text.replace(/[\n\t]/g, ' ') : text);
@@ -283,9 +289,10 @@ export class OdsContentHandler implements XmlHandler {
         stringValue: valueType === 'string' ? attribute(raw, q.stringValue) : undefined,
         formula: raw.includes('formula') && attribute(raw, q.formula) !== undefined,
         text: this.paragraphs?.join('\n'),
-        dataStyle: numeric ? this.styles.dataStyleOf(attribute(raw, q.styleName) ?? this.rowStyle ?? this.columnStyles[this.column]) : null,
+        dataStyle: numeric || valueType === 'date' ? this.styles.dataStyleOf(attribute(raw, q.styleName) ?? this.rowStyle ?? this.columnStyles[this.column]) : null,
       },
       this.context.general,
+      this.context.locale,
     );
     this.paragraphs = undefined;
     this.place(cell, this.cellRepeat);

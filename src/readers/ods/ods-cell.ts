@@ -1,5 +1,7 @@
-import { generalText, type Cell, type CellFormat } from '../cell.js';
+import type { Cell, CellFormat } from '../cell.js';
+import { wallToSerial } from '../excel-date.js';
 import { generalCell } from '../shown-locale.js';
+import { styleFormat } from '../xlsx/number-formats.js';
 import type { DataStyle } from './ods-styles.js';
 
 /** What an OpenDocument cell element says: its attributes and the text of its paragraphs. */
@@ -28,13 +30,17 @@ const ISO_DURATION = /^(-)?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d
 
 const formats = new Map<string, CellFormat>();
 
-/** A number format that shows what the file wrote for the cell (`shown`), else the number in full. */
-function formatOf(style: DataStyle): CellFormat {
-  let format = formats.get(style.name);
+/**
+ * The cell's format as an Excel code (what an xlsx errors file gives it, and how the cell shows
+ * when the file wrote no text for it); General where the style has no code.
+ */
+function formatOf(style: DataStyle, locale: string | undefined): CellFormat {
+  const key = `${locale ?? ''}\u0000${style.code ?? ''}`;
+  let format = formats.get(key);
   if (!format) {
-    format = { code: style.name, show: generalText };
+    format = styleFormat(style.code, locale).format;
     if (formats.size > 4096) formats.clear();
-    formats.set(style.name, format);
+    formats.set(key, format);
   }
   return format;
 }
@@ -78,8 +84,10 @@ const quoted = (text: string) => `"${text.length > 40 ? `${text.slice(0, 40)}…
  * for text fields. An error result, or a formula with no stored result at all, is a problem on the
  * cell; a formula whose stored result is an empty paragraph is empty (LibreOffice's `""`).
  */
-export function decodeOdsCell(data: OdsCellData, general: CellFormat | undefined): Cell {
+export function decodeOdsCell(data: OdsCellData, general: CellFormat | undefined, locale?: string): Cell {
   const { valueType, text, formula } = data;
+  // A date or time with a code also keeps its serial, so that it can be shown by that code.
+  const format = data.dataStyle?.code === undefined ? undefined : formatOf(data.dataStyle, locale);
   if (data.calcType === 'error') return { kind: 'error', error: text?.trim() || '#VALUE!' };
   if (formula && text !== undefined && ERROR_TEXT.test(text.trim())) return { kind: 'error', error: text.trim() };
   switch (valueType) {
@@ -90,19 +98,23 @@ export function decodeOdsCell(data: OdsCellData, general: CellFormat | undefined
       const value = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
       if (!Number.isFinite(value) || /^\s*0[xob]/i.test(raw ?? '')) return { kind: 'unreadable', reason: `the cell is marked as a number but holds ${quoted(raw ?? '')}` };
       if (!data.dataStyle) return generalCell(value, general);
-      return text === undefined ? { kind: 'number', value, format: formatOf(data.dataStyle) } : { kind: 'number', value, format: formatOf(data.dataStyle), shown: text };
+      const number = formatOf(data.dataStyle, locale);
+      return text === undefined ? { kind: 'number', value, format: number } : { kind: 'number', value, format: number, shown: text };
     }
     case 'date': {
       const wall = data.value === undefined ? undefined : odsWall(data.value);
       if (wall === undefined) return { kind: 'unreadable', reason: `the cell is marked as a date but holds ${quoted(data.value ?? '')}, which is not a date this tool can read` };
-      return text === undefined ? { kind: 'date', wall } : { kind: 'date', wall, shown: text };
+      const shown = text === undefined ? {} : { shown: text };
+      const serial = format && wallToSerial(wall);
+      return serial === undefined || !format ? { kind: 'date', wall, ...shown } : { kind: 'date', wall, serial, format, ...shown };
     }
     case 'time': {
       const seconds = data.value === undefined ? undefined : odsSeconds(data.value);
       if (seconds === undefined) return { kind: 'unreadable', reason: `the cell is marked as a time but holds ${quoted(data.value ?? '')}` };
       const shown = text === undefined ? {} : { shown: text };
-      if (data.dataStyle?.elapsed || seconds < 0 || seconds >= 86_400) return { kind: 'duration', seconds, ...shown };
-      return { kind: 'time', time: timeOfDay(seconds), ...shown };
+      const coded = format ? { serial: seconds / 86_400, format } : {};
+      if (data.dataStyle?.elapsed || seconds < 0 || seconds >= 86_400) return { kind: 'duration', seconds, ...coded, ...shown };
+      return { kind: 'time', time: timeOfDay(seconds), ...coded, ...shown };
     }
     case 'boolean': {
       const flag = (data.value ?? '').trim().toLowerCase();

@@ -154,6 +154,6 @@ export async function openOds(file: string, options: ReadOptions): Promise<OpenS
 }
 
 function context(options: ReadOptions) {
-  return { maxCell: XLSX_LIMITS.cell, maxCells: ODS_LIMITS.cells, general: localGeneral(options.locale) };
+  return { maxCell: XLSX_LIMITS.cell, maxCells: ODS_LIMITS.cells, general: localGeneral(options.locale), locale: options.locale };
 }
 

@@ -1,12 +1,17 @@
 import { XlsxError } from '../xlsx/xlsx-error.js';
 import { attribute } from '../xlsx/xml-scanner.js';
+import { DataStyleCode } from './data-style-code.js';
 
 /** What a cell's data style (its number format) says about its value. */
 export interface DataStyle {
-  /** The data style's name in the file (`N66`): the code a format shows, for messages and tests. */
+  /** The data style's name in the file (`N66`). */
   name: string;
   /** A time style whose hours run on past 24 (`[HH]:MM`, `number:truncate-on-overflow="false"`): an elapsed time. */
   elapsed: boolean;
+  /** The Excel format code that shows the same (`#,##0.00`, `dd/mm/yy`), where there is one. */
+  code?: string;
+  /** Its conditions: the data styles values >= 0 (or > 0, < 0) are shown in, as Excel's sections. */
+  maps?: { condition: string; style: string }[];
 }
 
 const DATA_STYLES = new Set(['number-style', 'currency-style', 'percentage-style', 'date-style', 'time-style', 'boolean-style', 'text-style']);
@@ -33,8 +38,8 @@ export class OdsStyles {
   private readonly resolved = new Map<string, DataStyle | null>();
   /** The style being read: its name and family, while inside it. */
   private current: { name: string; family: string } | undefined;
-  /** The number style being read, and whether it is LibreOffice's General (`N0`: one number, no decimals given). */
-  private number: { name: string; general: boolean; digits: boolean } | undefined;
+  /** The data style being read, and its Excel code as it is built. */
+  private data: { style: DataStyle; code: DataStyleCode } | undefined;
   private depth = 0;
 
   open(name: string, attributes: string): void {
@@ -53,14 +58,14 @@ export class OdsStyles {
       } else if (DATA_STYLES.has(name)) {
         const styleName = attribute(attributes, 'name');
         if (styleName !== undefined) {
-          this.dataStyles.set(styleName, { name: styleName, elapsed: name === 'time-style' && attribute(attributes, 'truncate-on-overflow') === 'false' });
-          if (name === 'number-style') this.number = { name: styleName, general: true, digits: false };
+          const elapsed = name === 'time-style' && attribute(attributes, 'truncate-on-overflow') === 'false';
+          const style: DataStyle = { name: styleName, elapsed };
+          this.dataStyles.set(styleName, style);
+          this.data = { style, code: new DataStyleCode(name, elapsed) };
         }
       }
-    } else if (this.number && this.depth === 2) {
-      // General shows as many decimals as the value has: a number with no decimal places given, no grouping, nothing else.
-      if (name === 'number' && attribute(attributes, 'decimal-places') === undefined && attribute(attributes, 'grouping') !== 'true') this.number.digits = true;
-      else this.number.general = false;
+    } else if (this.data) {
+      this.data.code.open(name, attributes);
     } else if (this.current?.family === 'table' && name === 'table-properties' && attribute(attributes, 'display') === 'false') {
       this.hiddenTables.add(this.current.name);
     }
@@ -68,10 +73,43 @@ export class OdsStyles {
 
   close(): void {
     this.depth--;
+    if (this.data && this.depth > 0) this.data.code.close();
     if (this.depth !== 0) return;
     this.current = undefined;
-    if (this.number?.general && this.number.digits) this.dataStyles.delete(this.number.name);
-    this.number = undefined;
+    if (this.data) {
+      // LibreOffice's General (N0: one number, no decimals given) is no data style: a plain number.
+      if (this.data.code.isGeneral) this.dataStyles.delete(this.data.style.name);
+      else {
+        this.data.style.code = this.data.code.code();
+        if (this.data.code.maps.length) this.data.style.maps = this.data.code.maps;
+      }
+      this.data = undefined;
+    }
+  }
+
+  text(text: string): void {
+    this.data?.code.text(text);
+  }
+
+  /**
+   * A data style with conditions as one Excel code of sections: LibreOffice writes a currency
+   * style as its negative look with `value()>=0` sending the rest to its positive one, which is
+   * Excel's `positive;negative` (and `>0`, `<0`, the rest: `positive;negative;zero`).
+   */
+  private withSections(style: DataStyle | null): DataStyle | null {
+    if (!style?.maps || style.code === undefined) return style;
+    const codeOf = (condition: string) => {
+      const map = style.maps?.find((m) => m.condition === condition);
+      return map ? this.dataStyles.get(map.style)?.code : undefined;
+    };
+    const nonNegative = codeOf('value()>=0');
+    const positive = codeOf('value()>0');
+    const negative = codeOf('value()<0');
+    let code: string | undefined;
+    if (nonNegative !== undefined) code = `${nonNegative};${style.code}`;
+    else if (positive !== undefined && negative !== undefined) code = `${positive};${negative};${style.code}`;
+    else if (positive !== undefined) code = `${positive};${style.code}`;
+    return code === undefined ? style : { ...style, code, maps: undefined };
   }
 
   /** Whether a table of this style is hidden (`table:display="false"`). */
@@ -90,7 +128,7 @@ export class OdsStyles {
       const style = this.cellStyles.get(name);
       if (!style) break;
       if (style.data !== undefined) {
-        found = this.dataStyles.get(style.data) ?? null;
+        found = this.withSections(this.dataStyles.get(style.data) ?? null);
         break;
       }
       name = style.parent;
