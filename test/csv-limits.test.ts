@@ -1,4 +1,4 @@
-import { open, rm, writeFile } from 'node:fs/promises';
+import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { renderError } from '../src/cli/render-error.js';
@@ -84,6 +84,8 @@ describe('NUL bytes and UTF-16 without a BOM (issue 17, item 8)', () => {
     const plan = (await checkFile({ file, mapping, errorsFile: path.join(dir, 'nul.errors.csv') })).check;
     expect(plan).toMatchObject({ rows: 2, valid: 1, invalid: 1 });
     expect(plan.issues).toEqual([{ row: 3, column: 'Description', field: 'description', message: expect.stringContaining('NUL character (byte 0)') }]);
+    // The errors file keeps the rest of the cell, to fix it there.
+    expect((await readFile(path.join(dir, 'nul.errors.csv'), 'utf8')).split(/\r?\n/)[1]).toMatch(/^Service;badbyte;/);
   });
 
   test.each(['utf-16le', 'utf-16be'] as const)('%s without a BOM is recognised and read', async (encoding) => {

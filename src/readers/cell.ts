@@ -68,6 +68,8 @@ export interface ErrorCell {
 export interface UnreadableCell {
   kind: 'unreadable';
   reason: string;
+  /** What of it can be shown (a csv cell without its NUL bytes), for the errors file to keep. */
+  text?: string;
 }
 
 /** `A`, `AB` from a 0-based column index. */
@@ -138,7 +140,7 @@ export function cellText(cell: Cell | undefined): string {
     case 'error':
       return cell.error;
     case 'unreadable':
-      return '';
+      return cell.text ?? '';
   }
 }
 

@@ -65,14 +65,13 @@ function csvProblem(file: string, error: CsvError, row: number): CdbError {
   }
 }
 
-const NUL_IN_CELL: Cell = {
-  kind: 'unreadable',
-  reason: 'the cell holds a NUL character (byte 0), which no text has: the file is damaged or not in the encoding read; fix the cell, or give the encoding (--encoding)',
-};
+const NUL_IN_CELL = 'the cell holds a NUL character (byte 0), which no text has: the file is damaged or not in the encoding read; fix the cell, or give the encoding (--encoding)';
 
-/** A cell holding a NUL is a problem on that cell, never sent. */
+/** A cell holding a NUL is a problem on that cell, never sent; the errors file keeps the rest of its text. */
 function withoutNul(cells: string[]): Cell[] {
-  for (let i = 0; i < cells.length; i++) if ((cells[i] as string).includes('\0')) return cells.map((cell) => (cell.includes('\0') ? NUL_IN_CELL : cell));
+  for (let i = 0; i < cells.length; i++) {
+    if ((cells[i] as string).includes('\0')) return cells.map((cell) => (cell.includes('\0') ? { kind: 'unreadable', reason: NUL_IN_CELL, text: cell.replace(/\0/g, '') } : cell));
+  }
   return cells;
 }
 
