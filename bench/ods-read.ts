@@ -3,7 +3,8 @@
 // bench/xlsx-read.ts's; the ods holds the same rows as LibreOffice writes them (a data style per
 // formatted column, each typed cell with its value and its shown text:p, runs of blanks as one
 // repeated cell). Each read runs in its own process, touching every cell; best of three
-// interleaved runs (bench/rounds.ts).
+// interleaved runs (bench/rounds.ts). The ratio is of CPU time, which other work on a shared
+// machine disturbs far less than the clock (its wall-clock ratio is printed beside it).
 import { existsSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import * as numfmt from 'numfmt';
 import { ODS_MIMETYPE } from '../test/helpers/ods-writer.js';
 import { zipArchive } from '../test/helpers/zip-writer.js';
 import { BENCH_DIR, measureRead } from './dry-run.js';
-import { interleaved, type Best } from './rounds.js';
+import { ROUNDS, type Run } from './rounds.js';
 import { benchWorkbook, FORMATS, HEADER, random, row, ROWS } from './xlsx-read.js';
 
 const TIME_TARGET = 2;
@@ -108,16 +109,29 @@ export async function odsRead(): Promise<void> {
   const xlsx = await benchWorkbook();
   const ods = path.join(BENCH_DIR, 'cells-100k-12.ods');
   await makeOds(ods);
-  const [fromOds, fromXlsx] = (await interleaved([() => measureRead('read', ods), () => measureRead('read', xlsx)])) as [Best, Best];
+  type Measured = Run & { cpuSeconds: number };
+  const runs: { ods: Measured[]; xlsx: Measured[] } = { ods: [], xlsx: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.ods.push((await measureRead('read', ods)) as Measured);
+    runs.xlsx.push((await measureRead('read', xlsx)) as Measured);
+  }
+  const best = (all: Measured[]) => ({
+    seconds: Math.min(...all.map((r) => r.seconds)),
+    cpu: Math.min(...all.map((r) => r.cpuSeconds)),
+    rss: Math.max(...all.map((r) => r.maxRssMb ?? 0)),
+    rows: all[0]?.rows ?? 0,
+    cells: all[0]?.cells ?? 0,
+  });
+  const [fromOds, fromXlsx] = [best(runs.ods), best(runs.xlsx)];
   if (fromOds.rows !== fromXlsx.rows) throw new Error(`row counts differ: ods ${fromOds.rows}, xlsx ${fromXlsx.rows}`);
   if (fromOds.cells !== fromXlsx.cells) throw new Error(`non-null cells differ: ods ${fromOds.cells}, xlsx ${fromXlsx.cells}`);
-  console.log(`${ROWS.toLocaleString('en')} rows × ${HEADER.length} columns, ${fromOds.cells?.toLocaleString('en')} cells with a value, the same in both`);
-  console.log('reader          | seconds |  rows/s | peak RSS MB');
+  console.log(`${ROWS.toLocaleString('en')} rows × ${HEADER.length} columns, ${fromOds.cells.toLocaleString('en')} cells with a value, the same in both`);
+  console.log('reader          | CPU seconds | seconds |  rows/s | peak RSS MB');
   for (const [label, run] of [['ods', fromOds], ['xlsx', fromXlsx]] as const) {
-    console.log(`${label.padEnd(15)} | ${run.seconds.toFixed(2).padStart(7)} | ${run.rate.toFixed(0).padStart(7)} | ${(run.maxRssMb ?? 0).toFixed(0).padStart(11)}`);
+    console.log(`${label.padEnd(15)} | ${run.cpu.toFixed(2).padStart(11)} | ${run.seconds.toFixed(2).padStart(7)} | ${(run.rows / run.seconds).toFixed(0).padStart(7)} | ${run.rss.toFixed(0).padStart(11)}`);
   }
-  const ratio = fromOds.seconds / fromXlsx.seconds;
-  const rss = fromOds.maxRssMb ?? 0;
-  console.log(`time ods/xlsx: ${ratio.toFixed(2)}×   (target ≤ ${TIME_TARGET}×: ${ratio <= TIME_TARGET ? 'met' : 'not met'})`);
+  const ratio = fromOds.cpu / fromXlsx.cpu;
+  const rss = fromOds.rss;
+  console.log(`time ods/xlsx: ${ratio.toFixed(2)}× CPU (${(fromOds.seconds / fromXlsx.seconds).toFixed(2)}× by the clock)   (target ≤ ${TIME_TARGET}×: ${ratio <= TIME_TARGET ? 'met' : 'not met'})`);
   console.log(`ods peak RSS: ${rss.toFixed(0)} MB   (target < ${RSS_TARGET_MB} MB: ${rss < RSS_TARGET_MB ? 'met' : 'not met'})`);
 }

@@ -8,7 +8,8 @@
 //   exceljs-cells  exceljs's streaming reader, every entry of every row.values touched (non-null ones
 //                  counted); the benchmark workbooks have one sheet
 // Prints one JSON line: mode, rows (data rows, without the header), cells (the non-null cells of
-// the data rows, for read and exceljs-cells), seconds, maxRssMb; and error, the message, when the
+// the data rows, for read and exceljs-cells), seconds, cpuSeconds (the process's own CPU time,
+// steadier than the clock on a machine shared with others), maxRssMb; and error, the message, when the
 // file was refused (a limit met), which is an outcome to measure, not a failure.
 //
 // Each mode imports only what it uses, so that no other library's memory sits in its peak RSS. The
@@ -92,10 +93,12 @@ async function measure(): Promise<{ rows: number; cells?: number; start: bigint 
 }
 
 const started = process.hrtime.bigint();
+const cpuBefore = process.cpuUsage();
 try {
   const { rows, cells, start } = await measure();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  console.log(JSON.stringify({ mode, rows, cells, seconds, maxRssMb: peakRssMb() }));
+  const cpu = process.cpuUsage(cpuBefore);
+  console.log(JSON.stringify({ mode, rows, cells, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: peakRssMb() }));
 } catch (error) {
   const { CdbError } = await import('../src/errors.js');
   if (!(error instanceof CdbError)) throw error;

@@ -96,7 +96,7 @@ describe('value types', () => {
           0.1,
           { kind: 'number', value: 0.5467, shown: '55%' },
           { kind: 'number', value: 1500, shown: '1 500,00 kr' },
-          { kind: 'date', wall: '2026-03-01T00:00:00.000', serial: 46082, shown: '01/03/2026' },
+          { kind: 'date', wall: '2026-03-01T00:00:00.000', shown: '01/03/2026' },
           { kind: 'date', wall: '2026-03-01T08:30:00.000', shown: '2026-03-01 08:30' },
           { kind: 'time', time: '13:24:56.000', serial: 48296 / 86_400, shown: '13:24' },
           { kind: 'duration', seconds: 5400, serial: 5400 / 86_400, shown: '1:30' },

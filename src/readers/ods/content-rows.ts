@@ -281,15 +281,17 @@ export class OdsContentHandler implements XmlHandler {
     const numeric = valueType === 'float' || valueType === 'percentage' || valueType === 'currency' || valueType === 'time';
     const value =
       valueType === 'date' ? attribute(raw, q.dateValue) : valueType === 'time' ? attribute(raw, q.timeValue) : valueType === 'boolean' ? attribute(raw, q.booleanValue) : numeric ? attribute(raw, q.value) : undefined;
+    const paragraphs = this.paragraphs;
+    // Only what can be there is looked for: most cells have no error, no formula, no string value.
     const cell = decodeOdsCell(
       {
         valueType,
-        calcType: attribute(raw, q.calcValueType),
+        calcType: raw.includes('error') ? attribute(raw, q.calcValueType) : undefined,
         value,
-        stringValue: valueType === 'string' ? attribute(raw, q.stringValue) : undefined,
+        stringValue: valueType === 'string' && raw.includes('string-value') ? attribute(raw, q.stringValue) : undefined,
         formula: raw.includes('formula') && attribute(raw, q.formula) !== undefined,
-        text: this.paragraphs?.join('\n'),
-        dataStyle: numeric || valueType === 'date' ? this.styles.dataStyleOf(attribute(raw, q.styleName) ?? this.rowStyle ?? this.columnStyles[this.column]) : null,
+        text: paragraphs === undefined ? undefined : paragraphs.length === 1 ? paragraphs[0] : paragraphs.join('\n'),
+        dataStyle: numeric || valueType === 'date' ? this.styles.dataStyleOf((raw.includes('style-name') ? attribute(raw, q.styleName) : undefined) ?? this.rowStyle ?? this.columnStyles[this.column]) : null,
       },
       this.context.general,
       this.context.locale,

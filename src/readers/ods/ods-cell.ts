@@ -28,20 +28,18 @@ const ERROR_TEXT = /^(#NULL!|#DIV\/0!|#VALUE!|#REF!|#NAME\?|#NUM!|#N\/A|#GETTING
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(?:Z|[+-]\d{2}:\d{2})?$/;
 const ISO_DURATION = /^(-)?P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-const formats = new Map<string, CellFormat>();
+/** Each data style's format, for the locale it is shown in (one per reader): made once. */
+const formats = new WeakMap<DataStyle, { locale: string | undefined; format: CellFormat }>();
 
 /**
  * The cell's format as an Excel code (what an xlsx errors file gives it, and how the cell shows
  * when the file wrote no text for it); General where the style has no code.
  */
 function formatOf(style: DataStyle, locale: string | undefined): CellFormat {
-  const key = `${locale ?? ''}\u0000${style.code ?? ''}`;
-  let format = formats.get(key);
-  if (!format) {
-    format = styleFormat(style.code, locale).format;
-    if (formats.size > 4096) formats.clear();
-    formats.set(key, format);
-  }
+  const known = formats.get(style);
+  if (known && known.locale === locale) return known.format;
+  const format = styleFormat(style.code, locale).format;
+  formats.set(style, { locale, format });
   return format;
 }
 
@@ -49,8 +47,33 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
+/** The two digits at `at`, or NaN. */
+function two(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : Number.NaN;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 /** `2022-06-15` or `2022-06-15T13:24:56.5` as the reader's wall clock; undefined when no such day or time exists. */
 export function odsWall(text: string): string | undefined {
+  // What LibreOffice writes, read by position (a date cell in every row): 2022-06-15, 2022-06-15T13:24:56.
+  if ((text.length === 10 || text.length === 19) && text[4] === '-' && text[7] === '-') {
+    const year = two(text, 0) * 100 + two(text, 2);
+    const month = two(text, 5);
+    const day = two(text, 8);
+    if (!(year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month))) return undefined;
+    if (text.length === 10) return `${text}T00:00:00.000`;
+    if (text[10] === 'T' && text[13] === ':' && text[16] === ':' && two(text, 11) <= 23 && two(text, 14) <= 59 && two(text, 17) <= 59) return `${text}.000`;
+  }
+  return parseWall(text);
+}
+
+function parseWall(text: string): string | undefined {
   const m = ISO_DATE.exec(text.trim());
   if (!m) return undefined;
   const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((part) => Number(part ?? 0)) as number[];
@@ -104,9 +127,10 @@ export function decodeOdsCell(data: OdsCellData, general: CellFormat | undefined
     case 'date': {
       const wall = data.value === undefined ? undefined : odsWall(data.value);
       if (wall === undefined) return { kind: 'unreadable', reason: `the cell is marked as a date but holds ${quoted(data.value ?? '')}, which is not a date this tool can read` };
-      const shown = text === undefined ? {} : { shown: text };
+      if (text !== undefined) return format ? { kind: 'date', wall, format, shown: text } : { kind: 'date', wall, shown: text };
+      // No text written: shown by its code, which needs its serial.
       const serial = format && wallToSerial(wall);
-      return serial === undefined || !format ? { kind: 'date', wall, ...shown } : { kind: 'date', wall, serial, format, ...shown };
+      return serial === undefined || !format ? { kind: 'date', wall } : { kind: 'date', wall, serial, format };
     }
     case 'time': {
       const seconds = data.value === undefined ? undefined : odsSeconds(data.value);
