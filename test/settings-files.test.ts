@@ -82,9 +82,9 @@ describe("settings are the tool's own, never the prototype chain's", () => {
     const error = await failure(() => readConfig(file, capture().io));
     expect(error.message).toBe(
       'The config file has problems:\n' +
-        '  constructor: not a known setting (baseUrl, apiKey, insecure, concurrency, rate)\n' +
-        '  toString: not a known setting (baseUrl, apiKey, insecure, concurrency, rate)\n' +
-        '  hasOwnProperty: not a known setting (baseUrl, apiKey, insecure, concurrency, rate)',
+        '  constructor: not a known setting (baseUrl, apiKey, insecure, concurrency, rate, smtpPassword)\n' +
+        '  toString: not a known setting (baseUrl, apiKey, insecure, concurrency, rate, smtpPassword)\n' +
+        '  hasOwnProperty: not a known setting (baseUrl, apiKey, insecure, concurrency, rate, smtpPassword)',
     );
     expect(error.message).not.toMatch(/native code/);
   });
