@@ -1,9 +1,10 @@
-import { lstat, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { CdbError } from '../src/errors.js';
 import { payloadHash } from '../src/import/journal.js';
+import { runExport } from '../src/export/run-export.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
@@ -141,5 +142,24 @@ describe('the journal is the tool\'s own', () => {
     expect(await readFile(target, 'utf8')).toBe('keep me\n');
     expect((await lstat(dry.journalFile as string)).isSymbolicLink()).toBe(true);
     expect(s.jobs()).toHaveLength(0);
+  });
+});
+
+describe("an import's outputs", () => {
+  test('results, errors, plan and payloads get the input file\'s permissions at most; watermarks are the tool\'s own', async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await csv(dir, [line(1), 'Utan start;0000002;igår;45']);
+    await chmod(file, 0o640);
+    const plan = path.join(dir, 'plan.csv');
+    const payloads = path.join(dir, 'payloads.jsonl');
+    await importInto(s, file, state, { dryRun: true, planFile: plan, payloadsFile: payloads });
+    const summary = await importInto(s, file, state, { skipInvalid: true });
+    for (const output of [plan, payloads, summary.resultsFile as string, summary.errorsFile as string]) {
+      expect({ output: path.basename(output), mode: (await stat(output)).mode & 0o777 }).toEqual({ output: path.basename(output), mode: 0o640 & ~process.umask() });
+    }
+    const { mapping } = await loadMapping();
+    await runExport({ client: createClient({ baseUrl: s.url, apiKey: KEY }), mapping, output: path.join(dir, 'out.csv'), since: 'last', stateDir: state });
+    expect((await stat(path.join(state, 'watermarks.json'))).mode & 0o777).toBe(0o600);
   });
 });

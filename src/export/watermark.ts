@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { privateDir } from '../state/private-file.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 /** How far back each `--since last` run looks before the last watermark. */
@@ -43,6 +44,7 @@ export class WatermarkStore {
   async set(key: string, watermark: Watermark): Promise<void> {
     const all = await this.all();
     all[key] = watermark;
-    await writeFileAtomic(this.file, `${JSON.stringify(all, null, 1)}\n`);
+    privateDir(path.dirname(this.file));
+    await writeFileAtomic(this.file, `${JSON.stringify(all, null, 1)}\n`, 0o600);
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { bindHeader, readOnlyWarning, type BoundMapping } from '../mapping/bind-header.js';
 import { localeRules } from '../mapping/locale.js';
@@ -11,6 +12,7 @@ import type { SheetRow } from '../readers/cell.js';
 import { openSpreadsheet } from '../readers/spreadsheet.js';
 import type { Detected, OpenSheet, ReadOptions } from '../readers/types.js';
 import { silentReporter, type Reporter } from '../reporter.js';
+import { temporaryPathFor } from '../util/atomic-write.js';
 import { ErrorRows } from '../writers/error-rows.js';
 
 /** What to read and check. */
@@ -28,6 +30,8 @@ export interface CheckOptions {
   reporter?: Reporter;
   /** Files of up to this many rows (default 20,000) are held in memory; larger ones are read again. */
   keepRows?: number;
+  /** The permissions of the errors and payloads files at most (the input's). */
+  mode?: number;
 }
 
 /** What the check found: the file, its header bound to the mapping, and every invalid row. */
@@ -181,8 +185,10 @@ export async function checkFile(options: CheckOptions, onRow?: (checked: Checked
   const readOnly = readOnlyWarning(bound.readOnlyColumns);
   if (readOnly) reporter.warn(readOnly);
 
-  const errors = new ErrorRows(options.errorsFile, sheet.header, detected);
-  const payloads = options.payloadsFile ? createWriteStream(options.payloadsFile, { mode: 0o600 }) : undefined;
+  const errors = new ErrorRows(options.errorsFile, sheet.header, detected, options.mode);
+  // Written beside it under a new name, and put in place when complete, like every output.
+  const payloadsTemporary = options.payloadsFile ? temporaryPathFor(path.resolve(options.payloadsFile)) : undefined;
+  const payloads = payloadsTemporary ? createWriteStream(payloadsTemporary, { flags: 'wx', mode: options.mode ?? 0o600 }) : undefined;
   const check = rowChecker(bound, mapping);
   const keepRows = options.keepRows ?? KEEP_ROWS;
   let kept: CheckedRow[] | undefined = [];
@@ -190,6 +196,7 @@ export async function checkFile(options: CheckOptions, onRow?: (checked: Checked
   let rows = 0;
   let invalid = 0;
   let issueCount = 0;
+  let complete = false;
   try {
     for await (const row of sheet.rows) {
       rows++;
@@ -208,11 +215,15 @@ export async function checkFile(options: CheckOptions, onRow?: (checked: Checked
       }
       if (rows % 10_000 === 0) reporter.progress?.({ phase: 'check', done: rows });
     }
+    complete = true;
   } finally {
     await errors.close();
     if (payloads) {
       payloads.end();
       await once(payloads, 'close');
+      // Whole, or not at all.
+      if (complete) await rename(payloadsTemporary as string, options.payloadsFile as string);
+      else await rm(payloadsTemporary as string, { force: true });
     }
   }
   for (const warning of sheet.warnings) reporter.warn(warning);

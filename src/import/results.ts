@@ -30,6 +30,14 @@ function errorsExtension(file: string): string {
   return ['.xlsx', '.xlsm', '.ods'].includes(path.extname(file).toLowerCase()) ? '.xlsx' : '.csv';
 }
 
+/**
+ * The permissions an import's outputs get at most: the input's (read and write bits), so that
+ * results, errors and plan files, which hold the input's rows, are never more readable than it.
+ */
+export async function outputMode(file: string): Promise<number> {
+  return stat(file).then((info) => info.mode & 0o666, () => 0o600);
+}
+
 /** The one place that names an import's files, for the dry run and the import alike. */
 export function importOutputs(file: string, named: { results?: string; errors?: string; plan?: string; payloads?: string }): ImportOutputs {
   return {
@@ -75,8 +83,8 @@ export const RESULT_COLUMNS = ['Row', 'Outcome', 'Job id', 'UUID', 'Changed', 'R
 export const PLAN_COLUMNS = ['Row', 'Action', 'Key', 'Job id', 'UUID', 'Changes'];
 
 /** Opens the results file (csv or xlsx, by its name) for a file with this header. */
-export async function openResults(file: string, header: readonly string[], detected: Detected): Promise<RowsWriter> {
-  return openRowsWriter(file, { header: [...RESULT_COLUMNS, ...header], format: outputFormat(file), delimiter: detected.delimiter ?? ';', bom: true, sheet: 'Results' });
+export async function openResults(file: string, header: readonly string[], detected: Detected, mode?: number): Promise<RowsWriter> {
+  return openRowsWriter(file, { header: [...RESULT_COLUMNS, ...header], format: outputFormat(file), delimiter: detected.delimiter ?? ';', bom: true, sheet: 'Results', mode });
 }
 
 /** The plan file: one row per input row, with its action. */
@@ -86,8 +94,8 @@ export class PlanFile {
     private readonly header: readonly string[],
   ) {}
 
-  static async open(file: string, header: readonly string[], detected: Detected): Promise<PlanFile> {
-    const writer = await openRowsWriter(file, { header: [...PLAN_COLUMNS, ...header], format: outputFormat(file), delimiter: detected.delimiter ?? ';', bom: true, sheet: 'Plan' });
+  static async open(file: string, header: readonly string[], detected: Detected, mode?: number): Promise<PlanFile> {
+    const writer = await openRowsWriter(file, { header: [...PLAN_COLUMNS, ...header], format: outputFormat(file), delimiter: detected.delimiter ?? ';', bom: true, sheet: 'Plan', mode });
     return new PlanFile(writer, header);
   }
 

@@ -19,7 +19,7 @@ import { Journal, journalPath, lockJournal, payloadHash, type JournalState, type
 import { keyedPlanner } from './keyed-setup.js';
 import type { OnlyChoice } from './keyed-planner.js';
 import { PlanPass, tally, type PlanRules } from './planner.js';
-import { importOutputs, openResults, PlanFile, refuseInputAsOutput, ResultsInOrder } from './results.js';
+import { importOutputs, openResults, outputMode, PlanFile, refuseInputAsOutput, ResultsInOrder } from './results.js';
 import { lockRun, newRunId, RunRecord, runFile } from './run-record.js';
 import { UnkeyedPlanner, type UnknownChoice } from './unkeyed-planner.js';
 import { Uploader } from './uploader.js';
@@ -138,11 +138,12 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const outputs = importOutputs(file, { results: options.resultsFile, errors: options.errorsFile, plan: options.planFile, payloads: options.payloadsFile });
   const account = options.account ?? client.baseUrl;
   await refuseInputAsOutput(file, outputs);
+  const mode = await outputMode(file);
   const { journal, state, unlock } = openJournal(options, account);
   try {
     if (state.cutLastLine) reporter.warn(`The journal's last line was cut off (a run killed, or a full disk, while writing it); it is left out: a request is recorded before it leaves, so the row it named is looked up or sent again as needed. (${journal.file})`);
     const unkeyed = new UnkeyedPlanner(state, options.unknown);
-    const checked = await checkFile({ file, mapping, read: options.read, errorsFile: outputs.errors, errorsFileIsDefault: outputs.errorsIsDefault, payloadsFile: outputs.payloads, reporter, keepRows: options.keepRows });
+    const checked = await checkFile({ file, mapping, read: options.read, errorsFile: outputs.errors, errorsFileIsDefault: outputs.errorsIsDefault, payloadsFile: outputs.payloads, reporter, keepRows: options.keepRows, mode });
     const { check } = checked;
     const base = { check, plan: emptyPlan(), counts: NO_COUNTS(), reported: 0, unknownRows: [], limited: false, retries: 0, throttles: 0, orphansFound: [] as Job[], journalFile: journal.file };
     const seconds = () => (Date.now() - started) / 1000;
@@ -156,7 +157,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (mapping.key) rules.keyed = await keyedPlanner({ client, mapping, bound: check.bound, account, only: options.only, reporter, signal: options.signal });
     const plan = base.plan;
     if (rules.keyed) plan.account = { jobs: rules.keyed.setup.index.size, readings: 1 };
-    const planFile = outputs.plan ? await PlanFile.open(outputs.plan, check.header, check.detected) : undefined;
+    const planFile = outputs.plan ? await PlanFile.open(outputs.plan, check.header, check.detected, mode) : undefined;
     const planning = new PlanPass(rules);
     const held: PlannedRow[] | undefined = checked.held && !options.dryRun ? [] : undefined;
     try {
@@ -173,7 +174,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const orphans = rules.keyed ? [] : unkeyed.orphans(planning.counted);
     plan.orphans = orphans.length;
     if (options.dryRun) return { ...base, status: 'done', planFile: outputs.plan, seconds: seconds() };
-    return await apply(options, { base, held, checked, rules, journal, state, orphans, outputs, account, started });
+    return await apply(options, { base, held, checked, rules, journal, state, orphans, outputs, account, started, mode });
   } finally {
     unlock();
   }
@@ -193,6 +194,7 @@ async function apply(
     outputs: ReturnType<typeof importOutputs>;
     account: string;
     started: number;
+    mode: number;
   },
 ): Promise<ImportSummary> {
   const { client } = options;
@@ -226,7 +228,7 @@ async function apply(
     retry: options.retry,
     onRetry: () => reporter.progress?.({ phase: 'send', done: applier?.applied.reported ?? 0, total: check.rows, retries: uploader.retries }),
   });
-  const results = new ResultsInOrder(await openResults(p.outputs.results, check.header, check.detected), new ErrorRows(p.outputs.errors, check.header, check.detected), check.header, run, (error) => {
+  const results = new ResultsInOrder(await openResults(p.outputs.results, check.header, check.detected, p.mode), new ErrorRows(p.outputs.errors, check.header, check.detected, p.mode), check.header, run, (error) => {
     // The results cannot be written: stop sending (the journal still knows every row).
     if (error instanceof CdbError) uploader.fatal ??= error;
   });

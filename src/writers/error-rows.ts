@@ -88,6 +88,8 @@ export class ErrorRows {
     readonly file: string,
     private readonly header: string[],
     private readonly detected: Detected,
+    /** The input's permissions: the errors file gets them at most. */
+    private readonly mode?: number,
   ) {
     this.width = header.length > 1 && header.at(-1)?.trim() === 'Reason' ? header.length - 1 : header.length;
     this.format = path.extname(this.file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv';
@@ -110,6 +112,7 @@ export class ErrorRows {
         // The rows stream: the first one sets the widths, at least a date's (else ##### shows), the reason wraps.
         widths: header.map((h, i) => Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, h.length + 2, widthOf(cells[i]) + 2))),
         wrap: header.map((_, i) => i === header.length - 1),
+        mode: this.mode,
       });
     }
     await this.writer.write(cells);

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { stringify, type Options } from 'csv-stringify/sync';
@@ -22,6 +22,8 @@ export interface RowsWriterOptions extends XlsxSheetOptions {
   bom?: boolean;
   /** csv: write text as it is, even text a spreadsheet would run as a formula (else neutralised, header too). */
   raw?: boolean;
+  /** The file's permissions at most (less the umask): an import's outputs get its input's. */
+  mode?: number;
 }
 
 /** Writes rows as they come to a temporary file, and puts it at its path only when complete. */
@@ -53,6 +55,12 @@ function writeFailure(error: unknown, file: string): unknown {
 export async function openRowsWriter(file: string, options: RowsWriterOptions): Promise<RowsWriter> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   const temporary = temporaryPathFor(path.resolve(file));
+  // Made new, with the permissions asked (never through a link someone put at that name).
+  try {
+    await writeFile(temporary, '', { flag: 'wx', mode: options.mode ?? 0o666 });
+  } catch (error) {
+    throw writeFailure(error, file);
+  }
   const writer = options.format === 'xlsx' ? await xlsxWriter(temporary, options) : await csvWriter(temporary, options);
   let finished = false;
   return {
