@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
 import { open } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
 import { CdbError } from '../errors.js';
@@ -112,16 +113,16 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
     record_delimiter: ['\r\n', '\n', '\r'],
     max_record_size: CSV_LIMITS.record,
   });
-  source.on('error', (error) => parser.destroy(error));
   // The header's fields are counted before csv-parse builds them (a single-byte delimiter; in
   // UTF-8 no other character holds its byte).
   const code = delimiter.length === 1 ? delimiter.charCodeAt(0) : 0x100;
   const guard = code < (iconv ? 0x10000 : 0x80) ? new CsvColumnGuard(code, headerRow + (sep ? 1 : 0), file, sep ? 1 : 0) : undefined;
-  guard?.on('error', (error) => parser.destroy(error));
-  // csv-parse decodes UTF-8 itself, faster than a decoding stream in between.
-  const decoded = iconv ? source.pipe(iconv.decodeStream(encoding, { stripBOM: true })) : source;
-  if (guard) decoded.pipe(guard).pipe(parser);
-  else decoded.pipe(parser);
+  // csv-parse decodes UTF-8 itself, faster than a decoding stream in between. A failure anywhere
+  // (the file, the decoder, the guard) reaches the parser, whose rows then end with it.
+  const stages: NodeJS.ReadWriteStream[] = [...(iconv ? [iconv.decodeStream(encoding, { stripBOM: true })] : []), ...(guard ? [guard] : [])];
+  pipeline([source, ...stages, parser], (error) => {
+    if (error && !parser.destroyed) parser.destroy(error);
+  });
 
   let row = 0;
   const iterator = (parser as AsyncIterable<string[]>)[Symbol.asyncIterator]();
