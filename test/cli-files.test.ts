@@ -129,10 +129,12 @@ describe('mapping init and check', () => {
       Anteckning: 'description',
       Tekniker: 'resources[].name',
     });
-    expect(result.unmatched).toEqual(['Postnummer', 'Ort']);
+    // The street, the postcode and the town are joined into the place.
+    expect(result.unmatched).toEqual([]);
+    expect(result.matched.find((m) => m.column === 'Gatuadress')).toMatchObject({ template: '{Gatuadress}, {Postnummer} {Ort}', columns: ['Gatuadress', 'Postnummer', 'Ort'] });
     const text = await readFile(out, 'utf8');
     expect(text).toContain('map: { Hög: 1, Normal: 2, Låg: 3 }');
-    expect(text).toMatch(/"Ort"\n\s+#\s+field: \?\s+# part of the address, which is read from "Gatuadress"/);
+    expect(text).toContain('  - field: destinations[0].location.placeName\n    template: "{Gatuadress}, {Postnummer} {Ort}"');
     const payloads = path.join(dir, 'payloads.jsonl');
     const run = await runCli(['import', fixture('erp-12-columns.csv'), '--mapping', out, '--dry-run', '--payloads', payloads]);
     expect(run.code).toBe(0);

@@ -10,6 +10,8 @@ export interface BoundColumn {
   /** The header as the file spells it. */
   header?: string;
   parts: (string | number)[];
+  /** A field read from several columns (`spec.from`): each of them in the file, in that order. */
+  several?: { index: number; header: string }[];
 }
 
 /** A mapping applied to one file's header. */
@@ -67,6 +69,27 @@ export function findColumn(header: readonly string[], names: readonly string[]):
 }
 
 /**
+ * Finds each of the columns a field is read from. All of them missing is an optional field's
+ * absence ('missing'); some of them missing, a required one missing or a name that fits several
+ * headers is a problem (pushed), since the field cannot be made from the rest.
+ */
+function bindSeveral(spec: ColumnSpec, names: readonly string[], header: readonly string[], problems: string[]): { index: number; header: string }[] | 'missing' | 'problem' {
+  const found = names.map((name) => findColumn(header, [name]));
+  const role = spec.template !== undefined ? 'in its template' : 'a date column and a time column';
+  const absent = names.filter((_, i) => found[i] === undefined);
+  for (const [i, name] of names.entries()) {
+    if (found[i] === 'ambiguous') problems.push(`column "${name}" (for ${spec.field}, ${role}) matches more than one header; rename the duplicate headers`);
+  }
+  if (absent.length === names.length && !spec.required) return 'missing';
+  if (absent.length) {
+    problems.push(`${absent.length === 1 ? 'column' : 'columns'} ${absent.map((n) => `"${n}"`).join(', ')} (for ${spec.field}, ${role}: ${names.map((n) => `"${n}"`).join(' + ')}) ${absent.length === 1 ? 'is' : 'are'} missing`);
+    return 'problem';
+  }
+  if (found.includes('ambiguous')) return 'problem';
+  return found.map((index) => ({ index: index as number, header: header[index as number] as string }));
+}
+
+/**
  * Ties a mapping to a header. Every header problem (a required column missing, a header used
  * twice, an ambiguous match, the key column missing) is reported at once, before any row is read.
  */
@@ -76,6 +99,13 @@ export function bindHeader(mapping: Mapping, header: string[], where: ErrorConte
   const used = new Set<number>();
   const columns: BoundColumn[] = mapping.columns.map((spec) => {
     const parts = parseFieldPath(spec.field) ?? [spec.field];
+    if (spec.from) {
+      const several = bindSeveral(spec, spec.from, header, problems);
+      if (several === 'missing') missing.push(spec.from.join(' + '));
+      if (typeof several !== 'object') return { spec, parts };
+      for (const { index } of several) used.add(index);
+      return { spec, parts, several };
+    }
     if (spec.column === undefined) return { spec, parts };
     const names = [spec.column, ...spec.aliases];
     const found = findColumn(header, names);

@@ -20,7 +20,8 @@ export interface ConvertContext {
   timezone: string;
 }
 
-const got = (cell: Cell) => `got "${cellText(cell)}"`;
+/** `got "Akut"`: the cell as the file shows it, for messages. */
+export const got = (cell: Cell) => `got "${cellText(cell)}"`;
 
 /** Reads a number written under a locale: decimal comma or point, spaces or dots between thousands. */
 export function parseLocaleNumber(text: string, locale: LocaleRules): number | undefined {
@@ -55,7 +56,7 @@ function wallFromMillis(ms: number): WallClock {
 
 
 /** A cell as a wall-clock time, or an instant when the text names its own offset. */
-function readWallClock(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): { wall: WallClock } | { instant: number } | undefined {
+export function readWallClock(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): { wall: WallClock } | { instant: number } | undefined {
   if (isDateCell(cell)) return readWallClock(cell.wall, { ...spec, format: undefined }, ctx);
   if (typeof cell === 'object' && cell?.kind === 'number') return readWallClock(cell.value, spec, ctx);
   if (typeof cell === 'number') {
@@ -101,10 +102,31 @@ export function convertCell(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): 
     if (cell.kind === 'error') return { problem: `the cell shows the error ${cell.error} (a formula that could not be calculated); fix it in the file` };
     if (cell.kind === 'unreadable') return { problem: cell.reason };
   }
-  if (spec.map) {
-    const text = cellText(cell).trim().toLowerCase();
-    for (const [from, to] of Object.entries(spec.map)) if (from.trim().toLowerCase() === text) return { value: to };
-  }
+  if (spec.map) return mapped(cell, spec, ctx);
+  return typed(cell, spec, ctx);
+}
+
+const withoutMap = new WeakMap<ColumnSpec, ColumnSpec>();
+
+/**
+ * A cell of a column with a value map: one of the map's words (matched ignoring case), else a
+ * cell that holds one of the map's values itself (2 for `Normal: 2`; an enum's allowed value);
+ * anything else is a problem naming the words.
+ */
+function mapped(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): Converted {
+  const map = spec.map as Record<string, unknown>;
+  const text = cellText(cell).trim().toLowerCase();
+  for (const [from, to] of Object.entries(map)) if (from.trim().toLowerCase() === text) return { value: to };
+  let plain = withoutMap.get(spec);
+  if (!plain) withoutMap.set(spec, (plain = { ...spec, map: undefined }));
+  const converted = typed(cell, plain, ctx);
+  if (spec.type === 'enum') return 'value' in converted ? converted : { problem: `expected one of ${[...(spec.values ?? []), ...Object.keys(map)].map((v) => `"${v}"`).join(', ')}, ${got(cell)}` };
+  if ('value' in converted && Object.values(map).some((v) => v === converted.value)) return converted;
+  return { problem: `expected one of ${Object.keys(map).join(', ')}, ${got(cell)}` };
+}
+
+/** A cell converted by its column's type alone. */
+function typed(cell: Cell, spec: ColumnSpec, ctx: ConvertContext): Converted {
   switch (spec.type) {
     case 'string':
       // What Excel shows: 50002 formatted 0000000 is "0050002".
@@ -186,7 +208,7 @@ function durationMinutes(text: string): number | undefined {
 }
 
 /** Why a time of day or a duration cannot be a date, or undefined. */
-function notADate(cell: Cell): string | undefined {
+export function notADate(cell: Cell): string | undefined {
   if (typeof cell !== 'object' || cell === null) return undefined;
   if (cell.kind === 'time') return `expected a date, got the time of day ${cellText(cell)} with no date`;
   if (cell.kind === 'duration') return `expected a date, got the duration ${cellText(cell)}`;

@@ -24,12 +24,26 @@ function extraPaths(jobs: readonly Job[], known: Set<string>): string[] {
 }
 
 /**
+ * A datetime read from a date column and a time column (`column: [Startdatum, Starttid]`) is
+ * written back to both, a date cell and a time-of-day cell, so that the file imports the same. A
+ * template's text is not split back into its columns.
+ */
+function dateAndTime(spec: ColumnSpec): ColumnSpec[] {
+  const [date, time] = spec.from ?? [];
+  if (spec.template !== undefined || date === undefined || time === undefined) return [];
+  return [
+    { ...spec, column: date, from: undefined, type: 'date' },
+    { ...spec, column: time, from: undefined, timeOfDay: true },
+  ];
+}
+
+/**
  * The columns an export writes: the mapping's columns that read a cell (constants are not
  * exported), then, when `sample` is given (--all-fields), every other field those jobs hold, as a
  * dotted-path column. `mapped` is how many of them the mapping names.
  */
 export function exportColumns(mapping: Mapping, sample?: readonly Job[]): { specs: ColumnSpec[]; mapped: number } {
-  const named = mapping.columns.filter((c) => c.column !== undefined && c.value === undefined);
+  const named = mapping.columns.flatMap((c) => (c.value !== undefined ? [] : c.column !== undefined ? [c] : dateAndTime(c)));
   const specs: ColumnSpec[] = [...named];
   if (sample) {
     const known = new Set(named.map((c) => c.field));

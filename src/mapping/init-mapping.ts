@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'yaml';
-import { cellText, type SheetRow } from '../readers/cell.js';
+import { cellText, type DateCell, type SheetRow } from '../readers/cell.js';
 import { ADDRESS_PART_NAMES, HEADER_NAMES, looseHeader, PLACE_FALLBACK_NAMES } from './header-names.js';
+import { flowList, proposeAddress, proposeDateAndTime } from './init-joined.js';
 import type { ColumnSpec, Mapping } from './types.js';
 
 const PLACE = 'destinations[0].location.placeName';
@@ -14,6 +15,12 @@ export interface StarterColumn {
   map?: Record<string, number>;
   /** Why an unmatched column is left out: the field it names is filled by another column. */
   note?: string;
+  /** A date column: the time-of-day column read with it into one datetime (`column: [this, with]`). */
+  with?: string;
+  /** The street column of a place joined from several: `{Adress}, {Postnr} {Ort}`. */
+  template?: string;
+  /** A time column or an address part: read into the field of the column named here. */
+  joinedInto?: string;
   /** Where the column is in the header. */
   index: number;
 }
@@ -34,6 +41,10 @@ export interface ColumnSample {
   orderLike: boolean;
   /** The distinct values in first-seen order, up to {@link FEW_VALUES} + 1. */
   values: string[];
+  /** Every value is a date without a time of day (a date cell at midnight, 2026-03-01, 1.3.2026). */
+  dateOnly: boolean;
+  /** Every value is a time of day (a time cell, 08:00, 8.30). */
+  timeOfDay: boolean;
 }
 
 /** The sampled rows of a file. */
@@ -44,12 +55,14 @@ export interface SheetSample {
 
 /** A column with at most this many distinct values is a set of choices (a priority, a state). */
 const FEW_VALUES = 8;
+const DATE_ONLY = /^(\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{4})$/;
+const TIME_OF_DAY = /^\d{1,2}[:.]\d{2}([:.]\d{2})?$/;
 const ORDER_NUMBER = /^(?=.*\d)[\p{L}\p{N}][\p{L}\p{N}\-/._]{0,29}$/u;
 
 /** Reads up to `limit` rows and sums up each of `width` columns. */
 export async function sampleRows(rows: AsyncIterable<SheetRow>, width: number, limit = 10000): Promise<SheetSample> {
   const seen = Array.from({ length: width }, () => new Set<string>());
-  const columns: ColumnSample[] = Array.from({ length: width }, () => ({ filled: 0, unique: true, orderLike: true, values: [] }));
+  const columns: ColumnSample[] = Array.from({ length: width }, () => ({ filled: 0, unique: true, orderLike: true, values: [], dateOnly: true, timeOfDay: true }));
   let count = 0;
   for await (const row of rows) {
     if (++count > limit) {
@@ -69,6 +82,9 @@ export async function sampleRows(rows: AsyncIterable<SheetRow>, width: number, l
       }
       const isDate = typeof cell === 'object' && cell !== null && (cell.kind === 'date' || cell.kind === 'time');
       if (isDate || !ORDER_NUMBER.test(text)) column.orderLike = false;
+      const kind = typeof cell === 'object' && cell !== null ? cell.kind : 'text';
+      if (!(kind === 'date' ? (cell as DateCell).wall.endsWith('T00:00:00.000') : kind === 'text' && DATE_ONLY.test(text))) column.dateOnly = false;
+      if (!(kind === 'time' || (kind === 'text' && TIME_OF_DAY.test(text)))) column.timeOfDay = false;
     });
   }
   return { rows: count, columns };
@@ -83,7 +99,8 @@ function numberWords(values: string[]): Record<string, number> {
   const rank = (v: string) => [HIGH, MIDDLE, LOW].findIndex((words) => words.some((w) => looseHeader(w) === looseHeader(v)));
   const ranks = values.map(rank);
   const known = ranks.every((r) => r >= 0) && new Set(ranks).size === ranks.length;
-  return Object.fromEntries(values.map((v, i) => [v, known ? (ranks[i] as number) + 1 : i + 1]));
+  // In the order of their numbers: messages list the words so (expected one of Hög, Normal, Låg).
+  return Object.fromEntries(values.map((v, i) => [v, known ? (ranks[i] as number) + 1 : i + 1] as const).sort((a, b) => a[1] - b[1]));
 }
 
 /**
@@ -123,6 +140,8 @@ export function matchHeaders(header: string[], defaults: Mapping, sample?: Sheet
         : 'part of an address: no job field takes it alone';
     }
   }
+  proposeAddress(columns, place);
+  proposeDateAndTime(columns, specs, names, sample);
   let key: StarterColumn | undefined;
   if (sample) {
     for (const column of columns) {
@@ -147,7 +166,7 @@ function keyColumn(columns: StarterColumn[], sample: SheetSample): StarterColumn
   if (sample.rows < 2) return undefined;
   const fits = columns.filter((c) => {
     const values = sample.columns[c.index];
-    return values && values.filled === sample.rows && values.unique && values.orderLike && (!c.spec || c.spec.field === 'referenceNo');
+    return values && values.filled === sample.rows && values.unique && values.orderLike && !c.joinedInto && (!c.spec || c.spec.field === 'referenceNo');
   });
   return fits.find((c) => c.spec?.field === 'referenceNo') ?? fits[0];
 }
@@ -155,9 +174,18 @@ function keyColumn(columns: StarterColumn[], sample: SheetSample): StarterColumn
 const PLAIN_KEY = /^\p{L}[\p{L}\p{N} ]*$/u;
 const YAML_WORDS = /^(y|n|yes|no|on|off|true|false|null)$/i;
 
-function specYaml(column: StarterColumn & { spec: ColumnSpec }): string {
+function specYaml(column: StarterColumn & { spec: ColumnSpec }, timezone: string): string {
   const { header, spec } = column;
-  const entry: Record<string, unknown> = { column: header, field: spec.field };
+  const entry: Record<string, unknown> = column.template ? { field: spec.field, template: column.template } : { column: header, field: spec.field };
+  if (column.with) {
+    // The date and the time of day: the column as a flow list, as a person writes it.
+    const rest = stringify([{ field: spec.field, ...(spec.required ? { required: true } : {}) }]).trimEnd().replace(/^- /, '  ');
+    return `- column: ${flowList([header, column.with])}   # the date from "${header}" and the time of day from "${column.with}" make one instant in ${timezone}
+${rest}`;
+  }
+  if (column.template) {
+    return `${stringify([entry]).trimEnd()}   # CHECK: the address joined from its columns; a blank part is left out with its separator`;
+  }
   if (spec.type !== 'string' || spec.field === 'referenceNo') entry.type = spec.type;
   if (spec.format) entry.format = spec.format;
   if (spec.required) entry.required = true;
@@ -198,8 +226,18 @@ export function starterMapping(header: string[], defaults: Mapping, source: stri
     '',
     'columns:',
   ];
+  if (!columns.some((c) => c.spec?.field === 'title')) {
+    const from = columns.find((c) => c.spec?.field === 'description') ?? columns.find((c) => c.spec?.field === 'customerName');
+    lines.push(
+      '  # No column names a title, and a job without one shows none in Coredination: map one,',
+      '  # or join columns into it (a blank part is left out), e.g.:',
+      '  # - field: title',
+      `  #   template: ${JSON.stringify(`{${from?.header ?? 'Column'}}`)}`,
+    );
+  }
   for (const column of columns) {
-    if (column.spec) lines.push(specYaml(column as StarterColumn & { spec: ColumnSpec }).replace(/^/gm, '  '));
+    if (column.joinedInto) continue; // written with the column it is joined into
+    if (column.spec) lines.push(specYaml(column as StarterColumn & { spec: ColumnSpec }, defaults.timezone).replace(/^/gm, '  '));
     else lines.push(`  # - column: ${JSON.stringify(column.header)}`, `  #   field: ?              # ${column.note ?? 'no job field matched this header'}`);
   }
   if (!columns.some((c) => c.spec)) lines.push('  []  # nothing matched: map at least one column');

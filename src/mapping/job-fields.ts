@@ -26,6 +26,13 @@ export const JOB_FIELDS: Record<string, FieldType> = {
   'customFields.*': 'string',
 };
 
+/**
+ * Lists whose elements a field names: clearing that field (`empty: clear`) removes the element,
+ * since a resource with no name is nobody. Clearing any other field of an element clears that
+ * field alone (a stop keeps its coordinates when its placeName is cleared).
+ */
+export const ELEMENT_NAMED_BY: Readonly<Record<string, string>> = { resources: 'name' };
+
 /** Fields the server sets: an import never sends them; an export may show them. */
 export const SERVER_FIELDS: Record<string, FieldType> = { id: 'integer', state: 'string', reported: 'boolean', created: 'datetime', modified: 'datetime' };
 

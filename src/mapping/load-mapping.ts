@@ -10,7 +10,8 @@ import { parseFieldPath, unsafeSegment } from './field-path.js';
 import { closestField, fieldNames, knownField, naturalType, SERVER_FIELDS } from './job-fields.js';
 import { convertCell } from './convert-cell.js';
 import { isKnownLocale, localeRules } from './locale.js';
-import type { ColumnSpec, FieldType, Mapping } from './types.js';
+import { templateColumns } from './template-text.js';
+import type { ColumnSpec, EmptyChoice, FieldType, Mapping } from './types.js';
 
 /** The default mapping, used when none is given. */
 export const DEFAULT_MAPPING = path.join(PACKAGE_ROOT, 'templates', 'jobs.mapping.yaml');
@@ -34,10 +35,22 @@ export interface LoadedMapping {
 /** The mapping schema's problems; a column's alternatives are worded for columns. */
 function mappingSchemaProblems(errors: readonly ErrorObject[]): MappingProblem[] {
   const problems = schemaProblems(errors, (at) =>
-    /^columns\[\d+\]$/.test(at) ? 'needs either "column" (a spreadsheet column) or "value" (a constant), not both' : 'is not a sheet name or a number from 1',
+    /^columns\[\d+\]$/.test(at)
+      ? 'needs either "column" (a spreadsheet column, or two for a date and a time), "template" (text joined from columns) or "value" (a constant), and only one of them'
+      : 'is not a sheet name or a number from 1',
   );
+  // `column` is one header or a list of two: one message for whatever is wrong with it.
+  const columnAt = /^columns\[\d+\]\.column(\[\d+\])?$/;
+  const seen = new Set<string>();
+  const worded = problems.flatMap((p) => {
+    if (!columnAt.test(p.path)) return [p];
+    const path = p.path.replace(/\[\d+\]$/, '');
+    if (seen.has(path)) return [];
+    seen.add(path);
+    return [{ path, message: "expected a column's header, or a list of two headers: a date column and a time-of-day column ([Startdatum, Starttid])" }];
+  });
   // A missing property inside a oneOf branch repeats the oneOf message: keep the clearest.
-  return problems.filter((p, _i, all) => !(p.message.startsWith('needs "') && all.some((q) => q.path === p.path && q.message.startsWith('needs either'))));
+  return worded.filter((p, _i, all) => !(p.message.startsWith('needs "') && all.some((q) => q.path === p.path && q.message.startsWith('needs either'))));
 }
 
 function unknownFieldMessage(field: string): string {
@@ -46,6 +59,35 @@ function unknownFieldMessage(field: string): string {
   return closest
     ? `"${field}" is not a job field this tool knows: did you mean ${closest}? (${passthrough})`
     : `"${field}" is not a job field this tool knows (they are ${fieldNames().join(', ')}); ${passthrough}`;
+}
+
+/** `an integer`, `a date`. */
+const withArticle = (type: FieldType) => `${type === 'integer' || type === 'enum' ? 'an' : 'a'} ${type}`;
+
+/**
+ * The columns a field is read from when it names several: two for a datetime (`column: [date,
+ * time]`), a template's names; undefined for one column or a constant. Problems are pushed.
+ */
+function severalColumns(column: Record<string, unknown>, type: FieldType, at: string, problems: MappingProblem[]): string[] | undefined {
+  const several = Array.isArray(column.column) || typeof column.template === 'string';
+  if (several && Array.isArray(column.aliases) && column.aliases.length) {
+    problems.push({ path: `${at}.aliases`, message: 'aliases name other headers of one column; a field read from several columns takes them by their exact names' });
+  }
+  if (Array.isArray(column.column)) {
+    const names = (column.column as unknown[]).filter((n): n is string => typeof n === 'string');
+    if (type !== 'datetime') {
+      problems.push({ path: `${at}.column`, message: `two columns make one field only for a datetime (a date column and a time-of-day column), and ${String(column.field)} is ${withArticle(type)}${type === 'string' ? ': to join text, use template: "{A} {B}"' : ''}` });
+    }
+    if (names.length === 2 && names[0]?.trim().toLowerCase() === names[1]?.trim().toLowerCase()) problems.push({ path: `${at}.column`, message: `names "${names[0]}" twice: the date column first, then the time column` });
+    return names;
+  }
+  if (typeof column.template === 'string') {
+    if (type !== 'string') problems.push({ path: `${at}.template`, message: `a template makes text, and ${String(column.field)} is ${withArticle(type)}` });
+    const parsed = templateColumns(column.template);
+    if (typeof parsed === 'string') problems.push({ path: `${at}.template`, message: parsed });
+    else return parsed;
+  }
+  return undefined;
 }
 
 /** Fails with every problem at once, each with its path and line. */
@@ -111,14 +153,22 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       column = { ...column, map: Object.fromEntries(Object.entries(map).map(([from, to]) => [from, typed(to, type, `${at}.map.${from}`, column)])) };
     }
     if (column.format && type !== 'date' && type !== 'datetime') warnings.push({ path: `${at}.format`, message: `format only applies to date and datetime columns, not ${type}` });
-    if (typeof column.column === 'string') {
-      const name = column.column.trim().toLowerCase();
-      const other = headers.get(name);
-      if (other !== undefined) problems.push({ path: `${at}.column`, message: `"${column.column}" is already used by columns[${other}]` });
-      else headers.set(name, i);
+    const from = severalColumns(column, type, at, problems);
+    for (const name of typeof column.column === 'string' ? [column.column] : Array.isArray(column.column) ? (column.column as unknown[]).filter((n): n is string => typeof n === 'string') : []) {
+      const other = headers.get(name.trim().toLowerCase());
+      if (other !== undefined) problems.push({ path: `${at}.column`, message: `"${name}" is already used by columns[${other}]` });
+      else headers.set(name.trim().toLowerCase(), i);
     }
+    if (column.empty !== undefined && column.value !== undefined) problems.push({ path: `${at}.empty`, message: 'a constant has no cell to be empty: leave out empty:' });
+    else if (column.empty === 'clear' && column.required === true) problems.push({ path: `${at}.empty`, message: "a required column's empty cell is a problem on its row, so there is nothing to clear: leave out empty: or required:" });
+    if (column.pad !== undefined && (type !== 'string' || typeof column.column !== 'string')) problems.push({ path: `${at}.pad`, message: `pad gives text of digits its leading zeros: it applies to one column of type string, not ${typeof column.column === 'string' ? withArticle(type) : 'this one'}` });
+    const empty = (column.empty ?? (column.value === undefined ? data.empty : undefined)) as EmptyChoice | undefined;
     return {
-      column: column.column as string | undefined,
+      column: typeof column.column === 'string' ? column.column : undefined,
+      ...(from ? { from } : {}),
+      ...(typeof column.template === 'string' ? { template: column.template } : {}),
+      ...(empty === 'clear' ? { empty } : {}),
+      ...(typeof column.pad === 'number' ? { pad: column.pad } : {}),
       aliases: (column.aliases as string[] | undefined) ?? [],
       field,
       type,
@@ -150,6 +200,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
       locale,
       timezone,
       key: data.key as string | undefined,
+      ...(data.empty === 'clear' ? { empty: 'clear' as const } : {}),
       namespace: data.namespace as string | undefined,
       delimiter: data.delimiter as string | undefined,
       encoding: data.encoding as string | undefined,

@@ -17,6 +17,7 @@ export interface CellTarget {
 
 /** The Excel number format of a column, for typed xlsx cells. */
 export function numFmtOf(spec: ColumnSpec): string | undefined {
+  if (spec.timeOfDay) return 'hh:mm';
   if (spec.type === 'datetime') return 'yyyy-mm-dd hh:mm';
   if (spec.type === 'date') return 'yyyy-mm-dd';
   if (spec.type === 'string') return '@';
@@ -33,11 +34,16 @@ function reverseMap(spec: ColumnSpec, value: unknown): unknown {
 
 /** A date-only or wall-clock cell: in xlsx a Date whose UTC fields are the wall clock. */
 function timeCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell {
+  if (spec.timeOfDay && typeof value === 'string') return null; // an all-day job's date has no time of day
   if (typeof value === 'string' && DATE_ONLY_PATTERN.test(value)) {
     return target.format === 'xlsx' ? new Date(`${value}T00:00:00Z`) : value;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) return value === null || value === undefined ? null : String(value);
   const w = epochToWall(value, target.timezone);
+  if (spec.timeOfDay) {
+    // Excel's time of day: a fraction of the day on its day 0.
+    return target.format === 'xlsx' ? new Date(Date.UTC(1899, 11, 30, w.hour, w.minute, w.second)) : formatWall(w).slice(11);
+  }
   if (spec.type === 'date') {
     return target.format === 'xlsx' ? new Date(Date.UTC(w.year, w.month - 1, w.day)) : formatWall(w, 'date');
   }

@@ -2,10 +2,27 @@
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'enum'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
+/** What an empty cell does to a job a keyed import updates: leave its value (keep), or clear it. */
+export const EMPTY_CHOICES = ['keep', 'clear'] as const;
+export type EmptyChoice = (typeof EMPTY_CHOICES)[number];
+
 /** One column of a mapping, normalised (defaults filled in). */
 export interface ColumnSpec {
-  /** The spreadsheet column's header; absent for a constant. */
+  /** The spreadsheet column's header; absent for a constant and for a field read from several columns. */
   column?: string;
+  /**
+   * The columns a field is read from when it is read from several: a date column and a time-of-day
+   * column for a datetime (`column: [Startdatum, Starttid]`), or the columns a `template` names.
+   */
+  from?: string[];
+  /** Text joined from columns, e.g. `{Adress}, {Postnr} {Ort}`; blank parts are left out with their separator. */
+  template?: string;
+  /** An empty cell: keep the job's value (undefined means keep), or clear it (keyed imports). */
+  empty?: EmptyChoice;
+  /** Text of digits shorter than this gets leading zeros (a key that lost them: 50000 → 0050000). */
+  pad?: number;
+  /** Export: the time of day of a datetime only (the time column of `column: [date, time]`). */
+  timeOfDay?: boolean;
   /** Other headers that mean the same column. */
   aliases: string[];
   /** The job field, as a path such as `destinations[0].location.placeName`. */
@@ -40,6 +57,8 @@ export interface Mapping {
   timezone: string;
   /** The column whose value identifies a row across runs. */
   key?: string;
+  /** What an empty cell does, for the columns that do not say (default keep). */
+  empty?: EmptyChoice;
   /** The UUID namespace of the jobs a keyed import creates (unique to this mapping). */
   namespace?: string;
   /** csv: override the detected delimiter and encoding. */

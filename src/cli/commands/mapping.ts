@@ -50,14 +50,24 @@ export function mappingCommand(io: CliIo, done: (code: number) => void): Command
             await writeFile(target, starterMapping(sheet.header, defaults, path.basename(args.file), schema.startsWith('.') ? schema : `./${schema}`, sample));
             const { columns: matches, key } = matchHeaders(sheet.header, defaults, sample);
             const matched = matches.filter((m) => m.spec);
-            const lines = matches.map((m) =>
-              m.spec
-                ? `  ✓ "${m.header}" → ${m.spec.field}${m.map ? ' (check the map: the cells are words)' : ''}${m.header === key ? ' (the key)' : ''}`
-                : `  ? "${m.header}" (not matched${m.note ? `: ${m.note}` : ''}; completed by you, or left out)`,
-            );
+            const joined = (m: (typeof matches)[number]) => matches.filter((p) => p.joinedInto === m.header).map((p) => p.header);
+            const lines = matches.flatMap((m) => {
+              if (m.joinedInto) return [];
+              if (!m.spec) return [`  ? "${m.header}" (not matched${m.note ? `: ${m.note}` : ''}; completed by you, or left out)`];
+              const from = [m.header, ...joined(m)].map((h) => `"${h}"`).join(' + ');
+              const how = m.with ? ' (a date and a time of day, one instant)' : m.template ? ` (joined: ${m.template})` : m.map ? ' (check the map: the cells are words)' : '';
+              return [`  ✓ ${from} → ${m.spec.field}${how}${m.header === key ? ' (the key)' : ''}`];
+            });
+            if (!matched.some((m) => m.spec?.field === 'title')) lines.push('  ! no column names a title: jobs would get none; the mapping says how to give them one (a column, or a template of several)');
+            const used = matched.length + matches.filter((m) => m.joinedInto).length;
             out.result(
-              `Wrote ${target}: ${matched.length} of ${matches.length} columns matched.\n${lines.join('\n')}\nNext: check it with "coredination-batch mapping check ${target} ${args.file}".`,
-              { file: target, key: key ?? null, matched: matched.map((m) => ({ column: m.header, field: m.spec?.field, ...(m.map ? { map: m.map } : {}) })), unmatched: matches.filter((m) => !m.spec).map((m) => m.header) },
+              `Wrote ${target}: ${used} of ${matches.length} columns matched.\n${lines.join('\n')}\nNext: check it with "coredination-batch mapping check ${target} ${args.file}".`,
+              {
+                file: target,
+                key: key ?? null,
+                matched: matched.map((m) => ({ column: m.header, field: m.spec?.field, ...(m.with ? { columns: [m.header, m.with] } : {}), ...(m.template ? { template: m.template, columns: [m.header, ...joined(m)] } : {}), ...(m.map ? { map: m.map } : {}) })),
+                unmatched: matches.filter((m) => !m.spec && !m.joinedInto).map((m) => m.header),
+              },
             );
             done(0);
           },
@@ -82,13 +92,22 @@ export function mappingCommand(io: CliIo, done: (code: number) => void): Command
               lines.push(`${args.file}: the header fits.`);
               for (const column of bound.columns) {
                 const { spec } = column;
+                const how = [spec.type, spec.required ? 'required' : '', spec.empty === 'clear' ? 'empty: clear' : '', spec.pad ? `pad ${spec.pad}` : '', spec.map ? `the words ${Object.keys(spec.map).join(', ')}` : ''].filter(Boolean).join(', ');
                 if (spec.value !== undefined) lines.push(`  = ${spec.field} ← constant ${JSON.stringify(spec.value)}`);
-                else if (column.index !== undefined) lines.push(`  ✓ ${spec.field} ← "${column.header}" (${spec.type}${spec.required ? ', required' : ''})`);
-                else lines.push(`  - ${spec.field} ← "${spec.column}" not in the file (optional, left out)`);
+                else if (column.several && spec.template !== undefined) lines.push(`  ✓ ${spec.field} ← template ${JSON.stringify(spec.template)} (${column.several.map((c) => `"${c.header}"`).join(', ')}${spec.empty === 'clear' ? '; empty: clear' : ''})`);
+                else if (column.several) lines.push(`  ✓ ${spec.field} ← "${column.several[0]?.header}" + "${column.several[1]?.header}" (a date and a time of day, in ${mapping.timezone}${spec.required ? ', required' : ''}${spec.empty === 'clear' ? ', empty: clear' : ''})`);
+                else if (column.index !== undefined) lines.push(`  ✓ ${spec.field} ← "${column.header}" (${how})`);
+                else lines.push(`  - ${spec.field} ← ${spec.from ? spec.from.map((h) => `"${h}"`).join(' + ') : `"${spec.column}"`} not in the file (optional, left out)`);
               }
               if (bound.unmapped.length) lines.push(`  Columns the mapping does not use: ${bound.unmapped.map((h) => `"${h}"`).join(', ')}`);
-              fit = { columns: bound.columns.map((c) => ({ field: c.spec.field, header: c.header ?? null })), unmapped: bound.unmapped, missing: bound.missing };
+              fit = {
+                columns: bound.columns.map((c) => ({ field: c.spec.field, header: c.header ?? null, ...(c.several ? { headers: c.several.map((h) => h.header) } : {}) })),
+                unmapped: bound.unmapped,
+                missing: bound.missing,
+              };
             }
+            const templates = mapping.columns.filter((c) => c.template !== undefined).map((c) => c.field);
+            if (templates.length) lines.push(`Note: ${templates.join(', ')} ${templates.length === 1 ? 'is' : 'are'} joined from columns by a template on import; an export leaves ${templates.length === 1 ? 'it' : 'them'} out, since joined text cannot be split back into its columns.`);
             out.result(lines.join('\n'), { valid: true, mapping: mapping.source, columns: mapping.columns.length, fit });
             done(0);
           },
