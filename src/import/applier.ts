@@ -6,7 +6,8 @@ import type { SheetRow } from '../readers/cell.js';
 import type { Reporter } from '../reporter.js';
 import type { PlannedRow, SendingAction } from './actions.js';
 import type { AccountIndex } from './account-index.js';
-import { diffJob, withoutServerFields } from './job-diff.js';
+import { keptText } from './empty-cells.js';
+import { describeChange, diffJob, withoutServerFields, type ValueContext } from './job-diff.js';
 import type { Journal, JournalEntry, Outcome } from './journal.js';
 import { readJob } from './read-job.js';
 import type { ResultsInOrder, RowResult } from './results.js';
@@ -25,6 +26,8 @@ export interface ApplyContext {
   /** Keyed imports: the account as read, to compare an update again right before it is sent. */
   index?: AccountIndex;
   wholeLists: ReadonlySet<string>;
+  /** The mapping: the results say what an update changed, and what empty cells kept, in the file's words. */
+  mapping?: ValueContext;
   /** Whether PUT leaves absent attributes alone (else an update carries the whole job). */
   putIsPartial: boolean;
   /** Whether the server keeps the uuid a POST carries: known from the journal or the flags, else learned here. */
@@ -118,7 +121,7 @@ export class Applier {
             this.report(at, row, { outcome: 'rejected', id: action.id, uuid: action.uuid, reason: action.reason, issues: planned.mapped.issues });
             continue;
           case 'unchanged':
-            this.report(at, row, { outcome: 'unchanged', id: action.id, uuid: action.uuid, reason: 'the job already holds these values: nothing sent' });
+            this.report(at, row, { outcome: 'unchanged', id: action.id, uuid: action.uuid, reason: `the job already holds these values: nothing sent${action.kept ? `; ${keptText(action.kept, this.ctx.mapping)}` : ''}` });
             continue;
           case 'done':
             if (action.reason.startsWith('skipped (--unknown skip)')) this.ctx.journal.note({ t: 'done', at: Date.now(), hash: planned.hash, uuid: action.uuid, outcome: 'skipped' });
@@ -248,7 +251,10 @@ export class Applier {
     const uuid = String(fresh.uuid).toLowerCase();
     const current = ctx.index ? ctx.index.pick(fresh) : fresh;
     const diff = diffJob(payload, current, ctx.wholeLists);
-    if (!diff.changes.length) return this.report(at, row, { outcome: 'unchanged', id: fresh.id, uuid, reason: 'the job already holds these values: nothing sent' });
+    // What the file's empty cells left as the job has it, and what the update changes, in the file's words.
+    const kept = planned.action.kind === 'update' && planned.action.kept ? keptText(planned.action.kept, ctx.mapping) : undefined;
+    if (!diff.changes.length) return this.report(at, row, { outcome: 'unchanged', id: fresh.id, uuid, reason: `the job already holds these values: nothing sent${kept ? `; ${kept}` : ''}` });
+    const words = [...diff.changes.map((c) => describeChange(c, ctx.mapping)), ...(kept ? [kept] : [])].join('; ');
     // A PUT that replaces the job must carry all of it, or it would clear what the file does not name.
     const body = ctx.putIsPartial ? diff.body : { ...withoutServerFields(fresh), ...diff.body };
     const changed = diff.changes.map((c) => c.path).join(', ');
@@ -257,7 +263,7 @@ export class Applier {
     );
     // Deleted between the read and the write: the PUT made a new job of what it carried. Said.
     if (result.outcome === 'created') return this.finish(at, planned, { ...result, reason: 'the job was deleted while it was being updated: the update made a new job holding only the changed fields; check it in Coredination' }, uuid, 'created', changed);
-    return this.finish(at, planned, result, uuid, 'updated', changed);
+    return this.finish(at, planned, result, uuid, 'updated', changed, words);
   }
 
   /**
@@ -314,7 +320,7 @@ export class Applier {
   }
 
   /** A sent row's end: journaled, recorded for undo, reported. */
-  private finish(at: number, planned: PlannedRow, result: SendResult, uuid: string, success: 'created' | 'updated', changed?: string): void {
+  private finish(at: number, planned: PlannedRow, result: SendResult, uuid: string, success: 'created' | 'updated', changed?: string, words?: string): void {
     const { row, hash } = planned;
     const { uploader } = this.ctx;
     if (result.outcome === 'not-sent') return this.report(at, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
@@ -335,7 +341,7 @@ export class Applier {
       // The run stops; this row's request was answered, so it is reported below.
       if (error instanceof CdbError) uploader.fatal ??= error;
     }
-    this.ended(at, row, { outcome, id, uuid: jobUuid, changed: outcome === 'updated' ? changed : undefined, reason: result.reason });
+    this.ended(at, row, { outcome, id, uuid: jobUuid, changed: outcome === 'updated' ? changed : undefined, reason: result.reason ?? (outcome === 'updated' ? words : undefined) });
   }
 
   /** Reports a sent row's end, counting it against --max-errors when it failed or the server refused it. */

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
-import { bindHeader, readOnlyWarning, type BoundMapping } from '../mapping/bind-header.js';
+import { bindHeader, type BoundMapping } from '../mapping/bind-header.js';
 import { localeRules } from '../mapping/locale.js';
 import { mapRow, type MappedRow } from '../mapping/map-row.js';
 import type { Mapping, RowIssue } from '../mapping/types.js';
@@ -14,6 +14,8 @@ import type { Detected, OpenSheet, ReadOptions } from '../readers/types.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { temporaryPathFor } from '../util/atomic-write.js';
 import { ErrorRows } from '../writers/error-rows.js';
+import { FileFindings, type FileWarning } from './file-findings.js';
+import { IssueGroups, type IssueGroup } from './issue-groups.js';
 
 /** What to read and check. */
 export interface CheckOptions {
@@ -51,6 +53,10 @@ export interface FileCheck {
   missing: string[];
   /** What the reader read past (values under no header), also told to the reporter. */
   warnings: string[];
+  /** Signs that the file (or the mapping) is probably not what was meant; they never stop a run. */
+  findings: FileWarning[];
+  /** The problems grouped by column and message (one line for the same problem on many rows). */
+  issueGroups: IssueGroup[];
   bound: BoundMapping;
 }
 
@@ -182,14 +188,14 @@ export async function checkFile(options: CheckOptions, onRow?: (checked: Checked
   }
   if (bound.unmapped.length) reporter.detail(`Columns not in the mapping (left out): ${bound.unmapped.map((h) => `"${h}"`).join(', ')}.`);
   if (bound.missing.length) reporter.detail(`Optional columns of the mapping not in the file: ${bound.missing.map((h) => `"${h}"`).join(', ')}.`);
-  const readOnly = readOnlyWarning(bound.readOnlyColumns);
-  if (readOnly) reporter.warn(readOnly);
 
   const errors = new ErrorRows(options.errorsFile, sheet.header, detected, options.mode);
   // Written beside it under a new name, and put in place when complete, like every output.
   const payloadsTemporary = options.payloadsFile ? temporaryPathFor(path.resolve(options.payloadsFile)) : undefined;
   const payloads = payloadsTemporary ? createWriteStream(payloadsTemporary, { flags: 'wx', mode: options.mode ?? 0o600 }) : undefined;
   const check = rowChecker(bound, mapping);
+  const findings = new FileFindings(bound, mapping);
+  const groups = new IssueGroups();
   const keepRows = options.keepRows ?? KEEP_ROWS;
   let kept: CheckedRow[] | undefined = [];
   const issues: RowIssue[] = [];
@@ -205,10 +211,14 @@ export async function checkFile(options: CheckOptions, onRow?: (checked: Checked
       else kept = undefined;
       await onRow?.(checked);
       const { mapped } = checked;
+      findings.see(row, mapped);
       if (mapped.issues.length) {
         invalid++;
         issueCount += mapped.issues.length;
-        for (const issue of mapped.issues) if (issues.length < KEPT_ISSUES) issues.push(issue);
+        for (const issue of mapped.issues) {
+          if (issues.length < KEPT_ISSUES) issues.push(issue);
+          groups.add(issue);
+        }
         await errors.add(row, mapped.issues.map(reasonText).join('; '), mapped.issues);
       } else if (payloads && !payloads.write(`${JSON.stringify({ row: row.row, ...(mapped.key ? { key: mapped.key } : {}), job: mapped.job })}\n`)) {
         await once(payloads, 'drain');
@@ -243,6 +253,8 @@ export async function checkFile(options: CheckOptions, onRow?: (checked: Checked
     unmapped: bound.unmapped,
     missing: bound.missing,
     warnings: sheet.warnings,
+    findings: findings.warnings(),
+    issueGroups: groups.list(),
     bound,
   };
   const held = kept;

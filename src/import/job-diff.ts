@@ -1,4 +1,5 @@
 import { naturalType } from '../mapping/job-fields.js';
+import type { ColumnSpec } from '../mapping/types.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
 import type { Job } from '../api/types.js';
 
@@ -47,7 +48,12 @@ function collect(payload: unknown, current: unknown, path: string, out: FieldCha
       if (!sameValue(payload, list.map((element, i) => pickLike(payload[i], element)))) out.push({ path, from: list.length ? list : null, to: payload });
       return;
     }
-    payload.forEach((value, i) => collect(value, list[i], `${path}[${i}]`, out, false));
+    payload.forEach((value, i) => {
+      // A null element is one to remove (a resource whose name the file clears).
+      if (value === null) {
+        if (list[i] !== undefined && list[i] !== null) out.push({ path: `${path}[${i}]`, from: list[i], to: null });
+      } else collect(value, list[i], `${path}[${i}]`, out, false);
+    });
     return;
   }
   if (isObject(payload)) {
@@ -70,8 +76,13 @@ function pickLike(shape: unknown, element: unknown): unknown {
 function overlay(payload: unknown, current: unknown): unknown {
   if (Array.isArray(payload)) {
     const list = Array.isArray(current) ? [...current] : [];
-    payload.forEach((value, i) => (list[i] = overlay(value, list[i])));
-    return list;
+    let removed: Set<number> | undefined;
+    payload.forEach((value, i) => {
+      if (value === null) (removed ??= new Set()).add(i);
+      else list[i] = overlay(value, list[i]);
+    });
+    const gone = removed;
+    return gone ? list.filter((_, i) => !gone.has(i)) : list;
   }
   if (isObject(payload)) {
     const merged: Record<string, unknown> = isObject(current) ? { ...current } : {};
@@ -102,18 +113,54 @@ export function diffJob(payload: Job, current: Job, wholeLists: ReadonlySet<stri
   return { changes, body, before };
 }
 
+/** What describing a value needs of a mapping: its zone, and its columns (value maps, lists). */
+export interface ValueContext {
+  timezone: string;
+  columns?: readonly ColumnSpec[];
+}
+
+/** A list element in words: a resource by its name, a stop by its place. */
+function elementText(element: unknown): string {
+  if (isObject(element)) {
+    if (typeof element.name === 'string' && element.name !== '') return element.name;
+    const place = isObject(element.location) ? element.location.placeName : undefined;
+    if (typeof place === 'string' && place !== '') return place;
+  }
+  return typeof element === 'string' ? element : JSON.stringify(element);
+}
+
 /**
- * `title: "Byte av fönster" → "Byte av fönster, 2 st"`; a timestamp of a date-time field as the
- * wall clock in the mapping's zone (`startTime: 2026-12-02 07:30 → 2026-12-05 08:00`).
+ * A field's value as the file says it: a mapped value by its word (`priority: 1` is `Hög`), a
+ * list by its names (`Anna Berg; Bo Ek`), a timestamp of a date-time field as the wall clock in
+ * the mapping's zone, free text quoted. `field` is a path as a change names it (`priority`,
+ * `resources`, `resources[0]`, `destinations[0].location.placeName`) or a top-level attribute
+ * as a before-image holds it.
  */
-export function describeChange(change: FieldChange, timezone?: string): string {
-  const datetime = naturalType(change.path) === 'datetime';
-  const show = (v: unknown) => {
-    if (v === null || v === undefined) return '(empty)';
-    if (datetime && typeof v === 'number' && timezone) return formatWall(epochToWall(v, timezone)).replace('T', ' ').slice(0, 16);
-    return JSON.stringify(v);
-  };
-  return `${change.path}: ${show(change.from)} → ${show(change.to)}`;
+export function describeValue(field: string, value: unknown, mapping?: ValueContext): string {
+  if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return '(empty)';
+  const columns = mapping?.columns ?? [];
+  const spec = columns.find((c) => c.field === field);
+  if (spec?.map && !Array.isArray(value)) {
+    for (const [word, to] of Object.entries(spec.map)) if (sameValue(to, value)) return word;
+  }
+  if (Array.isArray(value)) {
+    const list = columns.find((c) => c.field.startsWith(`${field}[]`));
+    return value.map(elementText).join(list?.join ?? ', ');
+  }
+  if (isObject(value) && /\]$|^\w+\[\]/.test(field)) return elementText(value);
+  const type = spec?.type ?? naturalType(field);
+  if (type === 'datetime' && typeof value === 'number' && mapping?.timezone) return formatWall(epochToWall(value, mapping.timezone));
+  return JSON.stringify(value);
+}
+
+/**
+ * `title: "Byte av fönster" → "Byte av fönster, 2 st"`, `priority: Hög → Låg`, `resources: Anna
+ * Berg → Bo Ek`, `startTime: 2026-12-02 07:30 → 2026-12-05 08:00` (see {@link describeValue}).
+ * A bare time zone (the former signature) is taken as a mapping without columns.
+ */
+export function describeChange(change: FieldChange, mapping?: ValueContext | string): string {
+  const context = typeof mapping === 'string' ? { timezone: mapping } : mapping;
+  return `${change.path}: ${describeValue(change.path, change.from, context)} → ${describeValue(change.path, change.to, context)}`;
 }
 
 /** A job as the server has it, less what the server sets: the body of a PUT that replaces it. */

@@ -5,6 +5,7 @@ import type { MappedRow } from '../mapping/map-row.js';
 import { isUuid } from '../util/uuid.js';
 import type { RowAction } from './actions.js';
 import { keyText, type AccountIndex, type AccountJob } from './account-index.js';
+import { keptFields, withClears } from './empty-cells.js';
 import { diffJob } from './job-diff.js';
 import { uuidV5 } from './key-uuid.js';
 import { readJob } from './read-job.js';
@@ -60,6 +61,8 @@ export class KeyedPlanner {
       // that job is then the one to update, never to overwrite as if new.
       job = index.byJobUuid(uuid);
       if (!job) {
+        const lost = this.lostZeros(key);
+        if (lost.length) return lostZerosProblem(keyField, key, lost);
         if (only === 'update') return { kind: 'rejected', reason: `${keyField} "${key}" matches no job in the account, and --only update creates none; nothing was sent for this row` };
         return { kind: 'create', uuid, method: 'PUT', body: mapped.job };
       }
@@ -78,8 +81,42 @@ export class KeyedPlanner {
       if (!fresh) return { kind: 'rejected', id: job.id, uuid: job.uuid, reason: `the matching job ${job.id ?? job.uuid} was deleted in the meantime; nothing was sent for this row: run again` };
       values = index.pick(fresh);
     }
-    const { changes } = diffJob(mapped.job, values, this.setup.wholeLists);
-    if (!changes.length) return { kind: 'unchanged', uuid: job.uuid, id: job.id };
-    return { kind: 'update', uuid: job.uuid, id: job.id, payload: mapped.job, changes };
+    // Empty cells: cleared where the column says so, else the job's value stays, and the plan says so.
+    const payload = withClears(mapped.job, mapped.empty);
+    const { changes } = diffJob(payload, values, this.setup.wholeLists);
+    const kept = keptFields(mapped.empty, values);
+    if (!changes.length) return { kind: 'unchanged', uuid: job.uuid, id: job.id, ...(kept ? { kept } : {}) };
+    return { kind: 'update', uuid: job.uuid, id: job.id, payload, changes, ...(kept ? { kept } : {}) };
   }
+
+  /**
+   * The jobs a key of digits with no match names once given leading zeros (50000 → 0050000), up
+   * to {@link PADDED_WIDTH} digits: a file saved by a spreadsheet that took them off would
+   * otherwise create a second job of each.
+   */
+  lostZeros(key: string): { job: AccountJob; key: string }[] {
+    if (this.setup.keyField === 'uuid' || !/^\d+$/.test(key)) return [];
+    const found: { job: AccountJob; key: string }[] = [];
+    for (let width = key.length + 1; width <= PADDED_WIDTH; width++) {
+      const padded = key.padStart(width, '0');
+      for (const job of this.setup.index.find(padded)) found.push({ job, key: padded });
+    }
+    return found;
+  }
+}
+
+/** Order numbers longer than this are not looked for with leading zeros. */
+const PADDED_WIDTH = 24;
+
+/** A key that matches jobs only with leading zeros: a problem naming them, never a create. */
+function lostZerosProblem(keyField: string, key: string, found: readonly { job: AccountJob; key: string }[]): RowAction {
+  const named = found.map(({ job, key: held }) => `job ${job.id ?? job.uuid} has "${held}"`).join(', ');
+  const widths = [...new Set(found.map((f) => f.key.length))];
+  const only = found.length === 1 ? found[0]?.job : undefined;
+  return {
+    kind: 'rejected',
+    ...(only ? { id: only.id, uuid: only.uuid } : {}),
+    lostZeros: widths,
+    reason: `${keyField} "${key}" matches no job in the account, but ${named}: the key lost its leading zeros (a spreadsheet read the column as numbers). Nothing was sent for this row: give the key column pad: ${widths.join(' or ')} in the mapping, or save the file with the column as text.`,
+  };
 }

@@ -1,7 +1,8 @@
 import { mapInOrder } from '../util/map-in-order.js';
 import { sends, type ImportPlan, type PlannedRow } from './actions.js';
 import { reasonText, type CheckedRow } from './check-file.js';
-import { describeChange } from './job-diff.js';
+import { keptText } from './empty-cells.js';
+import { describeChange, type ValueContext } from './job-diff.js';
 import { payloadHash } from './journal.js';
 import type { KeyedPlanner } from './keyed-planner.js';
 import type { UnkeyedPlanner } from './unkeyed-planner.js';
@@ -63,11 +64,32 @@ export class PlanPass {
   }
 }
 
-/** Adds a planned row to the plan's counts and, for the first updates, their changes in words. */
-export function tally(plan: ImportPlan, planned: PlannedRow, timezone?: string): void {
+/**
+ * Adds a planned row to the plan's counts and, for the first updates and the first rows whose
+ * empty cells keep a job's value, what they do in the file's words (the mapping's value maps,
+ * names of lists, wall-clock times in its zone).
+ */
+export function tally(plan: ImportPlan, planned: PlannedRow, mapping?: ValueContext | string): void {
   const { action } = planned;
   plan.counts[action.kind]++;
+  const context = typeof mapping === 'string' ? { timezone: mapping } : mapping;
   if (action.kind === 'update' && plan.updates.length < SHOWN_UPDATES) {
-    plan.updates.push(`row ${planned.row.row} (${planned.key ?? ''}): ${action.changes.map((c) => describeChange(c, timezone)).join('; ')}`);
+    plan.updates.push(`row ${planned.row.row} (${planned.key ?? ''}): ${action.changes.map((c) => describeChange(c, context)).join('; ')}`);
+  }
+  if (action.kind === 'rejected' && !planned.mapped.issues.length) {
+    // The check's problems are told by the check; these only the plan knows.
+    plan.rejections.rows++;
+    if (plan.rejections.shown.length < SHOWN_UPDATES) plan.rejections.shown.push(`row ${planned.row.row} (${planned.key ?? ''}): ${action.reason}`);
+    if (action.lostZeros) {
+      plan.lostZeros.rows++;
+      for (const width of action.lostZeros) if (!plan.lostZeros.widths.includes(width)) plan.lostZeros.widths.push(width);
+    }
+  }
+  if ((action.kind === 'update' || action.kind === 'unchanged') && action.kept) {
+    const { kept } = plan;
+    kept.rows++;
+    kept.fields += action.kept.length;
+    for (const field of action.kept) kept.byColumn[field.column] = (kept.byColumn[field.column] ?? 0) + 1;
+    if (kept.shown.length < SHOWN_UPDATES) kept.shown.push(`row ${planned.row.row} (${planned.key ?? ''}): ${keptText(action.kept, context)}`);
   }
 }

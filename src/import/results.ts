@@ -7,6 +7,8 @@ import type { Detected } from '../readers/types.js';
 import { ErrorRows, inputCells } from '../writers/error-rows.js';
 import { openRowsWriter, outputFormat, type RowsWriter } from '../writers/rows-writer.js';
 import type { PlannedRow } from './actions.js';
+import { keptText } from './empty-cells.js';
+import type { ValueContext } from './job-diff.js';
 import type { Outcome } from './journal.js';
 
 /** Where an import writes: results, errors, and (when asked) the plan and the payloads. */
@@ -92,17 +94,19 @@ export class PlanFile {
   private constructor(
     private readonly writer: RowsWriter,
     private readonly header: readonly string[],
+    private readonly mapping?: ValueContext,
   ) {}
 
-  static async open(file: string, header: readonly string[], detected: Detected, mode?: number): Promise<PlanFile> {
+  static async open(file: string, header: readonly string[], detected: Detected, mode?: number, mapping?: ValueContext): Promise<PlanFile> {
     const writer = await openRowsWriter(file, { header: [...PLAN_COLUMNS, ...header], format: outputFormat(file), delimiter: detected.delimiter ?? ';', bom: true, sheet: 'Plan', mode });
-    return new PlanFile(writer, header);
+    return new PlanFile(writer, header, mapping);
   }
 
   async write({ row, key, action }: PlannedRow): Promise<void> {
     const id = 'id' in action ? action.id : undefined;
     const uuid = 'uuid' in action ? action.uuid : undefined;
-    const detail = action.kind === 'update' ? action.changes.map((c) => c.path).join(', ') : 'reason' in action ? action.reason : '';
+    const kept = (action.kind === 'update' || action.kind === 'unchanged') && action.kept ? keptText(action.kept, this.mapping) : '';
+    const detail = action.kind === 'update' ? [action.changes.map((c) => c.path).join(', '), kept].filter(Boolean).join('; ') : 'reason' in action ? action.reason : kept;
     await this.writer.write([row.row, action.kind, key ?? '', id ?? '', uuid ?? '', detail, ...inputCells(this.header, row)]);
   }
 

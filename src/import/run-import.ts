@@ -157,12 +157,12 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (mapping.key) rules.keyed = await keyedPlanner({ client, mapping, bound: check.bound, account, only: options.only, reporter, signal: options.signal });
     const plan = base.plan;
     if (rules.keyed) plan.account = { jobs: rules.keyed.setup.index.size, readings: 1 };
-    const planFile = outputs.plan ? await PlanFile.open(outputs.plan, check.header, check.detected, mode) : undefined;
+    const planFile = outputs.plan ? await PlanFile.open(outputs.plan, check.header, check.detected, mode, mapping) : undefined;
     const planning = new PlanPass(rules);
     const held: PlannedRow[] | undefined = checked.held && !options.dryRun ? [] : undefined;
     try {
       for await (const planned of planning.rows(checked.rows())) {
-        tally(plan, planned, mapping.timezone);
+        tally(plan, planned, mapping);
         held?.push(planned);
         await planFile?.write(planned);
       }
@@ -236,6 +236,7 @@ async function apply(
     client, uploader, gate, journal: p.journal, record, results,
     index: p.rules.keyed?.setup.index,
     wholeLists: p.rules.keyed?.setup.wholeLists ?? new Set(),
+    mapping: options.mapping,
     putIsPartial,
     uuidKept: options.postKeepsUuid ?? p.state.uuidKept,
     unknown: options.unknown,

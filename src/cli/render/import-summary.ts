@@ -1,10 +1,12 @@
 import type { ImportPlan } from '../../import/actions.js';
 import type { FileCheck } from '../../import/check-file.js';
+import type { IssueGroup } from '../../import/issue-groups.js';
 import type { ImportSummary } from '../../import/run-import.js';
 import { formatIssue } from '../../mapping/map-row.js';
 import { shellQuote, shownName } from './names.js';
 
 const SHOWN_ISSUES = 20;
+const SHOWN_REJECTIONS = 3;
 const s = (n: number) => (n === 1 ? '' : 's');
 
 /** What the check found, as lines. */
@@ -12,11 +14,35 @@ export function describeCheck(check: FileCheck): string[] {
   const d = check.detected;
   const how = d.format === 'csv' ? `csv, ${d.encoding}${d.bom ? ' with BOM' : ''}, delimiter ${d.delimiter === '\t' ? 'tab' : `"${d.delimiter}"`}` : `${d.format}, sheet "${d.sheet}"`;
   const lines = [`Checked ${shownName(check.file)} (${how}): ${check.rows} rows, ${check.valid} valid, ${check.invalid} invalid.`];
-  for (const issue of check.issues.slice(0, SHOWN_ISSUES)) lines.push(`  ${formatIssue(issue)}`);
-  if (check.issueCount > SHOWN_ISSUES) lines.push(`  … and ${check.issueCount - SHOWN_ISSUES} more problems (all of them are in the errors file).`);
+  // The same problem of the same column on many rows is one line.
+  let shown = 0;
+  for (const group of check.issueGroups.slice(0, SHOWN_ISSUES)) {
+    lines.push(`  ${groupText(group)}`);
+    shown += group.count;
+  }
+  if (check.issueCount > shown) lines.push(`  … and ${check.issueCount - shown} more problems (all of them are in the errors file).`);
+  lines.push(...describeWarnings(check));
   if (check.errorsFile) lines.push(`Invalid rows are in ${shownName(check.errorsFile)}, with the reason in the last column: fix them there and import that file.`);
   if (check.payloadsFile) lines.push(`What would be sent is in ${shownName(check.payloadsFile)} (one JSON line per row).`);
   return lines;
+}
+
+/** `row 17, column "Start": …`, or for many rows `rows 2, 3, 4 and 236 more (239 rows), column "Prioritet": …`. */
+function groupText(group: IssueGroup): string {
+  if (group.count === 1) return formatIssue({ row: group.rows[0] as number, column: group.column, field: group.field, message: group.message });
+  const more = group.count - group.rows.length;
+  const rows = `rows ${group.rows.join(', ')}${more ? ` and ${more} more (${group.count} rows)` : ''}`;
+  return `${rows}${group.column ? `, column "${group.column}"` : group.field ? `, field ${group.field}` : ''}: ${group.message}`;
+}
+
+/** The signs that the file is probably not what was meant, one line each. */
+export function describeWarnings(check: FileCheck): string[] {
+  return check.findings.map((w) => `Warning: ${w.message}`);
+}
+
+/** Every warning of a check, for --json: the reader's (values it read past) and the file's. */
+function warningsJson(check: FileCheck) {
+  return [...check.warnings.map((message) => ({ kind: 'reader', message })), ...check.findings];
 }
 
 /** The check as JSON. */
@@ -31,7 +57,8 @@ export function checkJson(check: FileCheck) {
     issueCount: check.issueCount,
     errorsFile: check.errorsFile ?? null,
     payloadsFile: check.payloadsFile ?? null,
-    warnings: check.warnings,
+    issueGroups: check.issueGroups,
+    warnings: warningsJson(check),
   };
 }
 
@@ -49,6 +76,21 @@ export function describePlan(plan: ImportPlan): string[] {
   const lines = [`Plan${against}: ${parts.join(', ')}.`];
   for (const update of plan.updates) lines.push(`  update ${update}`);
   if (c.update > plan.updates.length) lines.push(`  … and ${c.update - plan.updates.length} more updates (--plan plan.csv lists every row).`);
+  const { lostZeros } = plan;
+  if (lostZeros.rows) {
+    lines.push(`${lostZeros.rows} key${s(lostZeros.rows)} of the file match a job of the account only with leading zeros (the file's 50000 is the account's 0050000): the file seems to have lost them, and nothing is sent for ${lostZeros.rows === 1 ? 'that row' : 'those rows'}. Give the key column pad: ${lostZeros.widths.join(' or ')} in the mapping to put the zeros back.`);
+  }
+  const shownRejections = plan.rejections.shown.slice(0, SHOWN_REJECTIONS);
+  for (const rejection of shownRejections) lines.push(`  reject ${rejection}`);
+  const otherRejections = plan.rejections.rows - shownRejections.length;
+  if (otherRejections > 0) lines.push(`  … and ${otherRejections} more rejected rows (--plan plan.csv lists every row with its reason).`);
+  const { kept } = plan;
+  if (kept.rows) {
+    const columns = Object.entries(kept.byColumn).map(([column, n]) => `${column} ${n}`).join(', ');
+    lines.push(`Empty cells keep the job's value on ${kept.rows} row${s(kept.rows)} (${columns}); empty: clear on a column clears it instead.`);
+    for (const text of kept.shown) lines.push(`  kept ${text}`);
+    if (kept.rows > kept.shown.length) lines.push(`  … and ${kept.rows - kept.shown.length} more rows (--plan plan.csv lists every row).`);
+  }
   if (plan.orphans) lines.push(`${plan.orphans} send${s(plan.orphans)} of earlier runs whose answer was lost are not in this file (an edited or removed row?): the import looks ${plan.orphans === 1 ? 'it' : 'them'} up first and says what it finds.`);
   return lines;
 }
@@ -66,6 +108,7 @@ export function describeDryRun(summary: ImportSummary, note: string[] = []): str
 export function describeImport(summary: ImportSummary): string[] {
   const c = summary.counts;
   const lines: string[] = [];
+  lines.push(...describeWarnings(summary.check));
   const what = `${summary.reported} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c['not-sent'] ? `${c['not-sent']} not sent, ` : ''}${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
   // The plan of a keyed import says what matched; an unkeyed one's is the counts below.
   if (summary.plan?.account) lines.push(...describePlan(summary.plan));
@@ -98,6 +141,7 @@ export function importJson(summary: ImportSummary) {
     resultsFile: summary.resultsFile ?? null,
     errorsFile: summary.errorsFile ?? null,
     unknownRows: summary.unknownRows,
+    warnings: warningsJson(summary.check),
     plan: summary.plan ?? null,
     run: summary.run ?? null,
     limited: summary.limited,

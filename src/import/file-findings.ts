@@ -1,0 +1,157 @@
+import { readOnlyWarning, type BoundColumn, type BoundMapping } from '../mapping/bind-header.js';
+import { getPath } from '../mapping/field-path.js';
+import type { MappedRow } from '../mapping/map-row.js';
+import type { Mapping } from '../mapping/types.js';
+import { cellText, isBlank, type Cell, type SheetRow } from '../readers/cell.js';
+import { epochToWall } from '../time/zone-time.js';
+
+/** Something in a file that is probably wrong, though nothing stops the run: what, and what to do. */
+export interface FileWarning {
+  kind: 'midnight' | 'unread-columns' | 'not-sent' | 'empty-columns' | 'no-title' | 'total-row';
+  message: string;
+  /** The columns it is about. */
+  columns?: string[];
+  /** The row it is about. */
+  row?: number;
+}
+
+const TIME_TEXT = /^(?:kl\.?\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?$/i;
+/** Labels of a total row, in the languages `mapping init` knows. */
+const TOTAL_LABEL = /^(summa|summe|sum|total[st]?|grand total|s:a|gesamt|insgesamt|yhteensä|i alt|i alt:)(?=$|[\s:.,;])/iu;
+
+function isTimeOfDay(cell: Cell): boolean {
+  if (typeof cell === 'object' && cell !== null) return cell.kind === 'time';
+  return typeof cell === 'string' && TIME_TEXT.test(cell.trim());
+}
+
+const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
+
+/** The column(s) a bound column reads, as the file spells them. */
+function labelOf(column: BoundColumn): string {
+  return column.header ?? column.several?.map((c) => c.header).join(' + ') ?? column.spec.column ?? column.spec.field;
+}
+
+/**
+ * Watches the checked rows for signs that the file or the mapping is not what was meant: every
+ * start at midnight while a column of times is unread, columns nothing reads, mapped columns
+ * empty in every row, no title, a last row that is a total. Cheap per row: each question is
+ * settled once and then no longer asked.
+ */
+export class FileFindings {
+  /** Date-time fields read from one column, while every value so far was at 00:00. */
+  private readonly midnight = new Map<BoundColumn, number>();
+  /** Columns no mapping column reads, while every filled cell so far is a time of day. */
+  private readonly timeLike = new Map<number, number>();
+  /** Mapped columns with no filled cell so far. */
+  private readonly unfilled = new Set<BoundColumn>();
+  private lastRow: SheetRow | undefined;
+  private lastMapped: MappedRow | undefined;
+  private rows = 0;
+
+  constructor(
+    private readonly bound: BoundMapping,
+    private readonly mapping: Mapping,
+  ) {
+    for (const column of bound.columns) {
+      if (column.spec.readOnly || column.spec.value !== undefined) continue;
+      if (column.index !== undefined || column.several) this.unfilled.add(column);
+      if (column.index !== undefined && column.spec.type === 'datetime') this.midnight.set(column, 0);
+    }
+    bound.header.forEach((h, i) => {
+      if (h !== '' && bound.unmapped.includes(h) && i !== bound.keyIndex) this.timeLike.set(i, 0);
+    });
+  }
+
+  see(row: SheetRow, mapped: MappedRow): void {
+    this.rows++;
+    this.lastRow = row;
+    this.lastMapped = mapped;
+    const { cells } = row;
+    for (const column of this.unfilled) {
+      const indices = column.several ? column.several.map((c) => c.index) : [column.index as number];
+      if (indices.some((i) => !isBlank(cells[i]))) this.unfilled.delete(column);
+    }
+    for (const [column, seen] of this.midnight) {
+      const value = getPath(mapped.job, column.parts);
+      if (typeof value !== 'number') continue;
+      const wall = epochToWall(value, this.mapping.timezone);
+      if (wall.hour || wall.minute || wall.second) this.midnight.delete(column);
+      else this.midnight.set(column, seen + 1);
+    }
+    for (const [index, seen] of this.timeLike) {
+      const cell = cells[index] ?? null;
+      if (isBlank(cell)) continue;
+      if (isTimeOfDay(cell)) this.timeLike.set(index, seen + 1);
+      else this.timeLike.delete(index);
+    }
+  }
+
+  /** What the rows seen so far suggest is wrong. */
+  warnings(): FileWarning[] {
+    const { bound } = this;
+    const out: FileWarning[] = [];
+    const times = [...this.timeLike].filter(([, seen]) => seen > 0).map(([i]) => bound.header[i] as string);
+    for (const [column, seen] of this.midnight) {
+      if (!seen || !times.length) continue;
+      const what = column.spec.field === 'endTime' ? 'end' : column.spec.field === 'startTime' ? 'start' : `${column.spec.field} value`;
+      out.push({
+        kind: 'midnight',
+        columns: [labelOf(column), ...times],
+        message: `Every ${what} (${column.spec.field}, from "${labelOf(column)}") is at 00:00, while ${times.length === 1 ? 'the column' : 'the columns'} ${quoted(times)} ${times.length === 1 ? 'holds' : 'hold'} times of day that nothing reads: to send the time too, map both to ${column.spec.field} with column: [${labelOf(column)}, ${times[0]}].`,
+      });
+    }
+    // Each column is named once: those the midnight warning names are not listed again.
+    const named = new Set(out.flatMap((w) => w.columns ?? []));
+    const unread = bound.unmapped.filter((h) => !named.has(h));
+    if (unread.length) {
+      const them = unread.length === 1 ? 'it' : 'them';
+      out.push({
+        kind: 'unread-columns',
+        columns: unread,
+        message: `The mapping reads no column named ${quoted(unread)}: nothing of ${them} is sent. Map ${them} in the mapping ("coredination-batch mapping init <file>" proposes how), or leave ${them} out of the file.`,
+      });
+    }
+    // Columns of what Coredination sets (an exported file's State, Id): read, never sent.
+    const readOnly = readOnlyWarning(bound.readOnlyColumns);
+    if (readOnly) out.push({ kind: 'not-sent', columns: [...bound.readOnlyColumns], message: `${readOnly} Change ${bound.readOnlyColumns.length === 1 ? 'it' : 'them'} in Coredination itself.` });
+    const empty = [...this.unfilled];
+    if (this.rows >= 2 && empty.length) {
+      out.push({
+        kind: 'empty-columns',
+        columns: empty.map(labelOf),
+        message: `${empty.length === 1 ? 'The column' : 'The columns'} ${empty.map((c) => `"${labelOf(c)}" (${c.spec.field})`).join(', ')} ${empty.length === 1 ? 'is' : 'are'} empty in every row: nothing is sent for ${empty.length === 1 ? 'it' : 'them'}. Check that the mapping names the right column${empty.length === 1 ? '' : 's'}, and that the file is the one meant.`,
+      });
+    }
+    if (!this.mapping.columns.some((c) => c.field === 'title' && !c.readOnly)) {
+      out.push({
+        kind: 'no-title',
+        message: 'No column is mapped to title: the jobs this file creates get no title in Coredination. Map one, or join several with a template (- field: title, template: "{Kund}: {Beskrivning}").',
+      });
+    }
+    const total = this.totalRow();
+    if (total) out.push(total);
+    return out;
+  }
+
+  /** The last row, when it looks like a total: a label such as Summa in a cell, and no key (or no title). */
+  private totalRow(): FileWarning | undefined {
+    const { lastRow: row, lastMapped: mapped } = this;
+    if (!row || !mapped || this.rows < 2) return undefined;
+    const keyed = this.bound.keyIndex !== undefined;
+    const title = this.bound.columns.find((c) => c.spec.field === 'title' && (c.index !== undefined || c.several));
+    const missing = keyed ? isBlank(row.cells[this.bound.keyIndex as number]) : title ? mapped.job.title === undefined : true;
+    if (!missing) return undefined;
+    const at = row.cells.findIndex((cell) => TOTAL_LABEL.test(cellText(cell ?? null).trim()));
+    if (at === -1) return undefined;
+    const label = cellText(row.cells[at] ?? null).trim();
+    const column = this.bound.header[at] ?? '';
+    const lacks = keyed ? 'no key' : title ? 'no title' : 'nothing else';
+    const then = keyed ? 'it is a problem on its row (its key is empty)' : 'it would be imported as a job';
+    return {
+      kind: 'total-row',
+      row: row.row,
+      columns: [column],
+      message: `Row ${row.row}, the last, looks like a total ("${label}" in column "${column}", and ${lacks}): ${then}. Delete it from the file.`,
+    };
+  }
+}
