@@ -25,6 +25,7 @@ import { loadMapping } from '../src/mapping/load-mapping.js';
 import { generateJobs } from '../src/sandbox/generate-jobs.js';
 import { ROUNDS } from './rounds.js';
 import { BENCH_KEY } from './sandbox-process.js';
+import type { ImportPlan } from '../src/import/actions.js';
 
 const DIR = path.join(PACKAGE_ROOT, '.bench-tmp', 'keyed');
 const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
@@ -144,8 +145,10 @@ async function cli(sandbox: CountingSandbox, file: string, extra: string[]): Pro
   const rssMb = kb === undefined ? undefined : kb / 1024;
   const cpuSeconds = user === undefined || system === undefined ? undefined : user + system;
   await rm(state, { recursive: true, force: true });
-  const result = JSON.parse(stdout) as { plan: Measured['plan']; counts?: Record<string, number> };
-  return { seconds, rssMb, cpuSeconds, plan: result.plan, counts: result.counts, requests };
+  const result = JSON.parse(stdout) as { plan: ImportPlan; counts?: Record<string, number> };
+  const { counts, updates, account } = result.plan;
+  const plan = { accountJobs: account?.jobs ?? 0, create: counts.create, update: counts.update, unchanged: counts.unchanged, conflict: counts.rejected, updates };
+  return { seconds, rssMb, cpuSeconds, plan, counts: result.counts, requests };
 }
 
 const writes = (requests: Record<string, number>) => (requests.PUT ?? 0) + (requests.POST ?? 0) + (requests.DELETE ?? 0);

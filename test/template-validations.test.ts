@@ -106,4 +106,21 @@ columns:
       expect(validations.find((v) => v.sqref.startsWith(allDay))).toMatchObject({ type: 'list', formula: '"Ja,Nej"' });
     }
   });
+
+  test('a field read from several columns gets those columns: a date and a time of day, the parts a template joins', async () => {
+    const file = await templateOf(`
+locale: sv-SE
+columns:
+  - { column: Titel, field: title }
+  - { column: [Startdatum, Starttid], field: startTime }
+  - { field: 'destinations[0].location.placeName', template: '{Adress}, {Postnr} {Ort}' }
+`);
+    const { header } = await readAll(file);
+    expect(header).toEqual(['Titel', 'Startdatum', 'Starttid', 'Adress', 'Postnr', 'Ort']);
+    const { validations } = await written(file);
+    expect(validations.map((v) => [v.sqref.replace(/\d.*$/, ''), v.type])).toEqual([['B', 'date'], ['C', 'decimal']]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    expect(book.worksheets[0]?.getCell('C2').numFmt).toBe('hh:mm');
+  });
 });

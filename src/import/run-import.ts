@@ -214,10 +214,13 @@ async function apply(
   const putIsPartial = options.putIsPartial ?? PUT_IS_PARTIAL;
   const unlockRun = lockRun(options.stateDir, run, 'import');
   const record = new RunRecord(runFile(options.stateDir, run), options.stateDir);
-  record.open();
   p.journal.append({ t: 'run', at: Date.now(), run, file: path.resolve(options.file), baseUrl: client.baseUrl });
-  record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, ...(p.state.uuidKept === undefined ? {} : { uuidKept: p.state.uuidKept }), pid: process.pid });
-  reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
+  // A run that sends nothing changes nothing: it keeps no record, and there is nothing to undo.
+  if (sending || p.orphans.length) {
+    record.open();
+    record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, ...(p.state.uuidKept === undefined ? {} : { uuidKept: p.state.uuidKept }), pid: process.pid });
+    reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
+  }
 
   const gate = new RateGate(rate, options.clock);
   let applier: Applier | undefined;

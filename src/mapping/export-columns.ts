@@ -53,3 +53,18 @@ export function exportColumns(mapping: Mapping, sample?: readonly Job[]): { spec
   }
   return { specs, mapped: named.length };
 }
+
+/**
+ * The columns a blank import workbook has: every column the import reads, a field read from
+ * several columns as those columns (a date and a time of day; the text parts a template joins).
+ */
+export function importColumns(mapping: Mapping): ColumnSpec[] {
+  return mapping.columns.flatMap((c) => {
+    if (c.value !== undefined || c.readOnly) return [];
+    if (c.column !== undefined) return [c];
+    if (c.template !== undefined) {
+      return (c.from ?? []).map((column): ColumnSpec => ({ ...c, column, type: 'string', template: undefined, from: undefined, map: undefined, values: undefined, required: false, aliases: [] }));
+    }
+    return dateAndTime(c);
+  });
+}

@@ -4,6 +4,7 @@ import { columnLetters } from '../readers/cell.js';
 import type { ColumnSpec, Mapping } from '../mapping/types.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { jobsSheetName } from '../writers/sheet-name.js';
+import { importColumns } from '../mapping/export-columns.js';
 
 /** The words a boolean column is offered in: ones the import reads (ja/nej, yes/no), in the mapping's language. */
 function booleanWords(locale: string): string[] {
@@ -31,6 +32,7 @@ export function choicesOf(spec: ColumnSpec, locale: string): string[] | undefine
 }
 
 function example(spec: ColumnSpec, choices: string[] | undefined): string {
+  if (spec.timeOfDay) return '08:00';
   if (EXAMPLES[spec.field]) return EXAMPLES[spec.field] as string;
   if (choices?.length) return choices.join(', ');
   switch (spec.type) {
@@ -70,6 +72,8 @@ function validationOf(spec: ColumnSpec, choices: string[] | undefined, lists: Li
     const fits = inline.length <= INLINE_LIST_MAX && !choices.some((c) => /[,"]/.test(c));
     return { type: 'list', allowBlank: !spec.required, formulae: [fits ? `"${inline}"` : lists.range(choices)], showErrorMessage: true, errorTitle: title, error: `Choose one of ${choices.join(', ')}` };
   }
+  // A time of day (the time half of a date-and-time field): Excel's time, a day's fraction.
+  if (spec.timeOfDay) return { type: 'decimal', operator: 'between', allowBlank: true, formulae: [0, 0.999988], showErrorMessage: true, errorTitle: title, error: 'Enter a time of day, e.g. 08:00' };
   if (spec.type === 'date' || spec.type === 'datetime') {
     return { type: 'date', operator: 'greaterThan', allowBlank: true, formulae: [new Date(Date.UTC(1990, 0, 1))], showErrorMessage: true, errorTitle: title, error: 'Enter a date, e.g. 2026-03-01 08:00' };
   }
@@ -89,7 +93,7 @@ export async function writeTemplate(file: string, mapping: Mapping, rows = 500):
   const sheet = workbook.addWorksheet(jobsSheetName(mapping), { views: [{ state: 'frozen', ySplit: mapping.headerRow }] });
   const lists = new ListsSheet(() => workbook.addWorksheet(LISTS_SHEET, { state: 'hidden' }));
   const validations = (sheet as unknown as { dataValidations: { add(range: string, validation: DataValidation): void } }).dataValidations;
-  const specs = mapping.columns.filter((c) => c.column !== undefined && !c.readOnly);
+  const specs = importColumns(mapping);
   specs.forEach((spec, i) => {
     const choices = choicesOf(spec, mapping.locale);
     const col = sheet.getColumn(i + 1);
@@ -98,12 +102,12 @@ export async function writeTemplate(file: string, mapping: Mapping, rows = 500):
     cell.value = spec.column as string;
     cell.font = { name: 'Calibri', family: 2, size: 11, bold: true };
     cell.note = [
-      `Field: ${spec.field}`,
+      `Field: ${spec.field}${spec.timeOfDay ? ' (its time of day)' : spec.from === undefined && spec.column !== undefined && mapping.columns.some((c) => c.template && c.from?.includes(spec.column as string)) ? ' (a part of it)' : ''}`,
       `Type: ${spec.map && spec.type !== 'enum' ? 'one of its words' : spec.type}${spec.format ? ` (${spec.format})` : ''}${spec.required ? ', required' : ''}`,
       `${choices ? 'Choose' : 'Example'}: ${example(spec, choices)}`,
       spec.aliases.length ? `Also read as: ${spec.aliases.join(', ')}` : '',
     ].filter(Boolean).join('\n');
-    const numFmt = choices ? undefined : spec.type === 'datetime' ? 'yyyy-mm-dd hh:mm' : spec.type === 'date' ? 'yyyy-mm-dd' : spec.type === 'string' ? '@' : undefined;
+    const numFmt = choices ? undefined : spec.timeOfDay ? 'hh:mm' : spec.type === 'datetime' ? 'yyyy-mm-dd hh:mm' : spec.type === 'date' ? 'yyyy-mm-dd' : spec.type === 'string' ? '@' : undefined;
     if (numFmt) for (let r = mapping.headerRow + 1; r <= mapping.headerRow + rows; r++) sheet.getCell(r, i + 1).numFmt = numFmt;
     // One validation over the column's rows: exceljs's per-cell validations come out twice.
     const validation = validationOf(spec, choices, lists);

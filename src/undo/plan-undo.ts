@@ -36,7 +36,7 @@ export function readRun(stateDir: string, run: string, account?: string): { file
   const header = entries[0];
   if (!header || header.t !== 'run') {
     throw new CdbError('INPUT', `There is no record of run ${run} in ${stateDir}.`, {
-      hint: 'Undo works on this machine, with the same COREDINATION_STATE_DIR as the import used.',
+      hint: 'A run that sent nothing keeps no record (it changed nothing). Otherwise: undo works on this machine, with the same COREDINATION_STATE_DIR as the import used.',
     });
   }
   if (account !== undefined && header.account !== account) {

@@ -45,7 +45,9 @@ export async function importHandler(args: ImportArgs, io: CliIo): Promise<number
     const summary = await runImport({ ...options, reporter: cliReporter(out) });
     const note = offline && mapping.key ? ['Keyed: the file was checked alone; with an API key (and without --offline) the dry run also plans the rows against the account.'] : [];
     out.result(describeDryRun(summary, note).join('\n'), { dryRun: true, ...checkJson(summary.check), plan: summary.plan ?? null, planFile: summary.planFile ?? null });
-    return summary.check.invalid === 0 ? EXIT.ok : EXIT.invalid;
+    // Invalid rows: 2, as for the import; rows the plan refuses (a key held twice, lost zeros): 3.
+    if (summary.check.invalid > 0) return EXIT.invalid;
+    return summary.plan?.counts.rejected ? EXIT.partial : EXIT.ok;
   }
 
   const controller = new AbortController();
