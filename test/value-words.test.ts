@@ -6,6 +6,8 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { describeCheck } from '../src/cli/render/import-summary.js';
+import { describeUndo } from '../src/cli/render/undo-plan.js';
+import { planUndo } from '../src/undo/plan-undo.js';
 import { checkFile } from '../src/import/check-file.js';
 import { describeChange, describeValue } from '../src/import/job-diff.js';
 import { runImport } from '../src/import/run-import.js';
@@ -88,10 +90,14 @@ describe('changes in the file’s words', () => {
     await api.createJob({ title: 'Läcka', referenceNo: '7', priority: 1, resources: [{ name: 'Anna Berg' }] });
     const file = path.join(await tempDir(), 'ordrar.csv');
     await writeFile(file, 'Nr;Titel;Prioritet;Tekniker;Start\n7;Läcka;Låg;Bo Ek;\n');
-    const summary = await runImport({ file, mapping: await erp(), client: api, rate: 0, stateDir: await tempDir() });
+    const stateDir = await tempDir();
+    const summary = await runImport({ file, mapping: await erp(), client: api, rate: 0, stateDir });
     expect(summary.plan?.updates).toEqual(['row 2 (7): priority: Hög → Låg; resources: Anna Berg → Bo Ek']);
     const results = await readAll(summary.resultsFile as string);
     expect(results.rows[0]?.cells.slice(1, 2)).toEqual(['updated']);
     expect(results.rows[0]?.cells.slice(4, 6)).toEqual(['priority, resources', 'priority: Hög → Låg; resources: Anna Berg → Bo Ek']);
+    // The undo plan speaks the same words, read from the run's record (no mapping needed).
+    const plan = await planUndo(api, stateDir, summary.run as string);
+    expect(describeUndo(plan)).toContain('  put back job 100001 (row 2): priority: Låg → Hög; resources: Bo Ek → Anna Berg');
   });
 });

@@ -20,6 +20,7 @@ import { keyedPlanner } from './keyed-setup.js';
 import type { OnlyChoice } from './keyed-planner.js';
 import { PlanPass, tally, type PlanRules } from './planner.js';
 import { importOutputs, openResults, outputMode, PlanFile, refuseInputAsOutput, ResultsInOrder } from './results.js';
+import type { ValueContext } from './job-diff.js';
 import { lockRun, newRunId, RunRecord, runFile } from './run-record.js';
 import { UnkeyedPlanner, type UnknownChoice } from './unkeyed-planner.js';
 import { Uploader } from './uploader.js';
@@ -218,7 +219,7 @@ async function apply(
   // A run that sends nothing changes nothing: it keeps no record, and there is nothing to undo.
   if (sending || p.orphans.length) {
     record.open();
-    record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, ...(p.state.uuidKept === undefined ? {} : { uuidKept: p.state.uuidKept }), pid: process.pid });
+    record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, ...(p.state.uuidKept === undefined ? {} : { uuidKept: p.state.uuidKept }), pid: process.pid, words: wordsOf(options.mapping) });
     reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
   }
 
@@ -291,6 +292,12 @@ async function apply(
     planFile: options.planFile,
     orphansFound,
   };
+}
+
+/** What undo needs to show values in the file's words: the mapping's zone and its columns that name words. */
+function wordsOf(mapping: Mapping): ValueContext {
+  const columns = mapping.columns.filter((c) => c.map || c.join || c.type === 'datetime').map((c) => ({ ...c, value: undefined }));
+  return { timezone: mapping.timezone, columns };
 }
 
 /** The rows of a source, until it fails with one of our errors: handed to `stop`, and the rows end. */

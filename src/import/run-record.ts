@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { closeSync, fsyncSync } from 'node:fs';
 import path from 'node:path';
 import type { Job } from '../api/types.js';
+import type { ValueContext } from './job-diff.js';
 import { CdbError } from '../errors.js';
 import { writeChecked } from '../state/checked-write.js';
 import { openPrivateAppend, readPrivate } from '../state/private-file.js';
@@ -16,7 +17,7 @@ import { lockPidFile } from '../util/pid-lock.js';
  * folder's key: a record changed by hand does not verify, and undo refuses it.
  */
 export type RunEntry =
-  | { t: 'run'; run: string; at: number; file: string; baseUrl: string; account: string; putIsPartial: boolean; uuidKept?: boolean; pid: number }
+  | { t: 'run'; run: string; at: number; file: string; baseUrl: string; account: string; putIsPartial: boolean; uuidKept?: boolean; pid: number; words?: ValueContext }
   /** Before a create: the uuid it carries and what it sends. */
   | { t: 'create'; row: number; uuid: string; sent: Job }
   /** Before an update: the job as it was (all of it but the server's bookkeeping) and what is sent. */

@@ -1,17 +1,27 @@
 import type { UndoSummary } from '../../undo/apply-undo.js';
 import type { UndoPlan } from '../../undo/plan-undo.js';
 import type { UndoItem } from '../../undo/undo-items.js';
+import { describeValue } from '../../import/job-diff.js';
 
 const SHOWN = 20;
 const s = (n: number) => (n === 1 ? '' : 's');
 const job = (item: UndoItem) => `job ${item.id ?? item.uuid} (row ${item.row})`;
+
+/** What a restore changes, in the file's words (`priority: Hög → Låg`), as the run recorded them. */
+function putBack(item: UndoItem, plan: UndoPlan): string {
+  const words = plan.header.words;
+  return Object.keys(item.sent)
+    .filter((key) => key !== 'uuid')
+    .map((key) => `${key}: ${describeValue(key, item.after?.[key] ?? item.sent[key], words)} → ${describeValue(key, item.before?.[key], words)}`)
+    .join('; ');
+}
 
 /** The plan as lines. */
 export function describeUndo(plan: UndoPlan): string[] {
   const lines = [`Run ${plan.run}: ${plan.deletes.length} job${s(plan.deletes.length)} to delete (created by the run), ${plan.restores.length} to put back as they were (updated by the run).`];
   for (const item of plan.deletes.slice(0, SHOWN)) lines.push(`  delete ${job(item)}`);
   if (plan.deletes.length > SHOWN) lines.push(`  … and ${plan.deletes.length - SHOWN} more to delete`);
-  for (const item of plan.restores.slice(0, SHOWN)) lines.push(`  put back ${job(item)}: ${Object.keys(item.sent).filter((k) => k !== 'uuid').join(', ')}`);
+  for (const item of plan.restores.slice(0, SHOWN)) lines.push(`  put back ${job(item)}: ${putBack(item, plan)}`);
   if (plan.restores.length > SHOWN) lines.push(`  … and ${plan.restores.length - SHOWN} more to put back`);
   if (plan.changed.length) {
     lines.push(`${plan.changed.length} job${plan.changed.length === 1 ? ' was' : 's were'} changed since the run (or cannot be proven untouched) and will be left alone:`);
