@@ -10,13 +10,14 @@ const REAL_KEY = 'secret-real-key';
  * Starts `sandbox --port 0` with these arguments, reads what it prints on starting, checks that it
  * accepts `accepts` (a key), and stops it.
  */
-function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: string): Promise<{ stdout: string; stderr: string; code: number | null; url?: string; accepted?: boolean }> {
+function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: string, ask?: (url: string) => Promise<unknown>): Promise<{ stdout: string; stderr: string; code: number | null; url?: string; accepted?: boolean; asked?: unknown }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let url: string | undefined;
     let accepted: boolean | undefined;
+    let asked: unknown;
     let checked = false;
     child.stdout.on('data', async (d: Buffer) => {
       stdout += d.toString();
@@ -30,6 +31,7 @@ function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: str
           (error: { code?: string }) => error.code !== 'AUTH',
         );
       }
+      if (url && ask) asked = await ask(url).catch((error: unknown) => error);
       child.kill('SIGTERM');
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -37,7 +39,7 @@ function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: str
     const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
     child.on('close', (code) => {
       clearTimeout(guard);
-      resolve({ stdout, stderr, code, url, accepted });
+      resolve({ stdout, stderr, code, url, accepted, asked });
     });
   });
 }
@@ -69,5 +71,21 @@ describe('sandbox via the built CLI', () => {
     const run = await startAndStop(['--host', '192.0.2.1']);
     expect(run.stderr).toMatch(/Warning: listening on 192\.0\.2\.1, not only on this machine/);
     expect(run.code).not.toBe(0);
+  });
+
+  test('the paging switches and the hostile answers are flags: --page-cap, --ignore-offset, --quirk', async () => {
+    const list = (url: string) => fetch(`${url}/job?limit=50&offset=3`, { headers: { 'API-Key': 'sandbox-key' } }).then(async (r) => ({ type: r.headers.get('content-type'), body: await r.text() }));
+    const capped = await startAndStop(['--generate', '20', '--page-cap', '4', '--ignore-offset'], {}, undefined, list);
+    const jobs = JSON.parse((capped.asked as { body: string }).body) as { id: number }[];
+    expect(jobs.map((j) => j.id)).toEqual([100001, 100002, 100003, 100004]);
+    const html = await startAndStop(['--generate', '20', '--quirk', 'html'], {}, undefined, list);
+    expect(html.asked).toMatchObject({ type: 'text/html; charset=UTF-8', body: expect.stringMatching(/^<!DOCTYPE html>/) });
+  });
+
+  test('an unknown --quirk is a usage error naming the ones there are', async () => {
+    const run = await startAndStop(['--quirk', 'rude']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/quirk/);
+    expect(run.stderr).toMatch(/null-in-list/);
   });
 });

@@ -2,99 +2,24 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_KEY_HEADER, API_TOKEN_HEADER, PUT_CREATES_BY_UUID } from '../api/assumptions.js';
-import type { Job, VersionInfo } from '../api/types.js';
+import { API_KEY_HEADER, API_TOKEN_HEADER } from '../api/assumptions.js';
+import type { VersionInfo } from '../api/types.js';
 import { generateJobs } from './generate-jobs.js';
-import { JobStore, listView } from './job-store.js';
+import { JobStore } from './job-store.js';
+import type { RequestRecord, Sandbox, SandboxOptions } from './options.js';
 import { seededRandom } from './random.js';
-import { isUuid } from '../util/uuid.js';
-import { validateJobBody } from './validate-job.js';
+import { DROP, HTML_PAGE, JobList, Raw, Reply, text, type Answer } from './reply.js';
+import { route, type ParsedBody } from './routes.js';
+import { writeList } from './write-list.js';
 
-/** What the sandbox does and which faults it injects. */
-export interface SandboxOptions {
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** Keys accepted; default ['sandbox-key']. */
-  apiKeys?: string[];
-  /** Keys that may read but get 403 on writes. */
-  readOnlyKeys?: string[];
-  /**
-   * Response time in milliseconds: each answer leaves this long after its request arrived, the
-   * sandbox's own work being done meanwhile, like a remote server with that response time.
-   */
-  latency?: number;
-  /** Share (0..1) of requests answered 500, 503 or 429 at random. */
-  failRate?: number;
-  /** Share (0..1) of writes stored, then the connection destroyed with no answer. */
-  dropAfterCommit?: number;
-  /** Share (0..1) of writes whose connection is destroyed before anything is stored. */
-  dropBeforeCommit?: number;
-  /** Requests per second beyond which it answers 429. */
-  rateLimit?: number;
-  /** The `Retry-After` it sends with 429 and 503, in seconds (default 1). */
-  retryAfter?: number;
-  /** Seed of the fault and data generators (default 1). */
-  seed?: number;
-  /** PUT replaces the whole job (attributes absent from the body are cleared), the other answer to PUT_IS_PARTIAL. */
-  putReplaces?: boolean;
-  /** POST makes its own uuid whatever the body says, the other answer to POST_KEEPS_CLIENT_UUID. */
-  ignorePostUuid?: boolean;
-  /** Share (0..1) of writes stored, then answered 500 (a server that fails after committing). */
-  errorAfterCommit?: number;
-  /** Start with this many realistic jobs. */
-  generate?: number;
-  /** A JSON file loaded at start and rewritten atomically before each write is answered. */
-  data?: string;
-  /** Keep a log of every request (default true); the tests read it. */
-  recordRequests?: boolean;
-}
-
-/** One request as the sandbox saw it. */
-export interface RequestRecord {
-  method: string;
-  path: string;
-  start: number;
-  end: number;
-  status: number | 'dropped';
-}
-
-/** A running sandbox. */
-export interface Sandbox {
-  /** The base URL, e.g. http://127.0.0.1:41234/api/1 */
-  url: string;
-  port: number;
-  apiKeys: string[];
-  store: JobStore;
-  /** Every job, full representation. */
-  jobs(): Job[];
-  /** The request log (when recorded) and the most requests it ever had in flight at once. */
-  requests: RequestRecord[];
-  maxInFlight(): number;
-  /** Changes fault options while running. */
-  setFaults(faults: Pick<SandboxOptions, 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter'>): void;
-  close(): Promise<void>;
-}
+export { QUIRKS, type Faults, type Quirk, type RequestRecord, type Sandbox, type SandboxOptions } from './options.js';
 
 export const SANDBOX_KEY = 'sandbox-key';
 export const SANDBOX_VERSION: VersionInfo = { id: '2014-03-18_22-49-26', builduser: 'jenkins', version: '2180' };
 const PREFIX = '/api/1';
 const MAX_BODY = 1 << 20;
-
-class Reply {
-  constructor(
-    readonly status: number,
-    readonly body?: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {}
-}
-
-/** The connection is destroyed with no answer. */
-const DROP = Symbol('drop');
-type Answer = Reply | typeof DROP;
-
-const text = (status: number, message: string): Reply => new Reply(status, message);
+/** Where the `redirect-writes` quirk sends writes: a login page on the same host. */
+const LOGIN_PATH = '/login';
 
 const digest = (key: string): Buffer => createHash('sha256').update(key).digest();
 
@@ -125,6 +50,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.generate) {
     for (const job of generateJobs(options.generate, { firstId: store.peekNextId(), seed: options.seed })) store.insert(job);
   }
+  let seed = (options.seed ?? 1) * 1000;
+  const context = { store, faults, nextSeed: () => ++seed };
   const requests: RequestRecord[] = [];
   const record = options.recordRequests ?? true;
   let inFlight = 0;
@@ -152,6 +79,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const limited = overRateLimit(Date.now());
     const body = method === 'POST' || method === 'PUT' ? await readBody(req) : undefined;
 
+    if (url.pathname === LOGIN_PATH && faults.quirks?.includes('redirect-writes')) return new Reply(200, { login: 'required', next: `${PREFIX}/job` });
     if (!url.pathname.startsWith(`${PREFIX}/`)) return text(404, 'Not found');
     const path = url.pathname.slice(PREFIX.length);
     if (limited) return new Reply(429, 'Too many requests', { 'retry-after': retryAfterHeader() });
@@ -173,65 +101,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const write = method === 'POST' || method === 'PUT' || method === 'DELETE';
     if (write && readOnly(key)) return text(403, 'The API key has no permission to change jobs');
+    if (path.startsWith('/job') && faults.quirks?.includes('html')) return new Reply(200, new Raw(HTML_PAGE, 'text/html; charset=UTF-8'));
+    if (write && path.startsWith('/job') && faults.quirks?.includes('redirect-writes')) return new Reply(303, undefined, { location: LOGIN_PATH });
     if (write && faults.dropBeforeCommit && random() < faults.dropBeforeCommit) return DROP;
 
-    const reply = route(method, path, url.searchParams, body);
+    const reply = route(context, method, path, url.searchParams, body);
     // With --data, a write is answered only once it is saved: acknowledged means kept.
     if (write && reply.status < 300) await store.committed();
     if (write && reply.status < 300 && faults.dropAfterCommit && random() < faults.dropAfterCommit) return DROP;
     if (write && reply.status < 300 && faults.errorAfterCommit && random() < faults.errorAfterCommit) return text(500, 'Internal server error');
     return reply;
-  }
-
-  function route(method: string, path: string, query: URLSearchParams, body: ParsedBody | undefined): Reply {
-    if (path === '/job') {
-      if (method === 'GET') return listJobs(query);
-      if (method === 'POST') {
-        const invalid = body?.error ?? validateJobBody(body?.value);
-        if (invalid) return text(406, invalid);
-        const job = body?.value as Job;
-        if (faults.ignorePostUuid) delete job.uuid;
-        if (typeof job.uuid === 'string' && store.get(job.uuid)) return text(406, `Attribute uuid: a job with uuid ${job.uuid} exists`);
-        return new Reply(200, store.create(job));
-      }
-      return text(405, 'Method not allowed');
-    }
-    const match = /^\/job\/([^/]+)$/.exec(path);
-    if (!match) return text(404, 'Not found');
-    const id = decodeURIComponent(match[1] as string);
-    const job = store.get(id);
-    if (method === 'GET') return job ? new Reply(200, job) : text(404, `Job ${id} not found`);
-    if (method === 'DELETE') {
-      if (!job) return text(404, `Job ${id} not found`);
-      store.delete(job);
-      return new Reply(204);
-    }
-    if (method === 'PUT') {
-      const invalid = body?.error ?? validateJobBody(body?.value);
-      if (invalid) return text(406, invalid);
-      const update = body?.value as Job;
-      if (typeof update.uuid === 'string' && update.uuid.toLowerCase() !== (job?.uuid ?? id.toLowerCase())) {
-        return text(406, 'Attribute uuid does not match the uuid in the path');
-      }
-      if (job) return new Reply(200, store.update(job, update, faults.putReplaces));
-      if (PUT_CREATES_BY_UUID && isUuid(id)) return new Reply(200, store.create(update, id));
-      return text(404, `Job ${id} not found`);
-    }
-    return text(405, 'Method not allowed');
-  }
-
-  function listJobs(query: URLSearchParams): Reply {
-    const limit = nonNegativeInteger(query.get('limit'));
-    const offset = nonNegativeInteger(query.get('offset'));
-    const modified = query.get('modified');
-    if (limit === null) return text(400, 'Bad query parameter limit: expected a whole number of 0 or more');
-    if (offset === null) return text(400, 'Bad query parameter offset: expected a whole number of 0 or more');
-    let modifiedSince: number | undefined;
-    if (modified !== null) {
-      modifiedSince = /^\d+$/.test(modified) ? Number(modified) : Date.parse(modified);
-      if (Number.isNaN(modifiedSince)) return text(400, 'Bad query parameter modified: expected a timestamp in milliseconds or a date');
-    }
-    return new Reply(200, new JobList(store.list({ limit, offset, modifiedSince })));
   }
 
   async function send(res: ServerResponse, reply: Reply): Promise<number> {
@@ -242,9 +121,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } else if (typeof reply.body === 'string') {
       res.setHeader('content-type', 'text/plain; charset=UTF-8');
       res.end(reply.body);
+    } else if (reply.body instanceof Raw) {
+      res.setHeader('content-type', reply.body.type);
+      res.end(reply.body.text);
     } else if (reply.body instanceof JobList) {
       res.setHeader('content-type', 'application/json; charset=UTF-8');
-      await writeList(res, reply.body.jobs);
+      await writeList(res, reply.body.items, faults.trickle);
     } else {
       res.setHeader('content-type', 'application/json; charset=UTF-8');
       res.end(JSON.stringify(reply.body));
@@ -276,7 +158,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       })
       .then((status) => {
         inFlight--;
-        if (record) requests.push({ method: req.method ?? '', path: (req.url ?? '').split('?')[0] ?? '', start, end: Date.now(), status });
+        const [path = '', query = ''] = (req.url ?? '').split('?');
+        if (record) requests.push({ method: req.method ?? '', path, query, start, end: Date.now(), status });
       });
   });
   server.keepAliveTimeout = 30_000;
@@ -304,15 +187,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
-class JobList {
-  constructor(readonly jobs: Job[]) {}
-}
-
-interface ParsedBody {
-  value?: unknown;
-  error?: string;
-}
-
 async function readBody(req: IncomingMessage): Promise<ParsedBody> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -330,25 +204,7 @@ async function readBody(req: IncomingMessage): Promise<ParsedBody> {
   }
 }
 
-/** Writes a large array in slices, waiting for the socket to drain between them. */
-async function writeList(res: ServerResponse, jobs: Job[]): Promise<void> {
-  const SLICE = 500;
-  res.write('[');
-  for (let i = 0; i < jobs.length; i += SLICE) {
-    const part = jobs.slice(i, i + SLICE).map((job) => JSON.stringify(listView(job))).join(',');
-    const ok = res.write(i === 0 ? part : `,${part}`);
-    if (!ok) await new Promise((resolve) => res.once('drain', resolve));
-  }
-  res.end(']');
-}
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** undefined when absent, null when not a whole number of 0 or more. */
-function nonNegativeInteger(value: string | null): number | undefined | null {
-  if (value === null) return undefined;
-  return /^\d+$/.test(value) ? Number(value) : null;
 }

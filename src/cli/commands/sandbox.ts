@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { SANDBOX_KEY, startSandbox, type SandboxOptions } from '../../sandbox/server.js';
+import { QUIRKS, SANDBOX_KEY, startSandbox, type Quirk, type SandboxOptions } from '../../sandbox/server.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { CdbError } from '../../errors.js';
@@ -8,10 +8,11 @@ import { isLoopbackHost } from '../../api/base-url.js';
 
 interface SandboxArgs
   extends Omit<GlobalArgs, 'apiKey'>,
-    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces' | 'ignorePostUuid' | 'errorAfterCommit'> {
+    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces' | 'ignorePostUuid' | 'errorAfterCommit' | 'pageCap' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle'> {
   port: number;
   host: string;
   apiKey?: string[];
+  quirk?: Quirk[];
 }
 
 function share(name: string) {
@@ -74,6 +75,12 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         .option('drop-before-commit', { type: 'number', coerce: share('drop-before-commit'), describe: 'Share (0..1) of writes dropped before anything is stored' })
         .option('rate-limit', { type: 'number', coerce: count('rate-limit'), describe: 'Requests per second beyond which it answers 429' })
         .option('retry-after', { type: 'number', coerce: count('retry-after'), describe: 'Seconds sent in Retry-After with 429 and 503 (default 1)' })
+        .option('page-cap', { type: 'number', coerce: count('page-cap'), describe: 'GET /job answers at most n jobs, whatever limit asks' })
+        .option('ignore-offset', { type: 'boolean', describe: 'GET /job ignores offset: every page starts at the first job' })
+        .option('ignore-modified', { type: 'boolean', describe: 'GET /job ignores modified: every job is listed' })
+        .option('churn', { type: 'number', coerce: count('churn'), describe: 'Between the first and second page of each listing, another user deletes the n oldest jobs and creates n new ones' })
+        .option('trickle', { type: 'number', coerce: count('trickle'), describe: 'Send a job list one byte every this many milliseconds' })
+        .option('quirk', { type: 'string', array: true, choices: Object.keys(QUIRKS), describe: `Answers no good server gives (repeatable): ${Object.entries(QUIRKS).map(([name, what]) => `${name} (${what})`).join(', ')}` })
         .option('generate', { type: 'number', coerce: count('generate'), describe: 'Start with this many realistic jobs (for trying exports)' })
         .option('seed', { type: 'number', coerce: count('seed'), describe: 'Seed of the fault and data generators (default 1)' }) as unknown as Argv<SandboxArgs>,
     handler: async (args) => {
@@ -99,6 +106,12 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         dropBeforeCommit: args.dropBeforeCommit,
         rateLimit: args.rateLimit,
         retryAfter: args.retryAfter,
+        pageCap: args.pageCap,
+        ignoreOffset: args.ignoreOffset,
+        ignoreModified: args.ignoreModified,
+        churn: args.churn,
+        trickle: args.trickle,
+        quirks: args.quirk,
         generate: args.generate,
         seed: args.seed,
         recordRequests: false,
