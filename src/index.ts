@@ -3,11 +3,11 @@
 /** The HTTP client of the Coredination API. */
 export { createClient, type ClientOptions, type CoredinationClient } from './api/client.js';
 /** Coredination's job object and list options. */
-export type { Job, ListJobsOptions, VersionInfo, Destination, Resource } from './api/types.js';
+export type { Job, JobListing, ListingReport, ListJobsOptions, VersionInfo, Destination, Resource } from './api/types.js';
 /** Who an account is (base URL and a hash of the key): journals and keyed uuids are its own. */
 export { accountId } from './api/account-id.js';
-/** Retry policy of the client: when to retry and how long to wait. */
-export { retryDelay, backoffDelay, parseRetryAfter, DEFAULT_RETRY_POLICY, type RetryPolicy } from './api/retry-policy.js';
+/** Retry policy of the client: when to retry, how long to wait, and when a write's outcome is unknown. */
+export { decideRetry, backoffDelay, parseRetryAfter, DEFAULT_RETRY_POLICY, type RetryPolicy, type RetryDecision } from './api/retry-policy.js';
 /** The project's error classes. */
 export { CdbError, ApiError, isCdbError, type ErrorCode, type ErrorContext } from './errors.js';
 /** How the engine tells what it is doing (progress, lines, warnings). */

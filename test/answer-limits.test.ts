@@ -84,30 +84,32 @@ describe('answer bodies are bounded', () => {
   });
 
   test('a listing may be long, but one 40 MB job in it is an error naming the limit', async () => {
-    const baseUrl = await serve((_req, res) => void writeHuge(res, '[{"id":1,"title":"a"},{"id":2,"title":"', 40 * MB, '"}]'));
+    const baseUrl = await serve((_req, res) => void writeHuge(res, '[{"id":1,"uuid":"u-1","title":"a"},{"id":2,"uuid":"u-2","title":"', 40 * MB, '"}]'));
     const client = createClient({ baseUrl, apiKey: KEY, retry: FAST });
     const seen: unknown[] = [];
     const { error, growthMb } = await peakGrowth(async () => {
       for await (const job of client.listJobs()) seen.push(job);
     });
     expect((error as ApiError).message).toBe(`A job in the server's answer to GET /job is larger than ${ANSWER_LIMITS.listElement / MB} MB, this tool's limit.`);
-    expect(seen).toEqual([{ id: 1, title: 'a' }]);
+    expect(seen).toEqual([{ id: 1, uuid: 'u-1', title: 'a' }]);
     expect(growthMb).toBeLessThan(150);
   });
 });
 
 describe('a streamed listing times out on silence, not on its length', () => {
   test('a listing that takes longer than the whole-request timeout, a job every 100 ms, completes', async () => {
-    const baseUrl = await serve((_req, res) => {
+    const baseUrl = await serve((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('[');
-      let n = 0;
+      // Jobs 1 to 15 from the offset asked, one every 100 ms.
+      let n = Number(new URL(req.url ?? '', 'http://x').searchParams.get('offset') ?? 0);
+      if (n >= 15) return void res.end(']');
       const timer = setInterval(() => {
         n++;
         if (res.destroyed) return clearInterval(timer);
-        if (n < 15) return void res.write(`{"id":${n}},`);
+        if (n < 15) return void res.write(`{"id":${n},"uuid":"u-${n}"},`);
         clearInterval(timer);
-        res.end(`{"id":${n}}]`);
+        res.end(`{"id":${n},"uuid":"u-${n}"}]`);
       }, 100);
     });
     const client = createClient({ baseUrl, apiKey: KEY, retry: FAST, timeoutMs: 500, idleTimeoutMs: 1000 });
@@ -119,7 +121,7 @@ describe('a streamed listing times out on silence, not on its length', () => {
   test('a listing that stalls is an error naming the idle timeout', async () => {
     const baseUrl = await serve((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('[{"id":1},');
+      res.write('[{"id":1,"uuid":"u-1"},');
     });
     const client = createClient({ baseUrl, apiKey: KEY, retry: { ...FAST, limit: 1 }, timeoutMs: 10_000, idleTimeoutMs: 300 });
     const ids: unknown[] = [];
@@ -128,7 +130,7 @@ describe('a streamed listing times out on silence, not on its length', () => {
       for await (const job of client.listJobs()) ids.push(job.id);
     })().then(() => undefined, (caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).message).toBe("GET /job stopped: no bytes came for 0.3 s, this tool's idle timeout for a listing.");
+    expect((error as ApiError).message).toBe(`The API at ${baseUrl} stopped sending GET /job (offset 0, limit 500): no bytes came for 0.3 s, this tool's idle timeout for a listing.`);
     expect(ids).toEqual([1]);
     expect(Date.now() - started).toBeLessThan(5000);
   });

@@ -66,10 +66,14 @@ describe('redirects', () => {
       res.end();
     });
     const c = client(`${api.origin}/api/1`);
-    for (const call of [() => c.createJob({ title: 'Hemlig titel' }), () => c.version()]) {
-      const error = await caught(call());
+    // A write's redirect is not followed at all: the row it came from is left unknown.
+    const post = await caught(c.createJob({ title: 'Hemlig titel' }));
+    expect(post).toMatchObject({ status: 307, outcomeUnknown: true });
+    expect(post.message).toMatch(/^The server answered POST \/job with a redirect \(307 to http:\/\/localhost:\d+\/api\/1\/job\), not followed: the job may or may not have been created\.$/);
+    const version = await caught(c.version());
+    expect(version.message).toMatch(/redirected .* to another origin, http:\/\/localhost:\d+/);
+    for (const error of [post, version]) {
       expect(error).toBeInstanceOf(ApiError);
-      expect(error.message).toMatch(/redirected .* to another origin, http:\/\/localhost:\d+/);
       expect(error.hint).toMatch(/base URL/);
       expect(allText(error)).not.toContain(KEY);
     }
@@ -81,18 +85,18 @@ describe('redirects', () => {
     expect(elsewhere.seen).toEqual([]);
   });
 
-  test('a redirect on the same origin is followed', async () => {
+  test('a redirect of a read on the same origin is followed; of a write, never (its target is not the answer)', async () => {
     const api = await recordingServer('127.0.0.1', (req, res) => {
       if (req.url?.startsWith('/api/1/')) {
-        res.writeHead(307, { location: req.url.replace('/api/1/', '/api/2/') });
+        res.writeHead(req.method === 'GET' ? 307 : 303, { location: req.url.replace('/api/1/', '/api/2/') });
         res.end();
       } else res.end(req.method === 'POST' ? '{"id":7}' : '{"version":"2180"}');
     });
     const c = client(`${api.origin}/api/1`);
-    expect(await c.createJob({ title: 'Flyttad' })).toEqual({ id: 7 });
-    expect(api.seen.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /api/1/job', 'POST /api/2/job']);
-    expect(api.seen[1]).toMatchObject({ body: JSON.stringify({ title: 'Flyttad' }) });
-    expect(api.seen[1]?.headers['api-key']).toBe(KEY);
+    expect(await c.version()).toEqual({ version: '2180' });
+    const error = await caught(c.createJob({ title: 'Flyttad' }));
+    expect(error).toMatchObject({ code: 'HTTP', status: 303, outcomeUnknown: true });
+    expect(api.seen.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/1/version', 'GET /api/2/version', 'POST /api/1/job']);
   });
 });
 
@@ -115,17 +119,21 @@ describe('API client against the sandbox', () => {
     expect(missing.message).toBe(`GET /job/${created.id} answered 404: Job ${created.id} not found`);
   });
 
-  test('listJobs streams across pages until a short page', async () => {
+  test('listJobs streams across pages, each overlapping the one before by a job, until one brings nothing new', async () => {
     const s = await sandbox({ generate: 1234 });
     const api = client(s.url);
     const ids: number[] = [];
-    for await (const job of api.listJobs({ limit: 500 })) ids.push(job.id as number);
+    const listing = api.listJobs({ limit: 500 });
+    for await (const job of listing) ids.push(job.id as number);
     expect(ids).toHaveLength(1234);
     expect(new Set(ids).size).toBe(1234);
-    // Each page is asked for when the one before starts arriving: the one after the short last
-    // page is asked for too, and dropped.
-    const pages = s.requests.filter((r) => r.path.endsWith('/job'));
-    expect(pages).toHaveLength(4);
+    expect(listing.report).toEqual({ jobs: 1234, pages: 5, pageSize: 500, changed: false });
+    // Each page after a full one is asked for as the one before starts arriving (1497: the page at
+    // 998 turned out short, so that guess is dropped); the last brings only the job it overlaps;
+    // then the check that nothing was modified since the newest job seen.
+    const queries = s.requests.filter((r) => r.path.endsWith('/job')).map((r) => r.query);
+    const newest = Math.max(...s.jobs().map((j) => j.modified as number));
+    expect(queries).toEqual(['offset=0&limit=500', 'offset=499&limit=500', 'offset=998&limit=500', 'offset=1497&limit=500', 'offset=1233&limit=500', `modified=${newest}&limit=500`]);
   });
 
   test('listJobs passes modified through', async () => {
@@ -165,24 +173,30 @@ describe('API client against the sandbox', () => {
     expect(new Set(retries)).toEqual(new Set([500, 503, 429]));
   });
 
-  test('500 is retried once only ("try again, once"), 503 and 429 as long as the limit allows', async () => {
+  test('a GET is retried on 500 up to the limit, and on 503 and 429 up to the throttle limit, which bounds the whole', async () => {
     const s = await sandbox({ failRate: 1, seed: 11 });
-    const error = await caught(client(s.url, { retry: { ...FAST, limit: 10 } }).version());
+    const error = await caught(client(s.url, { retry: { ...FAST, limit: 3, throttleLimit: 6 } }).version());
     expect(error.code).toBe('HTTP');
     const statuses = s.requests.map((r) => r.status);
-    // Only the first attempt's 500 earns a retry: any later 500 ends the request.
-    const later500 = statuses.slice(1).findIndex((status) => status === 500);
-    if (later500 === -1) expect(statuses).toHaveLength(11);
-    else expect(later500 + 2).toBe(statuses.length);
-    expect(statuses.length).toBeGreaterThan(1);
+    const errors = statuses.filter((status) => status === 500).length;
+    expect(errors).toBeLessThanOrEqual(4);
+    expect(statuses.length).toBeLessThanOrEqual(7);
+    expect(errors === 4 || statuses.length === 7).toBe(true);
   });
 
-  test('POST is never retried by the client: a 503 comes straight back', async () => {
-    const s = await sandbox({ failRate: 1 });
+  test('a POST is sent again only where nothing was done (429, 503); a 500 comes straight back, its outcome unknown', async () => {
+    const s = await sandbox({ errorAfterCommit: 1 });
     const error = await caught(client(s.url).createJob({ title: 'x' }));
-    expect([500, 503, 429]).toContain(error.status);
+    expect(error).toMatchObject({ status: 500, outcomeUnknown: true });
+    expect(error.message).toMatch(/^The API at http:\/\/127\.0\.0\.1:\d+\/api\/1 failed: POST \/job answered 500/);
     expect(s.requests).toHaveLength(1);
-    expect(s.jobs()).toHaveLength(0);
+    expect(s.jobs()).toHaveLength(1);
+    const limited = await sandbox({ rateLimit: 1, retryAfter: 1 });
+    const api = client(limited.url);
+    await api.version();
+    await api.createJob({ title: 'after a 429' });
+    expect(limited.requests.map((r) => r.status)).toContain(429);
+    expect(limited.jobs()).toHaveLength(1);
   });
 
   test('a POST whose connection drops after the commit is UNREACHABLE with outcomeUnknown, and not retried', async () => {
@@ -217,6 +231,7 @@ describe('API client against the sandbox', () => {
     await s.close();
     const error = await caught(client(url, { retry: { ...FAST, limit: 2 } }).version());
     expect(error).toMatchObject({ code: 'UNREACHABLE', networkCode: 'ECONNREFUSED', outcomeUnknown: false });
+    expect(error.message).toBe(`Could not reach the API at ${url} (connection refused) for GET /version.`);
     expect(allText(error)).not.toContain(KEY);
   });
 

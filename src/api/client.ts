@@ -1,13 +1,16 @@
 import http from 'node:http';
 import https from 'node:https';
-import { setTimeout as sleep } from 'node:timers/promises';
-import got, { TimeoutError, type Got, type Method, type RetryObject } from 'got';
-import { API_KEY_HEADER, API_TOKEN_HEADER, DEFAULT_BASE_URL, LIST_PARAMS } from './assumptions.js';
+import got, { type Got } from 'got';
+import { API_KEY_HEADER, API_TOKEN_HEADER, DEFAULT_BASE_URL } from './assumptions.js';
 import { checkBaseUrl } from './base-url.js';
-import { DEFAULT_RETRY_POLICY, parseRetryAfter, retryDelay, SAFE_METHODS, type RetryPolicy } from './retry-policy.js';
-import { toApiError } from './to-api-error.js';
-import { JsonElementTooLargeError, MAX_ELEMENT_CHARS, parseJsonArray } from './json-array.js';
-import type { Job, ListJobsOptions, VersionInfo } from './types.js';
+import { checkedJob, checkedVersion, NotJson } from './check-answer.js';
+import { MAX_ELEMENT_CHARS } from './json-array.js';
+import { listJobs } from './list-jobs.js';
+import { DEFAULT_RETRY_POLICY, WRITE_METHODS, type RetryPolicy } from './retry-policy.js';
+import { answerStart, toApiError, unexpectedAnswer, type Asked } from './to-api-error.js';
+import type { Job, JobListing, ListJobsOptions, VersionInfo } from './types.js';
+import type { Clock } from './rate-gate.js';
+import { withRetry, type Gate, type RetryInfo } from './with-retry.js';
 import { ApiError } from '../errors.js';
 
 /** How to reach the API. */
@@ -22,41 +25,66 @@ export interface ClientOptions {
   /** Whole-request timeout of a call answered by one job or /version, in milliseconds (default 30 s). */
   timeoutMs?: number;
   /**
-   * A listing is streamed and may rightly take minutes: it times out only when no byte arrives
-   * for this long, in milliseconds (default 30 s).
+   * A listing is streamed and may rightly take minutes: a page times out when no byte arrives for
+   * this long, in milliseconds (default 30 s)…
    */
   idleTimeoutMs?: number;
+  /** …or when its bytes take longer than this in all to arrive (default 120 s): a trickle. */
+  pageTimeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   /** Sockets per host (default 64). */
   maxSockets?: number;
-  /** Called before each retry, for progress reporting. */
-  onRetry?: (info: { method: string; path: string; attempt: number; delayMs: number; status?: number }) => void;
+  /** Called before each retry's wait, for progress reporting. */
+  onRetry?: (info: RetryInfo) => void;
 }
 
-/** The typed calls of the Coredination API this tool uses. */
+/** What each call may be given. */
+export interface CallOptions {
+  /**
+   * Stops the call at once (a read in flight too; a write already sent is let finish, so that its
+   * answer is known) and ends its waits: it then throws an INTERRUPTED error.
+   */
+  signal?: AbortSignal;
+  /** Spaces the attempts and hears of 429 and 503, so that every caller sharing it slows down. */
+  gate?: Gate;
+  /** Runs right before each attempt leaves (a journal line); what it throws ends the call, unsent. */
+  beforeAttempt?: () => void | Promise<void>;
+  /** This call's retries (default the client's); false for one attempt only. */
+  retry?: Partial<RetryPolicy> | false;
+  onRetry?: (info: RetryInfo) => void;
+  /** The clock of the retry waits (tests of the backoff arithmetic). */
+  clock?: Clock;
+}
+
+/**
+ * The typed calls of the Coredination API this tool uses. Every call goes through one retry policy
+ * (src/api/retry-policy.ts), and every answer is checked to be what was asked for: a job that is
+ * the one sent or asked, a version; anything else is an ApiError naming the request.
+ */
 export interface CoredinationClient {
   readonly baseUrl: string;
   /** `GET /version`. */
-  version(): Promise<VersionInfo>;
+  version(options?: CallOptions): Promise<VersionInfo>;
   /**
-   * `GET /job`, page after page until a short page, yielding each job as the JSON array is
-   * parsed (never buffered whole). A server that ignores `limit` is read in one go.
+   * `GET /job`, page after page until the list is proven complete (src/api/list-jobs.ts), each job
+   * yielded as the JSON array is parsed (never buffered whole); `report` tells, once the iteration
+   * ends, how many jobs and pages it took and whether the account changed meanwhile.
    */
-  listJobs(options?: ListJobsOptions): AsyncGenerator<Job>;
-  /** `GET /job/:id`, by numeric id or uuid: the full representation. */
-  getJob(id: number | string): Promise<Job>;
-  /** `POST /job`. Never retried here: a lost answer could otherwise become a duplicate. */
-  createJob(job: Job): Promise<Job>;
+  listJobs(options?: ListJobsOptions): JobListing;
+  /** `GET /job/:id`, by numeric id or uuid: the full representation, checked to be that job. */
+  getJob(id: number | string, options?: CallOptions): Promise<Job>;
   /**
-   * `PUT /job/:uuid`: update, or create with that uuid. Retried, being idempotent, unless
-   * `retry: false` (the uploader decides its retries itself, so that a 429 slows every sender).
+   * `POST /job`. Retried only where the policy proves it was not stored (429, 503, a connection
+   * refused): a lost answer, a 5xx or an answer that is not the job sent throws with
+   * `outcomeUnknown`, never a second job. The answer is the job sent (its uuid), or, where the
+   * server makes its own uuids, a job with an id.
    */
-  putJob(uuid: string, job: Job, options?: { retry?: boolean }): Promise<Job>;
+  createJob(job: Job, options?: CallOptions): Promise<Job>;
+  /** `PUT /job/:uuid`: update, or create with that uuid. Retried, being idempotent; the answer must be that job. */
+  putJob(uuid: string, job: Job, options?: CallOptions): Promise<Job>;
   /** `DELETE /job/:id`. */
-  deleteJob(id: number | string): Promise<void>;
+  deleteJob(id: number | string, options?: CallOptions): Promise<void>;
 }
-
-const DEFAULT_PAGE_SIZE = 500;
 
 /**
  * What one answer may hold, so that a broken or hostile server cannot take the machine's memory.
@@ -69,10 +97,8 @@ export const ANSWER_LIMITS = {
   listElement: MAX_ELEMENT_CHARS,
 };
 
-const WRITE_METHODS = new Set(['POST', 'PUT', 'DELETE']);
-
-function tooLarge(method: string, path: string, what: string, limit: number): ApiError {
-  return new ApiError('HTTP', `${what} ${method} /${path} is larger than ${limit / 1048576} MB, this tool's limit.`, {
+function tooLarge(method: string, path: string, limit: number): ApiError {
+  return new ApiError('HTTP', `The server's answer to ${method} /${path} is larger than ${limit / 1048576} MB, this tool's limit.`, {
     method,
     path,
     // The server may have acted on a write before its answer grew too large to read.
@@ -101,38 +127,13 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.insecure);
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const secrets = [options.apiKey, options.apiToken];
+  const asked = (method: string, path: string): Asked => ({ method, path, baseUrl, secrets });
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64 };
 
   const headers: Record<string, string> = { 'user-agent': 'coredination-batch', accept: 'application/json' };
   if (options.apiKey) headers[API_KEY_HEADER] = options.apiKey;
   if (options.apiToken) headers[API_TOKEN_HEADER] = options.apiToken;
-
-  const delayFor = (retry: RetryObject): number => {
-    const error = retry.error;
-    if (retry.attemptCount > retry.retryOptions.limit) return 0; // a call that asked for no retries
-    const delayMs = retryDelay(
-      {
-        attempt: retry.attemptCount,
-        method: error.options.method,
-        status: error.response?.statusCode,
-        networkCode: error.code,
-        retryAfterMs: parseRetryAfter(error.response?.headers['retry-after']),
-      },
-      policy,
-    );
-    if (delayMs > 0) {
-      options.onRetry?.({
-        method: error.options.method,
-        path: error.options.url instanceof URL ? error.options.url.pathname : '',
-        attempt: retry.attemptCount,
-        delayMs,
-        status: error.response?.statusCode,
-      });
-    }
-    return delayMs;
-  };
 
   const api: Got = got.extend({
     prefixUrl: baseUrl,
@@ -140,136 +141,90 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
     agent: { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) },
     timeout: { request: timeoutMs },
     responseType: 'text',
+    // One retry engine (with-retry.ts) decides every retry: got's own are off.
+    retry: { limit: 0 },
     // got drops only authorization and cookie on a redirect elsewhere: the API-Key header and the
-    // body would follow. Only redirects on the same origin are followed.
+    // body would follow. Only redirects of reads on the same origin are followed.
     hooks: { beforeRedirect: [(next, response) => refuseCrossOrigin(new URL(baseUrl).pathname, next, response)] },
-    retry: {
-      limit: policy.limit,
-      methods: [...SAFE_METHODS] as Method[],
-      statusCodes: [429, 500, 502, 503, 504],
-      maxRetryAfter: policy.maxRetryAfterMs,
-      calculateDelay: delayFor,
-    },
   });
 
-  async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json?: unknown, retry = true): Promise<T> {
+  /** One attempt: the answer's status and parsed body (undefined when empty). */
+  async function attempt(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json: unknown, signal: AbortSignal | undefined): Promise<{ status: number; value: unknown }> {
     let overLimit = false;
+    let response;
     try {
       // Answers to writes are one small job: asking for no compression saves a zlib stream each.
-      const request = api(path, { method, json, decompress: method === 'GET', ...(retry ? {} : { retry: { limit: 0 } }) });
+      // A redirect of a write is not followed: its target (a login page, say) is not the API's answer.
+      // A stop signal cancels a read at once; a write already sent is let finish, so that its answer is known.
+      const request = api(path, { method, json, decompress: method === 'GET', followRedirect: !WRITE_METHODS.has(method), signal: WRITE_METHODS.has(method) ? undefined : signal });
       // got has no limit on a body it reads whole: count the bytes (after decompression) as they come.
       request.on('downloadProgress', ({ transferred }) => {
         if (transferred <= ANSWER_LIMITS.body || overLimit) return;
         overLimit = true;
         request.cancel();
       });
-      const response = await request;
-      const body = response.body;
-      return (body === '' ? undefined : JSON.parse(body)) as T;
+      response = await request;
     } catch (error) {
-      if (overLimit) throw tooLarge(method, path, "The server's answer to", ANSWER_LIMITS.body);
-      throw toApiError(error, method, path, secrets);
+      if (overLimit) throw tooLarge(method, path, ANSWER_LIMITS.body);
+      throw toApiError(error, asked(method, path));
+    }
+    const status = response.statusCode;
+    const body = response.body;
+    if (status >= 300) {
+      const location = response.headers.location;
+      throw unexpectedAnswer(asked(method, path), `a redirect (${status}${location ? ` to ${location}` : ''}), not followed`, { status, body });
+    }
+    if (body.trim() === '') return { status, value: undefined };
+    try {
+      return { status, value: JSON.parse(body) as unknown };
+    } catch {
+      return { status, value: new NotJson(body) };
     }
   }
 
-  /** One page as a stream of jobs. Retries the page itself, skipping what was already yielded. */
-  async function* page(searchParams: Record<string, string | number>): AsyncGenerator<Job> {
-    let yielded = 0;
-    for (let attempt = 1; ; attempt++) {
-      let seen = 0;
-      try {
-        // A listing times out on silence, not on its length: no whole-request timeout here.
-        const source = api.stream('job', { searchParams, retry: { limit: 0 }, timeout: { request: undefined, socket: idleTimeoutMs } });
-        try {
-          for await (const job of parseJsonArray<Job>(source, { maxElementChars: ANSWER_LIMITS.listElement })) {
-            seen++;
-            if (seen <= yielded) continue;
-            yielded++;
-            yield job;
-          }
-        } finally {
-          source.destroy();
-        }
-        return;
-      } catch (error) {
-        if (error instanceof JsonElementTooLargeError) throw tooLarge('GET', 'job', "A job in the server's answer to", ANSWER_LIMITS.listElement);
-        const apiError = error instanceof TimeoutError && error.event === 'socket'
-          ? new ApiError('UNREACHABLE', `GET /job stopped: no bytes came for ${idleTimeoutMs / 1000} s, this tool's idle timeout for a listing.`, {
-            method: 'GET', path: 'job', networkCode: 'ETIMEDOUT',
-            hint: 'The server may be overloaded or down; try again later.',
-          })
-          : toApiError(error, 'GET', 'job', secrets);
-        const delay = retryDelay(
-          {
-            attempt,
-            method: 'GET',
-            status: apiError.status,
-            networkCode: apiError.networkCode,
-            retryAfterMs: apiError.retryAfterMs,
-          },
-          policy,
-        );
-        if (delay === 0) throw apiError;
-        options.onRetry?.({ method: 'GET', path: 'job', attempt, delayMs: delay, status: apiError.status });
-        await sleep(delay);
-      }
-    }
+  /** A call: its attempts over the retry policy, its answer checked by `check`. */
+  function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json: unknown, call: CallOptions | undefined, check: (answer: { status: number; value: unknown }) => T): Promise<T> {
+    const retry = call?.retry === false ? { ...policy, limit: 0, throttleLimit: 0 } : { ...policy, ...call?.retry };
+    return withRetry(async () => check(await attempt(method, path, json, call?.signal)), {
+      method,
+      path,
+      policy: retry,
+      signal: call?.signal,
+      gate: call?.gate,
+      beforeAttempt: call?.beforeAttempt,
+      clock: call?.clock,
+      onRetry: (info) => {
+        options.onRetry?.(info);
+        call?.onRetry?.(info);
+      },
+    });
   }
 
+  const jobPath = (id: number | string) => `job/${encodeURIComponent(String(id))}`;
   return {
     baseUrl,
-    version: () => call<VersionInfo>('GET', 'version'),
-    async *listJobs(list: ListJobsOptions = {}) {
-      const limit = list.limit ?? DEFAULT_PAGE_SIZE;
-      const params = (offset: number) => {
-        const searchParams: Record<string, string | number> = { [LIST_PARAMS.limit]: limit, [LIST_PARAMS.offset]: offset };
-        if (list.modified !== undefined) searchParams[LIST_PARAMS.modified] = list.modified;
-        return searchParams;
-      };
-      let offset = list.offset ?? 0;
-      // The first page is streamed: a server that ignores limit sends everything in it.
-      let count = 0;
-      for await (const job of page(params(offset))) {
-        count++;
-        yield job;
-      }
-      // A short page is the last; a page longer than asked means the server does not page.
-      if (count !== limit) return;
-      offset += count;
-      // The server pages: each next page is asked for as soon as the one before starts arriving,
-      // so the server works while the caller does. It is read only as the caller goes on (what
-      // arrives meanwhile waits in the socket), so no page is held in memory as parsed jobs.
-      const ask = (at: number) => {
-        const jobs = page(params(at));
-        const first = jobs.next();
-        first.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-        return { jobs, first };
-      };
-      let current = ask(offset);
-      let ahead: ReturnType<typeof ask> | undefined;
-      try {
-        for (;;) {
-          let onPage = 0;
-          for (let result = await current.first; !result.done; result = await current.jobs.next()) {
-            if (++onPage === 1) ahead = ask(offset + limit);
-            yield result.value;
-          }
-          // A short page is the last: the one asked for after it is not needed.
-          if (onPage !== limit || !ahead) return;
-          offset += limit;
-          current = ahead;
-          ahead = undefined;
-        }
-      } finally {
-        await current.jobs.return(undefined);
-        await ahead?.jobs.return(undefined);
-      }
-    },
-    getJob: (id) => call<Job>('GET', `job/${encodeURIComponent(String(id))}`),
-    createJob: (job) => call<Job>('POST', 'job', job),
-    putJob: (uuid, job, options) => call<Job>('PUT', `job/${encodeURIComponent(uuid)}`, job, options?.retry ?? true),
-    deleteJob: async (id) => {
-      await call<undefined>('DELETE', `job/${encodeURIComponent(String(id))}`);
+    version: (call_) => call('GET', 'version', undefined, call_, ({ status, value }) => checkedVersion(asked('GET', 'version'), status, value)),
+    listJobs: (list = {}) =>
+      listJobs(
+        {
+          // A listing is timed by its own rules (read-page.ts): no whole-request timeout from got.
+          open: (searchParams, signal) => api.stream('job', { searchParams, signal, timeout: { request: undefined } }),
+          asked: asked('GET', 'job'),
+          idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+          pageTimeoutMs: options.pageTimeoutMs ?? 120_000,
+          maxElementChars: ANSWER_LIMITS.listElement,
+          retry: { policy, signal: list.signal, onRetry: options.onRetry },
+        },
+        list,
+      ),
+    getJob: (id, call_) => call('GET', jobPath(id), undefined, call_, ({ status, value }) => checkedJob(asked('GET', jobPath(id)), status, value, { id })),
+    createJob: (job, call_) => call('POST', 'job', job, call_, ({ status, value }) => checkedJob(asked('POST', 'job'), status, value, { uuid: typeof job.uuid === 'string' ? job.uuid : undefined, created: true })),
+    putJob: (uuid, job, call_) => call('PUT', jobPath(uuid), job, call_, ({ status, value }) => checkedJob(asked('PUT', jobPath(uuid)), status, value, { uuid })),
+    deleteJob: async (id, call_) => {
+      // 204 as documented, or a JSON body; a web page with 200 is not the API's answer.
+      await call('DELETE', jobPath(id), undefined, call_, ({ status, value }) => {
+        if (value instanceof NotJson) throw unexpectedAnswer(asked('DELETE', jobPath(id)), `something that is not the API's (${answerStart(value.text, secrets)})`, { status, body: value.text });
+      });
     },
   };
 }

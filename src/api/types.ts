@@ -54,10 +54,35 @@ export interface VersionInfo {
 
 /** Filters and paging of `GET /job`. */
 export interface ListJobsOptions {
-  /** Jobs per page; the client keeps asking until a page comes back short. */
+  /** Jobs asked for per page (default 500); the server may give fewer, and the listing reads on. */
   limit?: number;
   /** Where to start. */
   offset?: number;
   /** Only jobs modified since this time (epoch ms or an ISO date). */
   modified?: number | string;
+  /** Stops the listing at once (Ctrl+C, SIGTERM): the iteration throws an INTERRUPTED error. */
+  signal?: AbortSignal;
+}
+
+/** What a listing found out about the account and the server while it was read. */
+export interface ListingReport {
+  /** Distinct jobs yielded (a job listed twice is one). */
+  jobs: number;
+  /** Pages read, the closing check included (a page asked for ahead and not needed is not counted). */
+  pages: number;
+  /** The most jobs one page held: the page size the server really gives. */
+  pageSize: number;
+  /**
+   * True when the account may have changed while it was read (the list shifted between pages, or
+   * a job was added or changed meanwhile, or the server ignores `modified` so that it cannot tell):
+   * the jobs yielded may then miss some, and a caller that needs them all reads again.
+   */
+  changed: boolean;
+  /** Why `changed` is true, in words. */
+  why?: string;
+}
+
+/** `GET /job` read to the end, page after page; `report` is complete once the iteration ends. */
+export interface JobListing extends AsyncIterable<Job> {
+  readonly report: ListingReport;
 }

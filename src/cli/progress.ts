@@ -50,12 +50,15 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
       }
       started ??= Date.now(); // the rate counts from the first row done, not from reading the file
       const rate = rateSince(started, update.done, update.done === update.total);
-      const extra = { rate: rate === undefined ? '… rows/s' : `${rate.toFixed(1)} rows/s`, retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0 };
+      // While the server has every sender waiting (429/503), the line says so and for how long.
+      const pausedMs = typeof update.paused === 'number' ? update.paused - Date.now() : 0;
+      const paused = pausedMs > 0 ? ` | paused ${Math.ceil(pausedMs / 1000)} s (the server asked to wait)` : '';
+      const extra = { rate: rate === undefined ? '… rows/s' : `${rate.toFixed(1)} rows/s`, retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0, paused };
       if (tty) {
         if (!barModule) return; // still loading: the next update draws it
         if (!bar) {
           bar = new barModule.SingleBar(
-            { stream: io.stderr as NodeJS.WriteStream, format: `${label} [{bar}] {value}/{total} rows | {rate} | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}`, hideCursor: true, etaBuffer: 50 },
+            { stream: io.stderr as NodeJS.WriteStream, format: `${label} [{bar}] {value}/{total} rows | {rate} | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}{paused}`, hideCursor: true, etaBuffer: 50 },
             barModule.Presets.shades_classic,
           );
           bar.start(update.total, 0, extra);
@@ -64,7 +67,7 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
       } else if (Date.now() - lastLine >= 5000 || update.done === update.total) {
         lastLine = Date.now();
         const left = update.done === update.total ? '' : rate ? `, about ${Math.round((update.total - update.done) / rate)} s left` : '';
-        out.info(`${label}: ${update.done}/${update.total} rows${rate === undefined ? '' : `, ${extra.rate}`}${left}, ${extra.retries} retries, ${extra.rejected} rejected, ${extra.failed} failed`);
+        out.info(`${label}: ${update.done}/${update.total} rows${rate === undefined ? '' : `, ${extra.rate}`}${left}, ${extra.retries} retries, ${extra.rejected} rejected, ${extra.failed} failed${paused.replace(' |', ',')}`);
       }
     },
     stop() {

@@ -154,12 +154,20 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
 
   const states = options.states?.length ? new Set(options.states.map((s) => s.toUpperCase())) : undefined;
   async function* listed(): AsyncGenerator<Job> {
-    for await (const job of client.listJobs({ limit: options.pageSize ?? 500, modified: since })) {
-      if (states && !states.has(String(job.state).toUpperCase())) continue;
-      // Jobs already in the last export at the boundary, unchanged since, are not written twice.
-      if (previous && job.id !== undefined && previous.near[String(job.id)] === job.modified) continue;
-      yield job;
+    const listing = client.listJobs({ limit: options.pageSize ?? 500, modified: since, signal: options.signal });
+    try {
+      for await (const job of listing) {
+        if (states && !states.has(String(job.state).toUpperCase())) continue;
+        // Jobs already in the last export at the boundary, unchanged since, are not written twice.
+        if (previous && job.id !== undefined && previous.near[String(job.id)] === job.modified) continue;
+        yield job;
+      }
+    } catch (error) {
+      if (error instanceof CdbError && error.code === 'INTERRUPTED') throw new CdbError('INTERRUPTED', 'The export was interrupted; nothing was written to its path.', { hint: 'Run it again.' });
+      throw error;
     }
+    // Every job was read, each as it was when its page came: others' changes meanwhile are not all in it.
+    if (listing.report.changed) reporter.warn(`The account changed while it was exported (${listing.report.why}): the file holds each job as it was when read; export again for a picture of one moment.`);
   }
   const source = options.details ? withDetails(listed(), client, options.concurrency ?? 4, options.rate ?? 10, options.signal) : listed();
 

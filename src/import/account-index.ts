@@ -12,6 +12,27 @@ export interface AccountJob {
   values: Job;
   /** False when the mapping sends attributes the list leaves out (customFields): fetch the job. */
   complete: boolean;
+  /** Its key, as matched. */
+  key?: string;
+}
+
+/** How the account was read, for the plan to tell. */
+export interface AccountReading {
+  /** Jobs found (in either reading). */
+  jobs: number;
+  /** 2 when the account changed while it was read, and was read again. */
+  readings: 1 | 2;
+  /** Why it was read again. */
+  why?: string;
+  /** The second reading, too, saw the account change (others are at work in it): why. */
+  stillChanging?: string;
+}
+
+/** How the account is read. */
+export interface LoadOptions {
+  /** Jobs asked for per page (default the client's, 500). */
+  pageSize?: number;
+  signal?: AbortSignal;
 }
 
 /** A key value as matched: trimmed text of the field (`0010000` stays `0010000`; 42 is `42`). */
@@ -24,42 +45,86 @@ export function keyText(value: unknown): string | undefined {
 
 /**
  * The jobs of an account by their key field (e.g. `referenceNo`), read from `GET /job` paged and
- * streamed. Only the attributes the mapping sends are kept, so a million jobs fit in memory.
+ * streamed. Only the attributes the mapping sends are kept, so a million jobs fit in memory. A
+ * listing that saw the account change while it was read (src/api/list-jobs.ts) is read again and
+ * merged: a key found in either reading is matched, to the second reading's job where it has one,
+ * so that a job moved out of sight by others' work is never taken for a job to create.
  */
 export class AccountIndex {
   private readonly byKey = new Map<string, AccountJob | AccountJob[]>();
   private readonly byUuid = new Map<string, AccountJob>();
-  size = 0;
+  /** Keys the second reading has seen: their jobs replace the first reading's. */
+  private secondKeys: Set<string> | undefined;
+  readonly reading: AccountReading = { jobs: 0, readings: 1 };
 
   private constructor(
     readonly keyField: string,
     private readonly attributes: readonly string[],
+    private readonly keyParts: readonly (string | number)[],
+    private readonly complete: boolean,
   ) {}
+
+  /** Jobs in the account, as read. */
+  get size(): number {
+    return this.byUuid.size;
+  }
 
   /**
    * Reads the account. `attributes` are the top-level attributes the mapping sends; those the list
-   * leaves out (LIST_OMITTED_FIELDS) make each matched job be fetched before it is compared.
+   * leaves out (LIST_OMITTED_FIELDS) make each matched job be fetched before it is compared. A
+   * listing the tool cannot trust (a job without a uuid, a server that ignores offset) throws.
    */
-  static async load(client: CoredinationClient, keyField: string, attributes: readonly string[], reporter?: Reporter): Promise<AccountIndex> {
-    const index = new AccountIndex(keyField, attributes);
-    const keyParts = parseFieldPath(keyField) ?? [keyField];
+  static async load(client: CoredinationClient, keyField: string, attributes: readonly string[], reporter?: Reporter, options: LoadOptions = {}): Promise<AccountIndex> {
     const complete = !attributes.some((a) => (LIST_OMITTED_FIELDS as readonly string[]).includes(a));
-    for await (const job of client.listJobs()) {
-      const uuid = typeof job.uuid === 'string' ? job.uuid.toLowerCase() : undefined;
-      if (!uuid) continue;
-      const values: Job = {};
-      for (const attribute of attributes) if (job[attribute] !== undefined) values[attribute] = job[attribute];
-      const entry: AccountJob = { id: job.id, uuid, values, complete };
-      index.byUuid.set(uuid, entry);
-      const key = keyText(getPath(job, keyParts));
-      if (key !== undefined) {
-        const seen = index.byKey.get(key);
-        index.byKey.set(key, seen === undefined ? entry : Array.isArray(seen) ? [...seen, entry] : [seen, entry]);
+    const index = new AccountIndex(keyField, attributes, parseFieldPath(keyField) ?? [keyField], complete);
+    const read = async () => {
+      const listing = client.listJobs({ limit: options.pageSize, signal: options.signal });
+      let read = 0;
+      for await (const job of listing) {
+        index.add(job);
+        if (++read % 10_000 === 0) reporter?.progress?.({ phase: 'account', done: read });
       }
-      index.size++;
-      if (index.size % 10_000 === 0) reporter?.progress?.({ phase: 'account', done: index.size });
+      return listing.report;
+    };
+    const first = await read();
+    if (first.changed) {
+      index.reading.readings = 2;
+      index.reading.why = first.why;
+      reporter?.detail(`The account changed while it was read (${first.why}): reading it again.`);
+      index.secondKeys = new Set();
+      const second = await read();
+      index.secondKeys = undefined;
+      if (second.changed) index.reading.stillChanging = second.why;
     }
+    index.reading.jobs = index.size;
     return index;
+  }
+
+  private add(job: Job): void {
+    const uuid = (job.uuid as string).toLowerCase();
+    const values: Job = {};
+    for (const attribute of this.attributes) if (job[attribute] !== undefined) values[attribute] = job[attribute];
+    const key = keyText(getPath(job, this.keyParts));
+    const entry: AccountJob = { id: job.id, uuid, values, complete: this.complete, key };
+    const second = this.secondKeys;
+    const before = this.byUuid.get(uuid);
+    // Seen again under another key: it no longer holds the one the first reading found.
+    if (second && before?.key !== undefined && before.key !== key && !second.has(before.key)) this.drop(before.key, uuid);
+    this.byUuid.set(uuid, entry);
+    if (key === undefined) return;
+    const held = this.byKey.get(key);
+    if (second && !second.has(key)) {
+      second.add(key);
+      this.byKey.set(key, entry);
+    } else if (held === undefined) this.byKey.set(key, entry);
+    else this.byKey.set(key, [...(Array.isArray(held) ? held : [held]).filter((j) => j.uuid !== uuid), entry]);
+  }
+
+  private drop(key: string, uuid: string): void {
+    const held = this.byKey.get(key);
+    const left = (Array.isArray(held) ? held : held ? [held] : []).filter((j) => j.uuid !== uuid);
+    if (left.length === 0) this.byKey.delete(key);
+    else this.byKey.set(key, left.length === 1 ? (left[0] as AccountJob) : left);
   }
 
   /** The jobs whose key field holds `key`; by uuid when the key field is the uuid itself. */

@@ -9,7 +9,7 @@ import type { AccountIndex } from './account-index.js';
 import { keptText } from './empty-cells.js';
 import { describeChange, diffJob, withoutServerFields, type ValueContext } from './job-diff.js';
 import type { Journal, JournalEntry, Outcome } from './journal.js';
-import { readJob } from './read-job.js';
+import { readJob } from '../api/read-job.js';
 import type { ResultsInOrder, RowResult } from './results.js';
 import { jobImage, type RunEntry, type RunRecord } from './run-record.js';
 import type { SendResult, Uploader } from './uploader.js';

@@ -8,7 +8,7 @@ import { keyText, type AccountIndex, type AccountJob } from './account-index.js'
 import { keptFields, withClears } from './empty-cells.js';
 import { diffJob } from './job-diff.js';
 import { uuidV5 } from './key-uuid.js';
-import { readJob } from './read-job.js';
+import { readJob } from '../api/read-job.js';
 
 /** Which rows a keyed import may send: both (an upsert, the default), or only creates or only updates. */
 export type OnlyChoice = 'create' | 'update' | undefined;

@@ -230,7 +230,7 @@ async function apply(
     signal: options.signal,
     clock: options.clock,
     retry: options.retry,
-    onRetry: () => reporter.progress?.({ phase: 'send', done: applier?.applied.reported ?? 0, total: check.rows, retries: uploader.retries }),
+    onRetry: (retry) => reporter.progress?.({ phase: 'send', done: applier?.applied.reported ?? 0, total: check.rows, retries: uploader.retries, paused: retry.paused }),
   });
   const results = new ResultsInOrder(await openResults(p.outputs.results, check.header, check.detected, p.mode), new ErrorRows(p.outputs.errors, check.header, check.detected, p.mode), check.header, run, (error) => {
     // The results cannot be written: stop sending (the journal still knows every row).

@@ -3,7 +3,7 @@ import type { CoredinationClient } from '../api/client.js';
 import type { Job } from '../api/types.js';
 import { ApiError } from '../errors.js';
 import { withoutServerFields } from '../import/job-diff.js';
-import { readJob } from '../import/read-job.js';
+import { readJob } from '../api/read-job.js';
 import { RunRecord } from '../import/run-record.js';
 import type { Reporter } from '../reporter.js';
 import { judge } from './judge.js';

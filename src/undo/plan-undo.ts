@@ -1,6 +1,6 @@
 import type { CoredinationClient } from '../api/client.js';
 import { CdbError } from '../errors.js';
-import { readJob } from '../import/read-job.js';
+import { readJob } from '../api/read-job.js';
 import { RunRecord, runFile, type RunEntry } from '../import/run-record.js';
 import { silentReporter, type Reporter } from '../reporter.js';
 import { mapInOrder } from '../util/map-in-order.js';
