@@ -3,6 +3,8 @@ import { apiThroughput } from './api-throughput.js';
 import { dryRun } from './dry-run.js';
 import { importThroughput } from './import-throughput.js';
 import { keyedImport } from './keyed-import.js';
+import { rateLimited } from './rate-limited.js';
+import { seenSet } from './seen-set.js';
 import { exportThroughput } from './export-throughput.js';
 import { odsRead } from './ods-read.js';
 import { sharedStrings } from './shared-strings.js';
@@ -15,6 +17,8 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'dry-run': dryRun,
   import: importThroughput,
   keyed: keyedImport,
+  '429': rateLimited,
+  'seen-set': seenSet,
   export: exportThroughput,
   'xlsx-read': xlsxRead,
   'ods-read': odsRead,
