@@ -1,9 +1,14 @@
 // The keyed import's index of the account, read through the listing proven complete, against the
 // sandbox over HTTP with and without the switches.
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { AccountIndex } from '../src/import/account-index.js';
+import { runImport } from '../src/import/run-import.js';
+import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox, SandboxOptions } from '../src/sandbox/server.js';
+import { tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 
 const ATTRIBUTES = ['title', 'referenceNo'];
@@ -57,4 +62,43 @@ describe('the account index', () => {
     expect(index.size).toBe(120);
     for (const job of s.jobs()) expect(index.find(job.referenceNo as string)).toHaveLength(1);
   });
+});
+
+describe('a keyed import over such a listing, end to end', () => {
+  /** A csv holding every job of the account by its referenceNo, each with a new title. */
+  async function everyJobAgain(s: Sandbox): Promise<string> {
+    const lines = ['Title;Reference no;Start;Duration'];
+    for (const job of s.jobs()) lines.push(`${job.title} (ny);${job.referenceNo};2026-12-01 08:00;60`);
+    const file = path.join(await tempDir(), 'again.csv');
+    await writeFile(file, `${lines.join('\r\n')}\r\n`);
+    return file;
+  }
+
+  const importKeyed = async (s: Sandbox, file: string) =>
+    runImport({ file, mapping: { ...(await loadMapping()).mapping, key: 'Reference no' }, client: createClient({ baseUrl: s.url, apiKey: KEY }), rate: 0, concurrency: 8, retry: { baseDelayMs: 5, maxDelayMs: 20 }, stateDir: await tempDir() });
+
+  /** referenceNos held by more than one job. */
+  const doubled = (s: Sandbox) => {
+    const count = new Map<string, number>();
+    for (const job of s.jobs()) count.set(job.referenceNo as string, (count.get(job.referenceNo as string) ?? 0) + 1);
+    return [...count].filter(([, n]) => n > 1);
+  };
+
+  test('pages capped at 50: every row matched and updated, not one job created', async () => {
+    const s = await sandbox({ generate: 300, pageCap: 50 });
+    const summary = await importKeyed(s, await everyJobAgain(s));
+    expect(summary.counts).toMatchObject({ created: 0, updated: 300 });
+    expect(s.jobs()).toHaveLength(300);
+    expect(doubled(s)).toEqual([]);
+  });
+
+  test('10 jobs deleted and 10 made between the first and second page of 500: no key gets a second job', async () => {
+    const s = await sandbox({ generate: 1490, churn: 10, latency: 5 });
+    const file = await everyJobAgain(s);
+    const summary = await importKeyed(s, file);
+    // The 9 jobs that slid from the second page into the first were found by reading again: none
+    // created. The 20 deleted meantime (10 in each reading) are rows whose job went away.
+    expect(summary.counts).toMatchObject({ created: 0, updated: 1470, rejected: 20 });
+    expect(doubled(s)).toEqual([]);
+  }, 60_000);
 });
