@@ -129,11 +129,11 @@ describe('API client against the sandbox', () => {
     expect(new Set(ids).size).toBe(1234);
     expect(listing.report).toEqual({ jobs: 1234, pages: 5, pageSize: 500, changed: false });
     // Each page after a full one is asked for as the one before starts arriving (1497: the page at
-    // 998 turned out short, so that guess is dropped); the last brings only the job it overlaps;
-    // then the check that nothing was modified since the newest job seen.
-    const queries = s.requests.filter((r) => r.path.endsWith('/job')).map((r) => r.query);
+    // 998 turned out short, so that guess is dropped, perhaps before it is answered); the last
+    // brings only the job it overlaps; then the check that nothing was modified since the newest job seen.
+    const queries = s.requests.filter((r) => r.path.endsWith('/job')).map((r) => r.query).filter((query) => query !== 'offset=1497&limit=500');
     const newest = Math.max(...s.jobs().map((j) => j.modified as number));
-    expect(queries).toEqual(['offset=0&limit=500', 'offset=499&limit=500', 'offset=998&limit=500', 'offset=1497&limit=500', 'offset=1233&limit=500', `modified=${newest}&limit=500`]);
+    expect(queries).toEqual(['offset=0&limit=500', 'offset=499&limit=500', 'offset=998&limit=500', 'offset=1233&limit=500', `modified=${newest}&limit=500`]);
   });
 
   test('listJobs passes modified through', async () => {

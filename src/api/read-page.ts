@@ -134,9 +134,8 @@ async function* pageAttempt(reader: PageReader, params: Record<string, string | 
  * retried page yields its jobs again from the start: the listing drops those it has seen. `stats`
  * describe the attempt that succeeded.
  */
-export async function* readPage(reader: PageReader, params: Record<string, string | number>, stats: PageStats): AsyncGenerator<Job> {
-  const signal = reader.retry.signal;
-  const retry = retrier({ ...reader.retry, method: 'GET', path: 'job' });
+export async function* readPage(reader: PageReader, params: Record<string, string | number>, stats: PageStats, signal = reader.retry.signal): AsyncGenerator<Job> {
+  const retry = retrier({ ...reader.retry, signal, method: 'GET', path: 'job' });
   for (;;) {
     await retry.before();
     stats.held = 0;
