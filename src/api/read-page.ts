@@ -20,11 +20,18 @@ export interface PageReader {
 
 /** What the last attempt at a page held. */
 export interface PageStats {
-  /** Distinct jobs in it (a job listed twice in one page counts once). */
+  /** Jobs in it (each a place in the server's list, a job listed twice too). */
   held: number;
   /** The uuids of its first and last jobs, lower-cased. */
   first?: string;
   last?: string;
+}
+
+/** What came of an attempt so far, for messages: its status and first bytes. */
+interface Head {
+  text: string;
+  bytes: number;
+  status?: number;
 }
 
 /** How a page is named in messages: "GET /job (offset 500, limit 500)". */
@@ -54,7 +61,7 @@ function notAList(reader: PageReader, label: string, what: string, status: numbe
  * waits adding up to more than `pageTimeoutMs`, end it. Only the time spent waiting on the server
  * counts: a page held back while its reader is busy (writing rows, fetching details) does not.
  */
-async function* timedChunks(stream: Readable, reader: PageReader, label: string, head: { text: string; bytes: number; status?: number }): AsyncGenerator<Buffer> {
+async function* timedChunks(stream: Readable, reader: PageReader, label: string, head: Head): AsyncGenerator<Buffer> {
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const base = reader.asked.baseUrl;
   let waited = 0;
@@ -87,66 +94,63 @@ async function* timedChunks(stream: Readable, reader: PageReader, label: string,
   }
 }
 
-/** One attempt at a page: its jobs as the array is parsed, each checked to be a job with a uuid. */
-async function* pageAttempt(reader: PageReader, params: Record<string, string | number>, stats: PageStats, signal: AbortSignal | undefined): AsyncGenerator<Job> {
-  const label = pageLabel(params);
-  const head: { text: string; bytes: number; status?: number } = { text: '', bytes: 0 };
-  const stream = reader.open(params, signal);
-  stream.on('response', (response: { statusCode: number }) => (head.status = response.statusCode));
-  const inPage = new Set<string>();
-  try {
-    let index = 0;
-    for await (const element of parseJsonArray<unknown>(timedChunks(stream, reader, label, head), { maxElementChars: reader.maxElementChars ?? MAX_ELEMENT_CHARS })) {
-      index++;
-      if (typeof element !== 'object' || element === null || Array.isArray(element)) throw notAList(reader, label, `element ${index} is ${kindOf(element)}, not a job`, head.status);
-      const uuid = (element as Job).uuid;
-      if (typeof uuid !== 'string' || uuid.trim() === '') {
-        const id = (element as Job).id;
-        throw notAList(reader, label, `element ${index}${id === undefined ? '' : ` (id ${String(id)})`} has no uuid, so it cannot be told apart from the others`, head.status);
-      }
-      const key = uuid.toLowerCase();
-      if (!inPage.has(key)) {
-        inPage.add(key);
-        stats.held++;
-      }
-      stats.first ??= key;
-      stats.last = key;
-      yield element as Job;
-    }
-  } catch (error) {
-    if (signal?.aborted) throw interrupted(label);
-    if (error instanceof ApiError) throw error;
-    if (error instanceof JsonElementTooLargeError) {
-      throw new ApiError('HTTP', `A job in the server's answer to GET /job is larger than ${error.limit / 1048576} MB, this tool's limit.`, {
-        method: 'GET', path: 'job', status: head.status,
-        hint: 'Check the base URL: it should name the Coredination API, whose answers are small.',
-      });
-    }
-    if (error instanceof SyntaxError) throw notAList(reader, label, `it is not a JSON array (${answerStart(head.text, reader.asked.secrets)})`, head.status);
-    throw toApiError(error, reader.asked);
-  } finally {
-    stream.destroy();
+/** What went wrong with an attempt at a page, as an ApiError (or the interruption). */
+function attemptError(error: unknown, reader: PageReader, label: string, head: Head, signal: AbortSignal | undefined): unknown {
+  if (signal?.aborted) return interrupted(label);
+  if (error instanceof ApiError) return error;
+  if (error instanceof JsonElementTooLargeError) {
+    return new ApiError('HTTP', `A job in the server's answer to GET /job is larger than ${error.limit / 1048576} MB, this tool's limit.`, {
+      method: 'GET', path: 'job', status: head.status,
+      hint: 'Check the base URL: it should name the Coredination API, whose answers are small.',
+    });
   }
+  if (error instanceof SyntaxError) return notAList(reader, label, `it is not a JSON array (${answerStart(head.text, reader.asked.secrets)})`, head.status);
+  return toApiError(error, reader.asked);
 }
 
 /**
- * One page of `GET /job`, tried again as a whole on a passing failure (the retry policy's). A
- * retried page yields its jobs again from the start: the listing drops those it has seen. `stats`
- * describe the attempt that succeeded.
+ * One page of `GET /job`: its jobs as the array is parsed, each checked to be a job with a uuid;
+ * tried again as a whole on a passing failure (the retry policy's). A retried page yields its
+ * jobs again from the start: the listing drops those it has seen. `stats` describe the attempt
+ * that succeeded.
  */
 export async function* readPage(reader: PageReader, params: Record<string, string | number>, stats: PageStats, signal = reader.retry.signal): AsyncGenerator<Job> {
   const retry = retrier({ ...reader.retry, signal, method: 'GET', path: 'job' });
+  const label = pageLabel(params);
+  const maxElementChars = reader.maxElementChars ?? MAX_ELEMENT_CHARS;
   for (;;) {
     await retry.before();
     stats.held = 0;
     stats.first = undefined;
     stats.last = undefined;
+    const head: Head = { text: '', bytes: 0 };
+    const stream = reader.open(params, signal);
+    stream.on('response', (response: { statusCode: number }) => (head.status = response.statusCode));
+    let failure: unknown;
     try {
-      yield* pageAttempt(reader, params, stats, signal);
+      for await (const element of parseJsonArray<unknown>(timedChunks(stream, reader, label, head), { maxElementChars })) {
+        const index = stats.held + 1;
+        if (typeof element !== 'object' || element === null || Array.isArray(element)) throw notAList(reader, label, `element ${index} is ${kindOf(element)}, not a job`, head.status);
+        const uuid = (element as Job).uuid;
+        if (typeof uuid !== 'string' || uuid.trim() === '') {
+          const id = (element as Job).id;
+          throw notAList(reader, label, `element ${index}${id === undefined ? '' : ` (id ${String(id)})`} has no uuid, so it cannot be told apart from the others`, head.status);
+        }
+        const key = uuid.toLowerCase();
+        stats.held++;
+        stats.first ??= key;
+        stats.last = key;
+        yield element as Job;
+      }
+    } catch (error) {
+      failure = attemptError(error, reader, label, head, signal);
+    } finally {
+      stream.destroy();
+    }
+    if (failure === undefined) {
       retry.answered();
       return;
-    } catch (error) {
-      await retry.failed(error);
     }
+    await retry.failed(failure);
   }
 }

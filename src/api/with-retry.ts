@@ -104,9 +104,11 @@ export function retrier(options: RetryOptions): Retrier {
       options.gate?.passed();
     },
     async failed(error) {
-      if (options.signal?.aborted || !(error instanceof ApiError)) {
+      // Stopped: a request cut off by it is interrupted; an answer that came is still what it says.
+      const aborted = options.signal?.aborted === true;
+      if (!(error instanceof ApiError) || (aborted && error.status === undefined)) {
         options.gate?.passed();
-        if (options.signal?.aborted) stop();
+        if (aborted) stop();
         throw error;
       }
       attempts++;
@@ -124,6 +126,7 @@ export function retrier(options: RetryOptions): Retrier {
       if (throttle) options.gate?.throttled(decision.action === 'wait' ? decision.ms : 0);
       if (decision.action === 'give-up') throw error;
       if (decision.action === 'unknown') throw asUnknown(error);
+      if (aborted) stop();
       options.onRetry?.({ method: options.method, path: options.path, attempt: attempts, delayMs: decision.ms, status, networkCode: error.networkCode, throttle: decision.throttle });
       await clock.sleep(decision.ms, options.signal);
       if (options.signal?.aborted) stop();

@@ -93,18 +93,25 @@ function listJobs(ctx: RouteContext, query: URLSearchParams): Reply {
   }
   const from = faults.ignoreOffset ? 0 : (offset ?? 0);
   const most = Math.min(limit ?? Number.POSITIVE_INFINITY, faults.pageCap ?? Number.POSITIVE_INFINITY);
-  const jobs = store.list({ limit: Number.isFinite(most) ? most : undefined, offset: from, modifiedSince: faults.ignoreModified ? undefined : modifiedSince });
-  const items: (Job | null)[] = jobs;
-  // The hostile answers sit in the middle of the account, so that a listing meets them on a later page.
-  const quirks = faults.quirks ?? [];
-  const middle = Math.floor(store.size / 2) - from;
-  if (middle >= 0 && middle < items.length) {
-    if (quirks.includes('job-without-uuid')) {
-      const { uuid: _uuid, ...withoutUuid } = items[middle] as Job;
-      items[middle] = withoutUuid;
+  const since = faults.ignoreModified ? undefined : modifiedSince;
+  const quirks = (faults.quirks ?? []).filter((quirk) => quirk === 'null-in-list' || quirk === 'job-without-uuid' || quirk === 'job-listed-twice');
+  let items: (Job | null)[];
+  if (!quirks.length) {
+    items = store.list({ limit: Number.isFinite(most) ? most : undefined, offset: from, modifiedSince: since });
+  } else {
+    // The hostile answers sit in the middle of the account, each a place in the list as a real
+    // server's would be (the jobs after it move one on), so that a listing meets them on a later page.
+    const all: (Job | null)[] = store.list({ modifiedSince: since });
+    const middle = Math.floor(store.size / 2);
+    if (middle < all.length) {
+      if (quirks.includes('job-without-uuid')) {
+        const { uuid: _uuid, ...withoutUuid } = all[middle] as Job;
+        all[middle] = withoutUuid;
+      }
+      if (quirks.includes('job-listed-twice')) all.splice(middle + 1, 0, all[middle] as Job);
+      if (quirks.includes('null-in-list')) all.splice(middle + 1, 0, null);
     }
-    if (quirks.includes('job-listed-twice')) items.splice(middle + 1, 0, items[middle] as Job);
-    if (quirks.includes('null-in-list')) items.splice(middle + 1, 0, null);
+    items = all.slice(from, Number.isFinite(most) ? from + most : undefined);
   }
   return new Reply(200, new JobList(items));
 }
