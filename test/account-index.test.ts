@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { AccountIndex } from '../src/import/account-index.js';
+import { generateJobs } from '../src/sandbox/generate-jobs.js';
 import { runImport } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox, SandboxOptions } from '../src/sandbox/server.js';
@@ -18,6 +19,9 @@ async function indexOf(options: SandboxOptions, pageSize = 100): Promise<{ s: Sa
   const client = createClient({ baseUrl: s.url, apiKey: KEY, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
   return { s, index: await AccountIndex.load(client, 'referenceNo', ATTRIBUTES, undefined, { pageSize }) };
 }
+
+/** The jobs a sandbox starts with (seed 1). */
+const generated = (count: number) => generateJobs(count, { firstId: 100_001, seed: 1 });
 
 /** Every job of the account as it is now is found under its key. */
 function expectEveryKeyFound(s: Sandbox, index: AccountIndex): void {
@@ -38,7 +42,15 @@ describe('the account index', () => {
     expect(index.reading.readings).toBe(2);
     expect(index.reading.why).toMatch(/^the list shifted while it was read/);
     expect(s.jobs()).toHaveLength(1490);
+    // The second reading was disturbed too (the sandbox's other user is at work in every listing).
+    expect(index.reading.stillChanging).toMatch(/^the list shifted while it was read/);
+    expect(Math.abs(index.size - 1490)).toBeLessThanOrEqual(10);
     expectEveryKeyFound(s, index);
+    // The 10 deleted during the first reading are still matched, and marked: only it listed them
+    // (as are those the second reading's own shift kept out of its sight).
+    const deleted = generated(10);
+    expect(deleted.every((job) => index.byJobUuid(job.uuid as string)?.unconfirmed === true)).toBe(true);
+    expect(generated(1490).filter((job) => index.byJobUuid(job.uuid as string)?.unconfirmed === undefined).length).toBeGreaterThan(1400);
   });
 
   test('without the churn, the same account is read once', async () => {

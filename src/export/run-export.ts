@@ -167,7 +167,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
       throw error;
     }
     // Every job was read, each as it was when its page came: others' changes meanwhile are not all in it.
-    if (listing.report.changed) reporter.warn(`The account changed while it was exported (${listing.report.why}): the file holds each job as it was when read; export again for a picture of one moment.`);
+    if (listing.report.changed) reporter.warn(`The account changed while it was exported: ${listing.report.why}. The file holds each job as it was when read; export again for a picture of one moment.`);
   }
   const source = options.details ? withDetails(listed(), client, options.concurrency ?? 4, options.rate ?? 10, options.signal) : listed();
 

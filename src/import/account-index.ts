@@ -14,11 +14,16 @@ export interface AccountJob {
   complete: boolean;
   /** Its key, as matched. */
   key?: string;
+  /**
+   * True when the account was read twice and only the first reading listed it: it may have been
+   * deleted since (read it again before trusting it).
+   */
+  unconfirmed?: boolean;
 }
 
 /** How the account was read, for the plan to tell. */
 export interface AccountReading {
-  /** Jobs found (in either reading). */
+  /** Jobs in the account, as its last reading listed them. */
   jobs: number;
   /** 2 when the account changed while it was read, and was read again. */
   readings: 1 | 2;
@@ -64,9 +69,9 @@ export class AccountIndex {
     private readonly complete: boolean,
   ) {}
 
-  /** Jobs in the account, as read. */
+  /** Jobs in the account, as its last reading listed them (those of an earlier one are matched too). */
   get size(): number {
-    return this.byUuid.size;
+    return this.reading.jobs;
   }
 
   /**
@@ -84,19 +89,20 @@ export class AccountIndex {
         index.add(job);
         if (++read % 10_000 === 0) reporter?.progress?.({ phase: 'account', done: read });
       }
+      index.reading.jobs = read;
       return listing.report;
     };
     const first = await read();
     if (first.changed) {
       index.reading.readings = 2;
       index.reading.why = first.why;
-      reporter?.detail(`The account changed while it was read (${first.why}): reading it again.`);
+      reporter?.detail(`The account changed while it was read: ${first.why}. Reading it again.`);
       index.secondKeys = new Set();
+      for (const job of index.byUuid.values()) job.unconfirmed = true;
       const second = await read();
       index.secondKeys = undefined;
       if (second.changed) index.reading.stillChanging = second.why;
     }
-    index.reading.jobs = index.size;
     return index;
   }
 

@@ -157,7 +157,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     const rules: PlanRules = { unkeyed, limit: options.limit, concurrency: options.concurrency };
     if (mapping.key) rules.keyed = await keyedPlanner({ client, mapping, bound: check.bound, account, only: options.only, reporter, signal: options.signal });
     const plan = base.plan;
-    if (rules.keyed) plan.account = { jobs: rules.keyed.setup.index.size, readings: 1 };
+    if (rules.keyed) plan.account = { jobs: rules.keyed.setup.index.reading.jobs, readings: rules.keyed.setup.index.reading.readings, changedWhileRead: rules.keyed.setup.index.reading.why };
     const planFile = outputs.plan ? await PlanFile.open(outputs.plan, check.header, check.detected, mode, mapping) : undefined;
     const planning = new PlanPass(rules);
     const held: PlannedRow[] | undefined = checked.held && !options.dryRun ? [] : undefined;
