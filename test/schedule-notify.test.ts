@@ -123,7 +123,7 @@ describe('schedule notifications', () => {
     expect(refused.code).toBe(1);
     const failed = JSON.parse(hooks.received.filter((r) => r.path.startsWith('/services/'))[1]?.body ?? '{}') as Record<string, unknown>;
     expect(failed).toMatchObject({ entry: 'nightly', outcome: 'failed', tries: 1, file: null });
-    expect(failed.text).toMatch(/export nightly FAILED: The server refused the API key/);
+    expect(failed.text).toMatch(/export nightly FAILED: The API at http:\/\/127\.0\.0\.1:\d+\/api\/1 refused the API key/);
     expect(hooks.received.some((r) => r.path === '/ping/3f2a-check/fail')).toBe(true);
     expect(smtp.mails[1]?.raw).toMatch(/^Subject: \[coredination-batch\] export nightly FAILED$/m);
 
