@@ -1,4 +1,3 @@
-import pLimit from 'p-limit';
 import type { CoredinationClient } from '../api/client.js';
 import type { Job } from '../api/types.js';
 import { CdbError } from '../errors.js';
@@ -16,6 +15,7 @@ import { delimiterOfName, exportFormat } from './export-format.js';
 import { numFmtOf, toCell, type CellTarget } from '../mapping/to-cell.js';
 import { exportKey, OVERLAP_MS, WatermarkStore, type Watermark } from './watermark.js';
 import { wallToEpoch } from '../time/zone-time.js';
+import { mapInOrder } from '../util/map-in-order.js';
 
 /** What to export, where, and how. */
 export interface ExportOptions {
@@ -98,22 +98,10 @@ export function parseSince(value: string | number, timezone: string): number {
 }
 
 /** Yields the full representation of each job, fetched concurrently and rate-limited, in order. */
-async function* withDetails(jobs: AsyncIterable<Job>, client: CoredinationClient, concurrency: number, rate: number, signal?: AbortSignal): AsyncGenerator<Job> {
-  const limit = pLimit(concurrency);
+function withDetails(jobs: AsyncIterable<Job>, client: CoredinationClient, concurrency: number, rate: number, signal?: AbortSignal): AsyncGenerator<Job> {
+  // Every fetch through one gate: a 429 or 503 to one slows them all, and the rate is kept.
   const gate = new RateGate(rate);
-  const queue: Promise<Job>[] = [];
-  const fetch = (job: Job) =>
-    limit(async () => {
-      await gate.acquire(signal);
-      return client.getJob((job.uuid ?? job.id) as string | number);
-    });
-  for await (const job of jobs) {
-    queue.push(fetch(job));
-    // A failed fetch must not go unhandled while it waits its turn in the queue.
-    queue.at(-1)?.catch(() => undefined);
-    if (queue.length >= concurrency * 2) yield await (queue.shift() as Promise<Job>);
-  }
-  while (queue.length) yield await (queue.shift() as Promise<Job>);
+  return mapInOrder(jobs, (job) => client.getJob((job.uuid ?? job.id) as string | number, { gate, signal }), concurrency);
 }
 
 /**

@@ -69,8 +69,9 @@ export class KeyedPlanner {
     }
     if (only === 'create') return { kind: 'rejected', id: job.id, uuid: job.uuid, reason: `${keyField} "${key}" is held by job ${job.id ?? job.uuid} in the account, and --only create updates none; nothing was sent for this row` };
     let values = job.values;
-    if (!job.complete) {
-      // The list leaves out attributes the mapping sends: compare with the job as the server has it.
+    // The list leaves out attributes the mapping sends, or only the first of two readings of a
+    // changing account listed the job: compare with the job as the server has it now.
+    if (!job.complete || job.unconfirmed) {
       let fresh;
       try {
         fresh = await readJob(this.setup.client, job.uuid, { signal: this.setup.signal });

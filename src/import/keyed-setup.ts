@@ -38,7 +38,7 @@ export async function keyedPlanner(options: {
   const sent = bound.columns.filter((c) => !c.spec.readOnly);
   const attributes = [...new Set(sent.map((c) => String(c.parts[0])))];
   options.reporter.info(`Reading the account's jobs, to match rows by ${keyField}…`);
-  const index = await AccountIndex.load(client, keyField, attributes, options.reporter);
+  const index = await AccountIndex.load(client, keyField, attributes, options.reporter, { signal: options.signal });
   return new KeyedPlanner({
     client,
     index,
