@@ -158,7 +158,7 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
       // A stop signal cancels a read at once; a write already sent is let finish, so that its answer is known.
       const request = api(path, { method, json, decompress: method === 'GET', followRedirect: !WRITE_METHODS.has(method), signal: WRITE_METHODS.has(method) ? undefined : signal });
       // got has no limit on a body it reads whole: count the bytes (after decompression) as they come.
-      request.on('downloadProgress', ({ transferred }) => {
+      void request.on('downloadProgress', ({ transferred }) => {
         if (transferred <= ANSWER_LIMITS.body || overLimit) return;
         overLimit = true;
         request.cancel();

@@ -68,10 +68,7 @@ export async function* parseJsonArray<T = unknown>(
           if (pos > end) escaped = true;
           continue;
         }
-        if (quote < 0) {
-          pos = end;
-          break;
-        }
+        if (quote < 0) break;
         pos = quote + 1;
         inString = false;
         continue;

@@ -7,7 +7,7 @@ export function withApiOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('base-url', { type: 'string', describe: `API base URL [env: COREDINATION_BASE_URL] (default ${DEFAULT_BASE_URL})` })
     .option('api-key', { type: 'string', describe: 'API key [env: COREDINATION_API_KEY]; never printed' })
     .option('insecure', { type: 'boolean', describe: 'Allow plain http to hosts other than this machine' })
-    .group(['base-url', 'api-key', 'insecure'], 'Connection:') as unknown as Argv<T>;
+    .group(['base-url', 'api-key', 'insecure'], 'Connection:');
 }
 
 /** A command that calls the API: its builder also gets the connection options. */
@@ -17,7 +17,9 @@ export function callsApi<T, U>(command: CommandModule<T, U>): CommandModule<T, U
     ...command,
     builder: (yargs: Argv<T>) => {
       const withApi = withApiOptions(yargs);
-      if (typeof builder === 'function') return builder(withApi) as Argv<U>;
+      // A builder may return a promise of its yargs (tsc sees that type, the linter does not); ours never do.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+      if (typeof builder === 'function') return builder(withApi) as unknown as Argv<U>;
       return (builder ? withApi.options(builder) : withApi) as unknown as Argv<U>;
     },
   };

@@ -27,7 +27,7 @@ export function withReadArgs<T>(yargs: Argv<T>): Argv<T & MappingArgs> {
     .option('sheet', { type: 'string', describe: 'xlsx: sheet name or 1-based number (overrides the mapping)' })
     .option('header-row', { type: 'number', describe: 'Row holding the column names (overrides the mapping)' })
     .option('delimiter', { type: 'string', describe: 'csv: delimiter, when detection should be overridden (use "\\t" for tab)' })
-    .option('encoding', { type: 'string', describe: 'csv: encoding (utf-8, windows-1252, utf-16le), when detection should be overridden' }) as Argv<T & MappingArgs>;
+    .option('encoding', { type: 'string', describe: 'csv: encoding (utf-8, windows-1252, utf-16le), when detection should be overridden' });
 }
 
 /** Loads the mapping named by --mapping (or the default), printing its warnings. */

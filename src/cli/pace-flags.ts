@@ -4,10 +4,10 @@ import { CdbError } from '../errors.js';
 export function checkPace(args: { concurrency?: unknown; rate?: unknown }): void {
   const { concurrency, rate } = args;
   if (concurrency !== undefined && !(typeof concurrency === 'number' && Number.isInteger(concurrency) && concurrency > 0)) {
-    throw new CdbError('USAGE', `--concurrency takes a whole number above 0, got ${String(concurrency)}.`);
+    throw new CdbError('USAGE', `--concurrency takes a whole number above 0, got ${JSON.stringify(concurrency)}.`);
   }
   if (rate !== undefined && !(typeof rate === 'number' && Number.isFinite(rate) && rate >= 0)) {
-    throw new CdbError('USAGE', `--rate takes requests per second (0 for no cap), got ${String(rate)}.`);
+    throw new CdbError('USAGE', `--rate takes requests per second (0 for no cap), got ${JSON.stringify(rate)}.`);
   }
 }
 

@@ -53,12 +53,12 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
       // While the server has every sender waiting (429/503), the line says so and for how long.
       const pausedMs = typeof update.paused === 'number' ? update.paused - Date.now() : 0;
       const paused = pausedMs > 0 ? ` | paused ${Math.ceil(pausedMs / 1000)} s (the server asked to wait)` : '';
-      const extra = { rate: rate === undefined ? '… rows/s' : `${rate.toFixed(1)} rows/s`, retries: update.retries ?? 0, rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0, paused };
+      const extra = { rate: rate === undefined ? '… rows/s' : `${rate.toFixed(1)} rows/s`, retries: Number(update.retries ?? 0), rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0, paused };
       if (tty) {
         if (!barModule) return; // still loading: the next update draws it
         if (!bar) {
           bar = new barModule.SingleBar(
-            { stream: io.stderr as NodeJS.WriteStream, format: `${label} [{bar}] {value}/{total} rows | {rate} | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}{paused}`, hideCursor: true, etaBuffer: 50 },
+            { stream: io.stderr, format: `${label} [{bar}] {value}/{total} rows | {rate} | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}{paused}`, hideCursor: true, etaBuffer: 50 },
             barModule.Presets.shades_classic,
           );
           bar.start(update.total, 0, extra);

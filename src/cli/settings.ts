@@ -37,7 +37,7 @@ const configs = new WeakMap<CliIo, Map<string, ConfigFile>>();
 function configOnce(file: string | undefined, io: CliIo): ConfigFile {
   if (!file) return {};
   let read = configs.get(io);
-  if (!read) configs.set(io, (read = new Map()));
+  if (!read) configs.set(io, (read = new Map<string, ConfigFile>()));
   let config = read.get(file);
   if (!config) read.set(file, (config = readConfig(file, io)));
   return config;

@@ -10,7 +10,7 @@ import { keptText } from './empty-cells.js';
 import { describeChange, diffJob, withoutServerFields, type ValueContext } from './job-diff.js';
 import type { Journal, JournalEntry, Outcome } from './journal.js';
 import { readJob } from '../api/read-job.js';
-import type { ResultsInOrder, RowResult } from './results.js';
+import { asError, type ResultsInOrder, type RowResult } from './results.js';
 import { jobImage, type RunEntry, type RunRecord } from './run-record.js';
 import type { SendResult, Uploader } from './uploader.js';
 import type { UnknownChoice } from './unkeyed-planner.js';
@@ -79,7 +79,7 @@ class WriteAhead {
           this.journal.append(...journalLines);
           resolve();
         } catch (error) {
-          reject(error);
+          reject(asError(error));
         }
       }),
     );

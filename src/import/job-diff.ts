@@ -75,7 +75,7 @@ function pickLike(shape: unknown, element: unknown): unknown {
 /** The payload's values laid over the job's: objects merged, a list kept beyond what the payload names. */
 function overlay(payload: unknown, current: unknown): unknown {
   if (Array.isArray(payload)) {
-    const list = Array.isArray(current) ? [...current] : [];
+    const list: unknown[] = Array.isArray(current) ? [...(current as unknown[])] : [];
     let removed: Set<number> | undefined;
     payload.forEach((value, i) => {
       if (value === null) (removed ??= new Set()).add(i);

@@ -70,6 +70,11 @@ export async function refuseInputAsOutput(file: string, outputs: ImportOutputs):
   }
 }
 
+/** What was thrown, as an Error (writers throw Errors; anything else is named). */
+export function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(`not an Error: ${JSON.stringify(thrown)}`);
+}
+
 /** How one row ended, as the results file says it. */
 export interface RowResult {
   outcome: Outcome;
@@ -175,7 +180,7 @@ export class ResultsInOrder {
   async close(): Promise<void> {
     this.schedule();
     await this.chain;
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure !== undefined) throw asError(this.failure);
     await this.results.close();
     await this.errors.close();
   }

@@ -19,7 +19,7 @@ import { Journal, journalPath, lockJournal, payloadHash, type JournalState, type
 import { keyedPlanner } from './keyed-setup.js';
 import type { OnlyChoice } from './keyed-planner.js';
 import { PlanPass, tally, type PlanRules } from './planner.js';
-import { importOutputs, openResults, outputMode, PlanFile, refuseInputAsOutput, ResultsInOrder } from './results.js';
+import { asError, importOutputs, openResults, outputMode, PlanFile, refuseInputAsOutput, ResultsInOrder } from './results.js';
 import type { ValueContext } from './job-diff.js';
 import { lockRun, newRunId, RunRecord, runFile } from './run-record.js';
 import { UnkeyedPlanner, type UnknownChoice } from './unkeyed-planner.js';
@@ -224,6 +224,7 @@ async function apply(
   }
 
   const gate = new RateGate(rate, options.clock);
+  // eslint-disable-next-line prefer-const -- made after the uploader, whose progress reads it
   let applier: Applier | undefined;
   const uploader = new Uploader(client, gate, {
     concurrency,
@@ -251,7 +252,9 @@ async function apply(
     signal: options.signal,
   });
   let resultsWritten = true;
-  let orphansFound: Job[] = [];
+  let orphansFound: Job[];
+  // A results file that could not be written, as the run's failure; anything else is a bug.
+  let unwritten: unknown;
   try {
     orphansFound = await applier.settleOrphans(p.orphans);
     for (const job of orphansFound) reporter.warn(`An earlier run's answer was lost for job ${job.id ?? job.uuid} ("${job.title ?? ''}"); it was created, and no row of this file sends what it was sent with now (an edited or removed row?). Check it in Coredination.`);
@@ -263,8 +266,8 @@ async function apply(
     } catch (error) {
       resultsWritten = false;
       await results.abort();
-      if (!(error instanceof CdbError)) throw error;
-      uploader.fatal ??= error;
+      if (error instanceof CdbError) uploader.fatal ??= error;
+      else unwritten = error;
     }
     // An errors file from an earlier run of the same input would look current: remove it.
     if (resultsWritten && !results.errorsUsed && p.outputs.errorsIsDefault) await rm(p.outputs.errors, { force: true });
@@ -277,6 +280,7 @@ async function apply(
       unlockRun();
     }
   }
+  if (unwritten !== undefined) throw asError(unwritten);
   const { applied } = applier;
   return {
     ...p.base,

@@ -29,7 +29,8 @@ export interface UploaderOptions {
 }
 
 /** Thrown before an attempt when the run has stopped (another row's fatal failure). */
-const STOPPED = Symbol('stopped');
+/** Thrown out of an attempt that must not leave: the run has stopped. */
+const STOPPED = new Error('stopped');
 
 /**
  * Sends job payloads with at most `concurrency` in flight and starts spaced by the rate gate.

@@ -222,7 +222,7 @@ function cacheFor(ctx: ConvertContext, spec: ColumnSpec): Map<string, Converted>
   let bySpec = caches.get(ctx);
   if (!bySpec) caches.set(ctx, (bySpec = new WeakMap()));
   let cache = bySpec.get(spec);
-  if (!cache) bySpec.set(spec, (cache = new Map()));
+  if (!cache) bySpec.set(spec, (cache = new Map<string, Converted>()));
   return cache;
 }
 

@@ -124,7 +124,7 @@ export async function checkMapping(raw: unknown, source: string, locate: (path: 
   const typed = (value: unknown, type: FieldType, at: string, column: Record<string, unknown>): unknown => {
     if (value === null || typeof value === 'object') return value;
     const spec = { field: String(column.field), aliases: [], type, required: false, trim: true, readOnly: false, values: column.values as string[] | undefined, format: column.format as string | undefined };
-    const converted = convertCell(typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? (value as never) : String(value), spec, ctx);
+    const converted = convertCell(typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? value : JSON.stringify(value), spec, ctx);
     if ('problem' in converted) {
       problems.push({ path: at, message: `${JSON.stringify(value)} is not a ${type}: ${converted.problem}` });
       return value;

@@ -133,11 +133,11 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
     // uuid in lower case: so that repeats are found as the account will match them.
     const keyColumn = bound.columns.find((c) => c.index === bound.keyIndex && !c.spec.readOnly && c.spec.value === undefined);
     const typed = keyColumn ? getPath(job, keyColumn.parts) : undefined;
-    key = (typed !== undefined && typed !== null && typeof typed !== 'object' ? String(typed) : cellText(cells[bound.keyIndex] ?? null)).trim().normalize('NFC');
+    key = (typeof typed === 'string' || typeof typed === 'number' || typeof typed === 'boolean' ? String(typed) : cellText(cells[bound.keyIndex] ?? null)).trim().normalize('NFC');
     if (isUuid(key)) key = key.toLowerCase();
     if (key === '') issues.push({ row, column: bound.header[bound.keyIndex], message: 'is the key column and must not be empty' });
   }
-  return empty ? { row, job: job as Job, key, issues, empty } : { row, job: job as Job, key, issues };
+  return empty ? { row, job: job, key, issues, empty } : { row, job: job, key, issues };
 }
 
 /** The column(s) a bound column reads, as the file spells them (`Startdatum + Starttid` for two). */

@@ -38,7 +38,7 @@ function timeCell(value: unknown, spec: ColumnSpec, target: CellTarget): OutCell
   if (typeof value === 'string' && DATE_ONLY_PATTERN.test(value)) {
     return target.format === 'xlsx' ? new Date(`${value}T00:00:00Z`) : value;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) return value === null || value === undefined ? null : String(value);
+  if (typeof value !== 'number' || !Number.isFinite(value)) return value === null || value === undefined ? null : typeof value === 'string' ? value : JSON.stringify(value);
   const w = epochToWall(value, target.timezone);
   if (spec.timeOfDay) {
     // Excel's time of day: a fraction of the day on its day 0.
@@ -89,6 +89,6 @@ export function toCell(value: unknown, spec: ColumnSpec, target: CellTarget): Ou
   if (typeof value === 'number' && Number.isFinite(value)) {
     return target.format === 'csv' && target.locale.decimal === ',' ? String(value).replace('.', ',') : value;
   }
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
   return target.format === 'csv' && !target.raw ? neutralise(text) : text;
 }

@@ -48,7 +48,7 @@ export class CsvColumnGuard extends Transform {
     const text = typeof chunk === 'string';
     const n = chunk.length;
     for (let i = 0; i < n && this.record <= this.records; i++) {
-      const c = text ? (chunk as string).charCodeAt(i) : (chunk as Buffer)[i] as number;
+      const c = text ? (chunk).charCodeAt(i) : (chunk)[i] as number;
       if (this.quoted) {
         if (this.quoteSeen) {
           this.quoteSeen = false;

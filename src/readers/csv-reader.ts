@@ -88,7 +88,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
   // iconv-lite is loaded only for the encodings Node does not read itself (Windows-1252, UTF-16).
   const iconv = utf8 ? undefined : (await import('iconv-lite')).default;
   if (iconv && !iconv.encodingExists(encoding)) {
-    throw new CdbError('USAGE', `Unknown encoding "${encoding}".`, { hint: 'Use utf-8, windows-1252, iso-8859-1 or utf-16le.' });
+    throw new CdbError('USAGE', `Unknown encoding "${String(encoding)}".`, { hint: 'Use utf-8, windows-1252, iso-8859-1 or utf-16le.' });
   }
   const text = iconv ? iconv.decode(sample.subarray(guess.bomLength), encoding) : sample.subarray(guess.bomLength).toString('utf8');
   if (text.trim() === '') {

@@ -149,7 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const start = Date.now();
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
-    answer(req)
+    void answer(req)
       .then((answer) => respond(res, answer, arrived))
       .catch((error: unknown) => {
         if (!res.headersSent) return send(res, text(500, `Sandbox error: ${(error as Error).message}`));

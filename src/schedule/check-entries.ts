@@ -116,7 +116,7 @@ export async function checkImport(item: Item, keys: Keys, defaults: FileDefaults
   const folder = (key: string) => path.resolve(ctx.dir, item[key] as string);
   const watch = folder('watch');
   const other = watched.get(watch);
-  if (other !== undefined) ctx.report([...keys, 'watch'], `${item.watch} is watched by "${other}" already; one entry per folder (its pattern picks the files)`);
+  if (other !== undefined) ctx.report([...keys, 'watch'], `${String(item.watch)} is watched by "${other}" already; one entry per folder (its pattern picks the files)`);
   watched.set(watch, name);
   for (const key of ['archive', 'failed']) {
     if (folder(key) === watch) ctx.report([...keys, key], `is the watched folder itself; give a folder of its own (e.g. ${key === 'archive' ? 'done' : 'failed'})`);

@@ -99,7 +99,7 @@ export async function writeTemplate(file: string, mapping: Mapping, rows = 500):
     const col = sheet.getColumn(i + 1);
     col.width = Math.max(14, (spec.column as string).length + 4);
     const cell = sheet.getCell(mapping.headerRow, i + 1);
-    cell.value = spec.column as string;
+    cell.value = spec.column;
     cell.font = { name: 'Calibri', family: 2, size: 11, bold: true };
     cell.note = [
       `Field: ${spec.field}${spec.timeOfDay ? ' (its time of day)' : spec.from === undefined && spec.column !== undefined && mapping.columns.some((c) => c.template && c.from?.includes(spec.column as string)) ? ' (a part of it)' : ''}`,
@@ -115,6 +115,6 @@ export async function writeTemplate(file: string, mapping: Mapping, rows = 500):
     if (validation) validations.add(`${letter}${mapping.headerRow + 1}:${letter}${mapping.headerRow + rows}`, validation);
   });
   const buffer = await workbook.xlsx.writeBuffer();
-  await writeFileAtomic(file, new Uint8Array(buffer as ArrayBuffer));
+  await writeFileAtomic(file, new Uint8Array(buffer));
   return { columns: specs.length };
 }

@@ -46,7 +46,7 @@ function wallOfInstant(ms: number, zone: string): WallClock {
 /** The zone's offset from UTC at an instant, in milliseconds (e.g. +3,600,000 for CET). */
 export function zoneOffset(ms: number, zone: string): number {
   let cache = offsets.get(zone);
-  if (!cache) offsets.set(zone, (cache = new Map()));
+  if (!cache) offsets.set(zone, (cache = new Map<number, number>()));
   const bucket = Math.floor(ms / BUCKET);
   let offset = cache.get(bucket);
   if (offset === undefined) {

@@ -45,7 +45,7 @@ export function lockPidFile(lock: string, busy: (pid: number) => CdbError): () =
     } catch (error) {
       if (error instanceof CdbError) throw error;
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw stateProblem(lock, error, 'a lock file in the state folder');
-      let pid = Number.NaN;
+      let pid: number;
       try {
         pid = Number(readFileSync(lock, 'utf8').trim());
       } catch {

@@ -21,7 +21,7 @@ export function schemaValidator(name: 'mapping' | 'schedule'): SchemaValidator {
   try {
     return require(file) as SchemaValidator;
   } catch (error) {
-    throw new Error(`The ${name} schema's validator ${file} is missing: run "npm run build" first (${(error as Error).message.split('\n')[0]}).`);
+    throw new Error(`The ${name} schema's validator ${file} is missing: run "npm run build" first (${(error as Error).message.split('\n')[0]}).`, { cause: error });
   }
 }
 

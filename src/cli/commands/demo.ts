@@ -14,7 +14,7 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
     command: 'demo',
     describe: 'Try it: start a local sandbox, import samples/jobs.xlsx into it, export every job to out/jobs.xlsx',
     builder: (yargs: Argv<GlobalArgs>) =>
-      yargs.option('out', { type: 'string', default: 'out', describe: 'Folder for the results' }) as unknown as Argv<DemoArgs>,
+      yargs.option('out', { type: 'string', default: 'out', describe: 'Folder for the results' }),
     handler: async (args) => {
       const out = new Output(io, args);
       const [{ runDemo }, { progressReporter }, { describeImport }] = await Promise.all([import('../../demo/run-demo.js'), import('../progress.js'), import('../render/import-summary.js')]);

@@ -63,7 +63,7 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
             throw new CdbError('USAGE', `--state ${unknown.map((state) => `"${state}"`).join(', ')}: not a job state. The states are ${JOB_STATES.join(', ')}.`);
           }
           return true;
-        }) as unknown as Argv<ExportArgs>,
+        }),
     handler: async (args) => done(await (await import('../handlers/export.js')).exportHandler(args, io)),
   };
 }

@@ -55,7 +55,7 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
           if (maxErrors !== undefined && !(Number.isInteger(maxErrors) && maxErrors >= 0)) throw new CdbError('USAGE', `--max-errors takes a whole number of 0 or more, got ${maxErrors}.`);
           if (args.offline && !args.dryRun) throw new CdbError('USAGE', '--offline only applies to --dry-run: an import reads the journal and the account.', { hint: 'Add --dry-run to check the file alone.' });
           return true;
-        }) as unknown as Argv<ImportArgs>,
+        }),
     handler: async (args) => done(await (await import('../handlers/import.js')).importHandler(args, io)),
   };
 }

@@ -125,7 +125,7 @@ export function scheduleCommand(io: CliIo, done: (code: number) => void): Comman
           if (args.out !== undefined && args.print !== 'systemd') throw new CdbError('USAGE', '--out goes with --print systemd: it writes the unit files there.');
           if (args.force && args.out === undefined) throw new CdbError('USAGE', '--force goes with --out: it replaces unit files already in that folder.');
           return true;
-        }) as unknown as Argv<ScheduleArgs>,
+        }),
     handler: async (args) => {
       const out = new Output(io, args);
       const schedule = await loadSchedule(args.file);

@@ -21,7 +21,7 @@ export function templateCommand(io: CliIo, done: (code: number) => void): Comman
       yargs
         .positional('out', { type: 'string', demandOption: true, describe: 'The .xlsx file to write' })
         .option('mapping', MAPPING_OPTION)
-        .option('force', { type: 'boolean', describe: 'Overwrite an existing file (it may be a filled-in workbook)' }) as unknown as Argv<TemplateArgs>,
+        .option('force', { type: 'boolean', describe: 'Overwrite an existing file (it may be a filled-in workbook)' }),
     handler: async (args) => {
       const out = new Output(io, args);
       if (!/\.xlsx$/i.test(args.out)) throw new CdbError('USAGE', `The template is an xlsx workbook: name it .xlsx (got ${args.out}).`);

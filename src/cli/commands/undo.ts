@@ -16,7 +16,7 @@ export function undoCommand(io: CliIo, done: (code: number) => void): CommandMod
       yargs
         .positional('target', { type: 'string', demandOption: true, describe: "The run's results file, or its run id" })
         .option('dry-run', { type: 'boolean', describe: 'Show the plan; change nothing' })
-        .option('yes', { type: 'boolean', alias: 'y', describe: 'Do not ask (for scripts)' }) as unknown as Argv<UndoArgs>,
+        .option('yes', { type: 'boolean', alias: 'y', describe: 'Do not ask (for scripts)' }),
     handler: async (args) => done(await (await import('../handlers/undo.js')).undoHandler(args, io)),
   };
 }

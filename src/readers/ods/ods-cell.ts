@@ -76,13 +76,13 @@ export function odsWall(text: string): string | undefined {
 function parseWall(text: string): string | undefined {
   const m = ISO_DATE.exec(text.trim());
   if (!m) return undefined;
-  const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((part) => Number(part ?? 0)) as number[];
+  const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map<number>((part) => Number(part ?? 0));
   const ms = Math.round(Number(m[7] ?? 0) * 1000);
-  if (mo! < 1 || mo! > 12 || d! < 1 || h! > 23 || mi! > 59 || s! > 59 || y! < 1) return undefined;
-  const date = new Date(Date.UTC(2000, mo! - 1, d!));
+  if (mo! < 1 || mo! > 12 || d! < 1 || h > 23 || mi > 59 || s > 59 || y! < 1) return undefined;
+  const date = new Date(Date.UTC(2000, mo! - 1, d));
   date.setUTCFullYear(y!);
   if (date.getUTCMonth() !== mo! - 1 || date.getUTCDate() !== d!) return undefined;
-  return `${pad(y!, 4)}-${pad(mo!)}-${pad(d!)}T${pad(h!)}:${pad(mi!)}:${pad(s!)}.${pad(Math.min(ms, 999), 3)}`;
+  return `${pad(y!, 4)}-${pad(mo!)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}.${pad(Math.min(ms, 999), 3)}`;
 }
 
 /** `PT13H24M56S` (hours may pass 24, `-` in front for a negative time) in seconds, to the millisecond. */

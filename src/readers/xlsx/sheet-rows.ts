@@ -262,9 +262,9 @@ export class SheetRowsHandler implements XmlHandler {
 
 /** Whether `yyyy-MM-ddTHH:mm:ss.SSS` names a real day and time (2021-02-30 and 25:00 do not). */
 function validWall(wall: string): boolean {
-  const [y, mo, d, h, mi, s] = [wall.slice(0, 4), wall.slice(5, 7), wall.slice(8, 10), wall.slice(11, 13), wall.slice(14, 16), wall.slice(17, 19)].map(Number) as number[];
+  const [y, mo, d, h, mi, s] = [wall.slice(0, 4), wall.slice(5, 7), wall.slice(8, 10), wall.slice(11, 13), wall.slice(14, 16), wall.slice(17, 19)].map<number>(Number);
   if (h! > 23 || mi! > 59 || s! > 59) return false;
-  const date = new Date(Date.UTC(y!, mo! - 1, d!));
+  const date = new Date(Date.UTC(y!, mo! - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo! - 1 && date.getUTCDate() === d;
 }
 
