@@ -5,6 +5,9 @@ import type { JobStore } from './job-store.js';
  * Answers no good server gives, for tests and rehearsals: each is something the tool must refuse
  * to believe, with one clear message.
  */
+/** The key a sandbox accepts when it is given none. */
+export const SANDBOX_KEY = 'sandbox-key';
+
 export const QUIRKS = {
   /** A `null` in the listing, in the middle of the account. */
   'null-in-list': 'a null in the job list',

@@ -6,7 +6,7 @@ import { API_KEY_HEADER, API_TOKEN_HEADER } from '../api/assumptions.js';
 import type { VersionInfo } from '../api/types.js';
 import { generateJobs } from './generate-jobs.js';
 import { JobStore } from './job-store.js';
-import type { RequestRecord, Sandbox, SandboxOptions } from './options.js';
+import { SANDBOX_KEY, type RequestRecord, type Sandbox, type SandboxOptions } from './options.js';
 import { seededRandom } from './random.js';
 import { DROP, HTML_PAGE, JobList, Raw, Reply, text, type Answer } from './reply.js';
 import { route, type ParsedBody } from './routes.js';
@@ -14,7 +14,7 @@ import { writeList } from './write-list.js';
 
 export { QUIRKS, type Faults, type Quirk, type RequestRecord, type Sandbox, type SandboxOptions } from './options.js';
 
-export const SANDBOX_KEY = 'sandbox-key';
+export { SANDBOX_KEY } from './options.js';
 export const SANDBOX_VERSION: VersionInfo = { id: '2014-03-18_22-49-26', builduser: 'jenkins', version: '2180' };
 const PREFIX = '/api/1';
 const MAX_BODY = 1 << 20;

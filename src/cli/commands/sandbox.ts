@@ -1,5 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-import { QUIRKS, SANDBOX_KEY, startSandbox, type Quirk, type SandboxOptions } from '../../sandbox/server.js';
+import { QUIRKS, SANDBOX_KEY, type Quirk, type SandboxOptions } from '../../sandbox/options.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { CdbError } from '../../errors.js';
@@ -92,6 +92,7 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
       if (!isLoopbackHost(args.host)) {
         out.warn(`Warning: listening on ${args.host}, not only on this machine: anyone who can reach it can use the key it accepts. Use --host 127.0.0.1 unless you mean it.`);
       }
+      const { startSandbox } = await import('../../sandbox/server.js');
       const sandbox = await startSandbox({
         port: args.port,
         host: args.host,

@@ -1,7 +1,6 @@
 import { access } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { CdbError } from '../../errors.js';
-import { writeTemplate } from '../../template/write-template.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { MAPPING_OPTION, mappingFrom } from '../mapping-args.js';
@@ -29,6 +28,7 @@ export function templateCommand(io: CliIo, done: (code: number) => void): Comman
         throw new CdbError('USAGE', `${args.out} exists already.`, { hint: 'Pass --force to overwrite it, or name another file.' });
       }
       const mapping = await mappingFrom(args, out);
+      const { writeTemplate } = await import('../../template/write-template.js');
       const { columns } = await writeTemplate(args.out, mapping);
       out.result(`Wrote ${args.out}: ${columns} columns from ${mapping.source}. Fill it in and run "coredination-batch import ${args.out}${args.mapping ? ` --mapping ${args.mapping}` : ''}".`, { file: args.out, columns });
       done(0);
