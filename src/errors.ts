@@ -18,6 +18,13 @@ export type ErrorCode =
   | 'FAILURES' // more rows failed than --max-errors allows: the run stopped
   | 'LOCKED'; // another run holds the same work
 
+/**
+ * How a run that did not end well ended, as a schedule's run record keeps it: one of the error
+ * codes, `ROWS` (it finished, some rows rejected or failed) or `BUG` (an error that is not one of
+ * ours). `--json` failure documents use the same words.
+ */
+export type OutcomeCode = ErrorCode | 'ROWS' | 'BUG';
+
 /** Where a problem is, as far as it is known. */
 export interface ErrorContext {
   file?: string;

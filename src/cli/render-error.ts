@@ -1,4 +1,4 @@
-import { ApiError, isCdbError, type CdbError, type ErrorCode } from '../errors.js';
+import { ApiError, isCdbError, type CdbError, type ErrorCode, type OutcomeCode } from '../errors.js';
 
 /** DESIGN.md's exit codes: 2 invalid usage or input (nothing sent), 1 aborted. */
 const EXIT_CODES: Record<ErrorCode, number> = {
@@ -17,6 +17,13 @@ const EXIT_CODES: Record<ErrorCode, number> = {
 
 /** Exit codes of a finished run. */
 export const EXIT = { ok: 0, aborted: 1, invalid: 2, partial: 3 } as const;
+
+/** The exit code of a run that ended with this outcome (a schedule's --once takes the worst). */
+export function exitCodeOf(code: OutcomeCode): number {
+  if (code === 'ROWS') return EXIT.partial;
+  if (code === 'BUG') return EXIT.aborted;
+  return EXIT_CODES[code];
+}
 
 function where(error: CdbError): string {
   const { file, sheet, row, column, path } = error.context;
@@ -51,7 +58,7 @@ export function renderError(error: unknown, verbose = false): { text: string; ex
  * A failure as the one JSON document `--json` promises: `{"status": "failed", "error": {code,
  * message, hint}}`, with where it happened. An error that is not ours is a bug and says so.
  */
-export function errorJson(error: unknown): { status: 'failed'; error: { code: string; message: string; hint: string | null; file?: string; row?: number; column?: string } } {
+export function errorJson(error: unknown): { status: 'failed'; error: { code: OutcomeCode; message: string; hint: string | null; file?: string; row?: number; column?: string } } {
   if (isCdbError(error)) {
     const { file, row, column } = error.context;
     return { status: 'failed', error: { code: error.code, message: error.message, hint: error.hint ?? null, ...(file ? { file } : {}), ...(row !== undefined ? { row } : {}), ...(column ? { column } : {}) } };

@@ -69,7 +69,7 @@ async function tryFile(entry: ImportEntry, ctx: RunContext, file: WorkFile, outp
     const { error, code } = failure(summary.error);
     return { value: { record: { ...record, outcome: 'failed', error, code }, state: 'failed', ...outputsLeft }, error: summary.error };
   }
-  if (atFault(counts)) return { value: { record: { ...record, outcome: 'failed', error: faultText(counts), code: 'PARTIAL' }, state: 'failed', ...outputsLeft } };
+  if (atFault(counts)) return { value: { record: { ...record, outcome: 'failed', error: faultText(counts), code: 'ROWS' }, state: 'failed', ...outputsLeft } };
   return { value: { record: { ...record, outcome: 'ok', error: null }, state: 'ok', ...outputsLeft } };
 }
 

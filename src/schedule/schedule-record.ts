@@ -1,4 +1,4 @@
-import { isCdbError } from '../errors.js';
+import { isCdbError, type OutcomeCode } from '../errors.js';
 import type { ScheduleEntry } from './schedule-types.js';
 
 /** One try or run of one entry, as logged (one JSON line each). */
@@ -30,11 +30,11 @@ export interface RunRecord {
   results?: string | null;
   errors?: string | null;
   /** The error's code, for --once's exit code (not logged). */
-  code?: string;
+  code?: OutcomeCode;
 }
 
 /** An error as a record's words and code: ours as they are, anything else as a bug. */
-export function failure(error: unknown): { error: string; code: string } {
+export function failure(error: unknown): { error: string; code: OutcomeCode } {
   if (isCdbError(error)) return { error: error.message, code: error.code };
   return { error: `unexpected error: ${(error as Error)?.message ?? String(error)}`, code: 'BUG' };
 }

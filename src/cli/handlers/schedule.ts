@@ -22,11 +22,8 @@ import { settingsFrom } from '../settings.js';
 import type { CliIo } from '../io.js';
 import type { ScheduleArgs } from '../commands/schedule.js';
 import { Output } from '../io.js';
-import { EXIT } from '../render-error.js';
+import { EXIT, exitCodeOf } from '../render-error.js';
 import { onStopSignals, stopSignal } from '../stop-signals.js';
-
-
-const INVALID_CODES = new Set(['USAGE', 'INPUT', 'MAPPING', 'INSECURE_URL']);
 
 /** A record as a readable line, its time on the schedule's wall clock. */
 function human(record: RunRecord, zone: string): string {
@@ -57,10 +54,9 @@ function notifyLine(line: NotifyLogLine, zone: string): string {
 
 /** --once's exit code: the worst of its records (aborted, then invalid input, then rows at fault). */
 function exitOf(records: RunRecord[]): number {
-  const failed = records.filter((r) => r.outcome !== 'ok');
-  if (failed.some((r) => r.outcome === 'stopped' || (r.outcome === 'failed' && !INVALID_CODES.has(r.code ?? '') && r.code !== 'PARTIAL'))) return EXIT.aborted;
-  if (failed.some((r) => INVALID_CODES.has(r.code ?? ''))) return EXIT.invalid;
-  return failed.length ? EXIT.partial : EXIT.ok;
+  const codes = records.filter((r) => r.outcome !== 'ok').map((r) => (r.outcome === 'stopped' ? EXIT.aborted : r.outcome === 'failed' ? exitCodeOf(r.code ?? 'BUG') : EXIT.partial));
+  for (const worst of [EXIT.aborted, EXIT.invalid, EXIT.partial]) if (codes.includes(worst)) return worst;
+  return EXIT.ok;
 }
 
 function describeEntry(entry: ScheduleEntry, schedule: Schedule): string {
