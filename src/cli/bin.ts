@@ -1,4 +1,12 @@
 #!/usr/bin/env node
-import { runCli } from './main.js';
+import { builtHelpPages, helpPage } from './help-pages.js';
 
-process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+const argv = process.argv.slice(2);
+// A command's help as the build rendered it from the same definitions: no yargs to load.
+const page = helpPage(argv, process.stdout.columns, builtHelpPages());
+if (page !== undefined) {
+  process.stdout.write(page);
+} else {
+  const { runCli } = await import('./main.js');
+  process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+}

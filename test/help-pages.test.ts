@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, test } from '@jest/globals';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { runCli } from '../src/cli/main.js';
+import { helpPage, type HelpPages } from '../src/cli/help-pages.js';
+import { PACKAGE_ROOT } from '../src/tool-version.js';
+
+// npm test builds first; the pages are what bin.js prints for --help without loading yargs.
+const pages = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'help-pages.json'), 'utf8')) as HelpPages;
+
+async function rendered(words: string[], columns: number): Promise<string> {
+  let text = '';
+  const stdout = Object.assign(new Writable({ write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) { text += chunk.toString(); done(); } }), { columns });
+  const stderr = new Writable({ write(_chunk: Buffer, _encoding: BufferEncoding, done: () => void) { done(); } });
+  expect(await runCli([...words, '--help'], { stdout, stderr, env: { ...process.env } })).toBe(0);
+  return text;
+}
+
+describe('help pages rendered at build time', () => {
+  test('hold every command and subcommand, at both widths', () => {
+    for (const width of ['100', '110']) {
+      expect(Object.keys(pages[width] ?? {})).toEqual(expect.arrayContaining(['', 'import', 'export', 'undo', 'schedule', 'mapping', 'mapping init', 'mapping check', 'template', 'version', 'sandbox', 'demo']));
+    }
+  });
+
+  test('are what yargs renders now, in this environment', async () => {
+    for (const [width, byWords] of Object.entries(pages)) {
+      for (const [words, page] of Object.entries(byWords)) {
+        expect(await rendered(words ? words.split(' ') : [], Number(width))).toBe(page);
+      }
+    }
+  });
+
+  test('serve only a bare --help or -h at a width they were rendered at', () => {
+    expect(helpPage(['import', '--help'], undefined, pages)).toBe(pages['100']?.import);
+    expect(helpPage(['-h'], 200, pages)).toBe(pages['110']?.['']);
+    expect(helpPage(['import', '--help'], 80, pages)).toBeUndefined();
+    expect(helpPage(['import', 'jobs.csv', '--help'], undefined, pages)).toBeUndefined();
+    expect(helpPage(['--json', '--help'], undefined, pages)).toBeUndefined();
+    expect(helpPage(['import'], undefined, pages)).toBeUndefined();
+    expect(helpPage(['--help'], undefined, undefined)).toBeUndefined();
+  });
+});
