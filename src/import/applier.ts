@@ -305,16 +305,23 @@ export class Applier {
       }
       return found;
     }
-    // Not there: proof only when the server is known to keep uuids (else it may hold it under its own).
+    // Not there: proof only when the server is known to keep uuids (else it may hold it under its
+    // own). Until another row's answer tells, wait for it: at most 30 s, and never past a stop.
     const kept =
       this.ctx.uuidKept ??
       (await new Promise<boolean | undefined>((resolve) => {
-        const timer = setTimeout(() => resolve(undefined), 30_000);
-        timer.unref();
-        void this.uuidLearned.then((value) => {
+        const { signal } = this.ctx;
+        const settle = (value: boolean | undefined) => {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', stopped);
           resolve(value);
-        });
+        };
+        const stopped = () => settle(undefined);
+        const timer = setTimeout(stopped, 30_000);
+        timer.unref();
+        if (signal?.aborted) return stopped();
+        signal?.addEventListener('abort', stopped, { once: true });
+        void this.uuidLearned.then(settle);
       }));
     return kept ? null : undefined;
   }
