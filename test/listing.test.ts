@@ -66,6 +66,14 @@ describe('a server that ignores offset', () => {
     expect(error.message).toBe('The server ignores offset: GET /job (offset 19, limit 20) brought only jobs already listed, starting again with the first one, so the list cannot be read page by page.');
   });
 
+  test('a listing that brings more jobs than the limit for one listing: refused, not read on forever', async () => {
+    const { api } = await serverAnd({ generate: 50 });
+    const error = await failure(api.listJobs({ limit: 20, maxJobs: 30 }));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe("The server's answer to GET /job listed more than 30 jobs, this tool's limit for one listing of an account.");
+    expect(await listAll(api.listJobs({ limit: 20, maxJobs: 50 }))).toHaveLength(50);
+  });
+
   test('with everything in its first page (it does not page at all): every job, from one request without paging', async () => {
     const { s, api } = await serverAnd({ generate: 5, ignoreOffset: true });
     const jobs = await listAll(api.listJobs({ limit: 20 }));

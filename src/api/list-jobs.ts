@@ -7,6 +7,13 @@ import { UuidSet } from './uuid-set.js';
 /** Jobs asked for per page unless the caller says otherwise. */
 export const DEFAULT_PAGE_SIZE = 500;
 
+/**
+ * The most distinct jobs one listing may bring: far beyond any real account, and a bound on what
+ * a server streaming jobs without end (each new, each small, as fast as it can) costs: some 170 MB
+ * for the uuids seen, and the time to read them.
+ */
+export const MAX_LISTED_JOBS = 5_000_000;
+
 /** Pages in a row that bring nothing new before the server is taken to ignore `offset`. */
 const STALE_PAGES = 3;
 
@@ -45,6 +52,7 @@ export function listJobs(reader: PageReader, options: ListJobsOptions = {}): Job
     report.why = why;
   };
   const limit = options.limit ?? DEFAULT_PAGE_SIZE;
+  const maxJobs = options.maxJobs ?? MAX_LISTED_JOBS;
   const start = options.offset ?? 0;
   const params = (offset: number): Record<string, string | number> => {
     const searchParams: Record<string, string | number> = { [LIST_PARAMS.offset]: offset, [LIST_PARAMS.limit]: limit };
@@ -95,7 +103,12 @@ export function listJobs(reader: PageReader, options: ListJobsOptions = {}): Job
           const job = result.value;
           if (!seen.add(job.uuid as string)) continue;
           fresh++;
-          report.jobs++;
+          if (++report.jobs > maxJobs) {
+            throw new ApiError('HTTP', `The server's answer to GET /job listed more than ${maxJobs.toLocaleString('en-US')} jobs, this tool's limit for one listing of an account.`, {
+              method: 'GET', path: 'job', status: 200,
+              hint: `Nothing was done with the list. Check the base URL (${reader.asked.baseUrl}): a Coredination account's job list ends.`,
+            });
+          }
           if (typeof job.modified === 'number' && (newest === undefined || job.modified > newest)) newest = job.modified;
           yield job;
         }

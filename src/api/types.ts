@@ -62,6 +62,8 @@ export interface ListJobsOptions {
   modified?: number | string;
   /** Stops the listing at once (Ctrl+C, SIGTERM): the iteration throws an INTERRUPTED error. */
   signal?: AbortSignal;
+  /** The most distinct jobs a listing may bring (default MAX_LISTED_JOBS) before it is refused. */
+  maxJobs?: number;
 }
 
 /** What a listing found out about the account and the server while it was read. */
