@@ -11,7 +11,7 @@ import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { SandboxOptions } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, runCli, sandbox } from './helpers/sandbox.js';
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
 const UUID = '5d7e9f1a-0b9a-4f7e-8c1d-2b3c4d5e6f70';
@@ -62,6 +62,21 @@ describe('a write redirected (303) to a login page that answers 200 JSON', () =>
       expect(results.rows.map((r) => r.cells[1])).toEqual([outcome, outcome, outcome]);
       expect(s.jobs()).toHaveLength(outcome === 'created' ? 3 : 0);
     }
+  });
+});
+
+describe('a first run on a server whose every POST goes unanswered', () => {
+  // A process of its own: the fault was a process exiting 13 (a lookup waiting on a timer that did
+  // not hold the event loop, for an answer no POST would give), which no in-process run shows.
+  test.each([[{ dropBeforeCommit: 1 }], [{ quirks: ['redirect-writes'] as SandboxOptions['quirks'] }]])('%j: every row unknown, said, results written, exit 3, at once', async (faults: SandboxOptions) => {
+    const s = await sandbox({ ...faults, recordRequests: true });
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 3);
+    const run = await runCli(['import', file, '--json', '--rate', '0', '--base-url', s.url], { COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: await tempDir() });
+    expect(run.code).toBe(3);
+    const summary = JSON.parse(run.stdout) as { counts: Record<string, number>; resultsFile: string };
+    expect(summary.counts.unknown).toBe(3);
+    expect((await readAll(summary.resultsFile)).rows.map((r) => r.cells[1])).toEqual(['unknown', 'unknown', 'unknown']);
   });
 });
 

@@ -100,13 +100,42 @@ export class Applier {
   private readonly ahead: WriteAhead;
   private readonly open = new Set<Promise<void>>();
   private seq = 0;
-  private learned: (kept: boolean) => void = () => {};
-  private readonly uuidLearned: Promise<boolean>;
+  /** POSTs sent and not yet settled, and those of them waiting to learn whether uuids are kept. */
+  private posting = 0;
+  private readonly waiting = new Set<(kept: boolean | undefined) => void>();
   private failures = 0;
 
   constructor(private readonly ctx: ApplyContext) {
     this.ahead = new WriteAhead(ctx.journal, ctx.record);
-    this.uuidLearned = ctx.uuidKept !== undefined ? Promise.resolve(ctx.uuidKept) : new Promise<boolean>((resolve) => (this.learned = resolve));
+  }
+
+  /** Tells every lookup waiting on it what the server does with uuids (undefined: nothing will tell). */
+  private learned(kept: boolean | undefined): void {
+    for (const settle of [...this.waiting]) settle(kept);
+  }
+
+  /**
+   * Until another POST's answer tells whether the server keeps uuids, a lookup that found nothing
+   * waits for it: at most 30 s, never past a stop, and not at all once every POST in the air is
+   * waiting too (no answer is coming then; the rows stay unknown for the next run to settle).
+   */
+  private whenLearned(): Promise<boolean | undefined> {
+    if (this.ctx.uuidKept !== undefined) return Promise.resolve(this.ctx.uuidKept);
+    const { signal } = this.ctx;
+    return new Promise((resolve) => {
+      const settle = (kept: boolean | undefined) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', stopped);
+        this.waiting.delete(settle);
+        resolve(kept);
+      };
+      const stopped = () => settle(undefined);
+      const timer = setTimeout(stopped, 30_000);
+      if (signal?.aborted) return stopped();
+      signal?.addEventListener('abort', stopped, { once: true });
+      this.waiting.add(settle);
+      if (this.waiting.size >= this.posting) this.learned(undefined);
+    });
   }
 
   /** Applies the planned rows; resolves when every row is reported. */
@@ -218,8 +247,14 @@ export class Applier {
     const { body } = action;
     const method = action.kind === 'create' ? action.method : 'POST';
     const beforeSend = () => this.ahead.write({ t: 'send', at: Date.now(), hash, uuid: action.uuid, method }, { t: 'create', row: row.row, uuid: action.uuid, sent: body });
-    let result = await this.ctx.uploader.send(body, method === 'PUT' ? action.uuid : undefined, beforeSend);
-    if (method === 'POST') result = await this.afterPost(result, body, action.uuid, beforeSend);
+    if (method === 'POST') this.posting++;
+    let result: SendResult;
+    try {
+      result = await this.ctx.uploader.send(body, method === 'PUT' ? action.uuid : undefined, beforeSend);
+      if (method === 'POST') result = await this.afterPost(result, body, action.uuid, beforeSend);
+    } finally {
+      if (method === 'POST' && --this.posting <= this.waiting.size && this.waiting.size) this.learned(undefined);
+    }
     // A keyed create that the server took as an update: the job was made between the read and the
     // write. Said, and recorded as such (undo leaves a job it did not make).
     if (method === 'PUT' && result.outcome === 'updated') return this.finish(at, planned, { ...result, reason: 'another run or person made this job a moment before: it was updated with the row\'s values' }, action.uuid, 'updated');
@@ -305,24 +340,8 @@ export class Applier {
       }
       return found;
     }
-    // Not there: proof only when the server is known to keep uuids (else it may hold it under its
-    // own). Until another row's answer tells, wait for it: at most 30 s, and never past a stop.
-    const kept =
-      this.ctx.uuidKept ??
-      (await new Promise<boolean | undefined>((resolve) => {
-        const { signal } = this.ctx;
-        const settle = (value: boolean | undefined) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', stopped);
-          resolve(value);
-        };
-        const stopped = () => settle(undefined);
-        const timer = setTimeout(stopped, 30_000);
-        timer.unref();
-        if (signal?.aborted) return stopped();
-        signal?.addEventListener('abort', stopped, { once: true });
-        void this.uuidLearned.then(settle);
-      }));
+    // Not there: proof only when the server is known to keep uuids (else it may hold it under its own).
+    const kept = await this.whenLearned();
     return kept ? null : undefined;
   }
 
