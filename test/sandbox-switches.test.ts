@@ -19,6 +19,11 @@ describe('paging switches', () => {
     expect((await get(`${url}/job?limit=3`)).json()).toHaveLength(3);
   });
 
+  test('ignoreLimit: a page runs to the end of the list', async () => {
+    const { url } = await sandbox({ generate: 30, ignoreLimit: true });
+    expect((await get(`${url}/job?limit=5&offset=10`)).json()).toHaveLength(20);
+  });
+
   test('ignoreOffset: every page starts at the first job; without it, at the offset', async () => {
     const plain = await sandbox({ generate: 30 });
     const ignoring = await sandbox({ generate: 30, ignoreOffset: true });

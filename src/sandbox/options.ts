@@ -70,6 +70,8 @@ export interface SandboxOptions {
   errorAfterCommit?: number;
   /** `GET /job` answers at most this many jobs, whatever `limit` asks (and without one). */
   pageCap?: number;
+  /** `GET /job` ignores `limit`: a page runs to the end of the list (a server that does not page). */
+  ignoreLimit?: boolean;
   /** `GET /job` ignores `offset`: every page starts at the first job. */
   ignoreOffset?: boolean;
   /** `GET /job` ignores `modified`: every job is listed. */
@@ -93,7 +95,7 @@ export interface SandboxOptions {
 }
 
 /** The options that may change while the sandbox runs. */
-export type Faults = Pick<SandboxOptions, 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'pageCap' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle' | 'quirks' | 'ignorePostUuid' | 'putReplaces' | 'putNoCreate' | 'ignoreDelete' | 'listOmits' | 'hideCreated' | 'draftState' | 'errorAfterCommit'>;
+export type Faults = Pick<SandboxOptions, 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'pageCap' | 'ignoreLimit' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle' | 'quirks' | 'ignorePostUuid' | 'putReplaces' | 'putNoCreate' | 'ignoreDelete' | 'listOmits' | 'hideCreated' | 'draftState' | 'errorAfterCommit'>;
 
 /** One request as the sandbox saw it. */
 export interface RequestRecord {

@@ -93,7 +93,7 @@ function listJobs(ctx: RouteContext, query: URLSearchParams): Reply {
     churn(ctx, faults.churn);
   }
   const from = faults.ignoreOffset ? 0 : (offset ?? 0);
-  const most = Math.min(limit ?? Number.POSITIVE_INFINITY, faults.pageCap ?? Number.POSITIVE_INFINITY);
+  const most = Math.min(faults.ignoreLimit ? Number.POSITIVE_INFINITY : (limit ?? Number.POSITIVE_INFINITY), faults.pageCap ?? Number.POSITIVE_INFINITY);
   const since = faults.ignoreModified ? undefined : modifiedSince;
   const quirks = (faults.quirks ?? []).filter((quirk) => quirk === 'null-in-list' || quirk === 'job-without-uuid' || quirk === 'job-listed-twice');
   let items: (Job | null)[];

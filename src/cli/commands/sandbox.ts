@@ -8,7 +8,7 @@ import { isLoopbackHost } from '../../api/base-url.js';
 
 interface SandboxArgs
   extends Omit<GlobalArgs, 'apiKey'>,
-    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces' | 'ignorePostUuid' | 'errorAfterCommit' | 'pageCap' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle' | 'putNoCreate' | 'ignoreDelete' | 'listOmits' | 'hideCreated' | 'draftState'> {
+    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces' | 'ignorePostUuid' | 'errorAfterCommit' | 'pageCap' | 'ignoreLimit' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle' | 'putNoCreate' | 'ignoreDelete' | 'listOmits' | 'hideCreated' | 'draftState'> {
   port: number;
   host: string;
   apiKey?: string[];
@@ -83,6 +83,7 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         .option('rate-limit', { type: 'number', coerce: count('rate-limit'), describe: 'Requests per second beyond which it answers 429' })
         .option('retry-after', { type: 'number', coerce: count('retry-after'), describe: 'Seconds sent in Retry-After with 429 and 503 (default 1)' })
         .option('page-cap', { type: 'number', coerce: count('page-cap'), describe: 'GET /job answers at most n jobs, whatever limit asks' })
+        .option('ignore-limit', { type: 'boolean', describe: 'GET /job ignores limit: a page runs to the end of the list' })
         .option('ignore-offset', { type: 'boolean', describe: 'GET /job ignores offset: every page starts at the first job' })
         .option('ignore-modified', { type: 'boolean', describe: 'GET /job ignores modified: every job is listed' })
         .option('churn', { type: 'number', coerce: count('churn'), describe: 'Between the first and second page of each listing, another user deletes the n oldest jobs and creates n new ones' })
@@ -121,6 +122,7 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         rateLimit: args.rateLimit,
         retryAfter: args.retryAfter,
         pageCap: args.pageCap,
+        ignoreLimit: args.ignoreLimit,
         ignoreOffset: args.ignoreOffset,
         ignoreModified: args.ignoreModified,
         churn: args.churn,
