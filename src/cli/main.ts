@@ -2,6 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { CdbError } from '../errors.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { undoCommand } from './commands/undo.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -51,6 +52,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .command(mappingCommand(io, done))
     .command(templateCommand(io, done))
     .command(callsApi(versionCommand(io, done)))
+    .command(callsApi(doctorCommand(io, done)))
     .command(sandboxCommand(io, done))
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
