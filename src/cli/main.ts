@@ -61,7 +61,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .alias('version', 'V')
     .help()
     .alias('help', 'h')
-    .epilogue(`Exit codes: 0 done, 3 some rows rejected or failed, 2 invalid usage or input (nothing sent), 1 aborted.\n${BIN} ${TOOL_VERSION}`)
+    .epilogue(`Exit codes: 0 done, 3 some rows rejected or failed (doctor: an assumption does not hold), 2 invalid usage or input (nothing sent), 1 aborted.\n${BIN} ${TOOL_VERSION}`)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
