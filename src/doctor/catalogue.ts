@@ -16,7 +16,7 @@ const CATALOGUE: Record<CheckId, { assumption: string; title: string; action: st
   offset: {
     assumption: 'LIST_PARAMS.offset',
     title: 'GET /job starts at offset',
-    action: 'A listing of more than one page stops with "The server ignores offset", so export, keyed import and undo cannot read this account: ask Coredination support.',
+    action: 'The tool cannot read this account past its first page (a listing stops with "The server ignores offset"): do not export, import with --key or undo here; ask Coredination support.',
   },
   modified: {
     assumption: 'LIST_PARAMS.modified',
