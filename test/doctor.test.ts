@@ -1,8 +1,11 @@
 // doctor, read-only: the account checked against each assumption over HTTP, against the sandbox
 // and each of its switches for the other answer; the CLI in-process.
+import { chmod, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import type { SandboxOptions } from '../src/sandbox/options.js';
 import { cli } from './helpers/cli.js';
+import { tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 
 interface Check {
@@ -168,6 +171,17 @@ describe('doctor at the CLI', () => {
     expect(run.stderr).not.toContain('wrong-key-xyz');
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(s.jobs()).toHaveLength(3);
+  });
+
+  test('the base URL and key from a config file, a flag winning over the environment, as for every command', async () => {
+    const s = await sandbox({ generate: 5 });
+    const config = path.join(await tempDir(), 'config.yaml');
+    await writeFile(config, `baseUrl: ${s.url}\napiKey: ${KEY}\n`);
+    await chmod(config, 0o600);
+    expect((await cli(['doctor', '--config', config], {})).code).toBe(0);
+    const flag = await cli(['doctor', '--base-url', s.url, '--api-key', KEY], { COREDINATION_BASE_URL: 'http://127.0.0.1:9/api/1', COREDINATION_API_KEY: 'other' });
+    expect(flag.code).toBe(0);
+    expect(flag.stdout + flag.stderr).not.toContain(KEY);
   });
 
   test('no key: exit 2, says where to put it; --help needs none', async () => {
