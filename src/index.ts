@@ -42,6 +42,11 @@ export { lockRun } from './import/run-record.js';
 
 /** Export: every job (or those changed since) to xlsx or csv through a mapping. */
 export { runExport, type ExportOptions, type ExportSummary } from './export/run-export.js';
+/** Doctor: the account checked against each assumption the tool makes about the API (read-only; `write` adds scratch jobs, removed after). */
+export { runDoctor, MOST_REQUESTS, type DoctorOptions } from './doctor/run-doctor.js';
+/** What doctor found: one result per assumption, the attributes of the jobs listed first, the scratch jobs. */
+export type { DoctorReport, CheckResult, CheckId, Verdict, AttributeSample, ScratchReport } from './doctor/types.js';
+
 /** The state folder the CLI uses (COREDINATION_STATE_DIR, XDG_STATE_HOME, ~/.local/state). */
 export { defaultStateDir } from './state/state-dir.js';
 

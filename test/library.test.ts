@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test } from '@jest/globals';
-import { accountId, applyUndo, createClient, loadMapping, planUndo, runImport } from '../src/index.js';
+import { accountId, applyUndo, createClient, loadMapping, MOST_REQUESTS, planUndo, runDoctor, runImport } from '../src/index.js';
 import { SAMPLES, tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 
@@ -18,4 +18,12 @@ test("the README's library example: a dry run's plan, the import, its undo", asy
   expect(undo.deletes).toHaveLength(12);
   await applyUndo(client, dir, undo);
   expect(s.jobs()).toHaveLength(0);
+});
+
+test("the README's doctor example: runDoctor from the library", async () => {
+  const s = await sandbox({ generate: 50, pageCap: 20 });
+  const report = await runDoctor({ client: createClient({ baseUrl: s.url, apiKey: KEY }), write: true });
+  expect(report.checks.filter((check) => check.verdict !== 'holds').map((check) => check.id)).toEqual(['limit']);
+  expect(report.requests).toBeLessThanOrEqual(MOST_REQUESTS.write);
+  expect(report.scratch?.left).toEqual([]);
 });

@@ -19,6 +19,11 @@ describe('paging switches', () => {
     expect((await get(`${url}/job?limit=3`)).json()).toHaveLength(3);
   });
 
+  test('ignoreLimit: a page runs to the end of the list', async () => {
+    const { url } = await sandbox({ generate: 30, ignoreLimit: true });
+    expect((await get(`${url}/job?limit=5&offset=10`)).json()).toHaveLength(20);
+  });
+
   test('ignoreOffset: every page starts at the first job; without it, at the offset', async () => {
     const plain = await sandbox({ generate: 30 });
     const ignoring = await sandbox({ generate: 30, ignoreOffset: true });
@@ -94,5 +99,56 @@ describe('hostile answers', () => {
       expect(answer.status).toBe(200);
       expect(answer.text).toBe('{}');
     }
+  });
+});
+
+describe('switches for the other answers doctor looks for', () => {
+  const send = async (url: string, method: string, body?: unknown) => {
+    const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await response.text();
+    return { status: response.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
+  };
+  const uuid = '6f1c2b9e-3d4a-4c5b-8e7f-0a1b2c3d4e5f';
+
+  test('putNoCreate: PUT to a uuid no job has is 404, nothing stored; PUT to a job still updates', async () => {
+    const s = await sandbox({ generate: 1, putNoCreate: true });
+    expect((await send(`${s.url}/job/${uuid}`, 'PUT', { title: 'x' })).status).toBe(404);
+    expect(s.jobs()).toHaveLength(1);
+    expect((await send(`${s.url}/job/100001`, 'PUT', { title: 'y' })).json()).toMatchObject({ id: 100001, title: 'y' });
+  });
+
+  test('ignoreDelete: DELETE answers 204 and the job stays', async () => {
+    const s = await sandbox({ generate: 1, ignoreDelete: true });
+    expect((await send(`${s.url}/job/100001`, 'DELETE')).status).toBe(204);
+    expect((await get(`${s.url}/job/100001`)).status).toBe(200);
+  });
+
+  test('listOmits: the listing leaves the attribute out, the job alone has it', async () => {
+    const s = await sandbox({ generate: 2, listOmits: ['referenceNo'] });
+    expect((await get(`${s.url}/job`)).json().map((job) => job && 'referenceNo' in job)).toEqual([false, false]);
+    expect((await send(`${s.url}/job/100001`, 'GET')).json().referenceNo).toMatch(/^\d{7}$/);
+  });
+
+  test('hideCreated: no created in any answer; the store keeps it', async () => {
+    const s = await sandbox({ generate: 1, hideCreated: true });
+    expect((await send(`${s.url}/job/100001`, 'GET')).json()).not.toHaveProperty('created');
+    expect((await send(`${s.url}/job/${uuid}`, 'PUT', { title: 'x' })).json()).not.toHaveProperty('created');
+    expect((await get(`${s.url}/job`)).json()[0]).not.toHaveProperty('created');
+    expect(s.jobs()[0]).toHaveProperty('created');
+  });
+
+  test('draftState: a job without resources is answered in that state, listed and alone', async () => {
+    const s = await sandbox({ draftState: 'UTKAST' });
+    const made = (await send(`${s.url}/job`, 'POST', { title: 'x' })).json();
+    expect(made.state).toBe('UTKAST');
+    expect((await get(`${s.url}/job`)).json()[0]).toMatchObject({ state: 'UTKAST' });
+    expect(s.jobs()[0]?.state).toBe('DRAFT');
+  });
+
+  test('readOnlyKeys: reads work, writes are 403', async () => {
+    const s = await sandbox({ generate: 1, readOnlyKeys: ['ro-key'] });
+    const ro = { 'API-Key': 'ro-key', 'Content-Type': 'application/json' };
+    expect((await fetch(`${s.url}/job`, { headers: ro })).status).toBe(200);
+    expect((await fetch(`${s.url}/job`, { method: 'POST', headers: ro, body: '{}' })).status).toBe(403);
   });
 });

@@ -6,9 +6,10 @@ import { checkBaseUrl } from './base-url.js';
 import { checkedJob, checkedVersion, NotJson } from './check-answer.js';
 import { MAX_ELEMENT_CHARS } from './json-array.js';
 import { listJobs } from './list-jobs.js';
+import { pageParams, readPageJobs, type PageReader } from './read-page.js';
 import { DEFAULT_RETRY_POLICY, WRITE_METHODS, type RetryPolicy } from './retry-policy.js';
 import { answerStart, toApiError, unexpectedAnswer, type Asked } from './to-api-error.js';
-import type { Job, JobListing, ListJobsOptions, VersionInfo } from './types.js';
+import type { Job, JobListing, ListJobsOptions, PageQuery, VersionInfo } from './types.js';
 import type { Clock } from './rate-gate.js';
 import { withRetry, type Gate, type RetryInfo } from './with-retry.js';
 import { ApiError } from '../errors.js';
@@ -71,6 +72,12 @@ export interface CoredinationClient {
    * ends, how many jobs and pages it took and whether the account changed meanwhile.
    */
   listJobs(options?: ListJobsOptions): JobListing;
+  /**
+   * One page of `GET /job` as the server gives it, not read on: its first `most` jobs (the rest
+   * left unread), each checked to be a job with a uuid. For looking at how a server pages
+   * (`doctor`); everything else reads the whole list with `listJobs`.
+   */
+  listPage(query: PageQuery, options?: { most?: number; signal?: AbortSignal }): Promise<Job[]>;
   /** `GET /job/:id`, by numeric id or uuid: the full representation, checked to be that job. */
   getJob(id: number | string, options?: CallOptions): Promise<Job>;
   /**
@@ -200,23 +207,23 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
     });
   }
 
+  /** How `GET /job` is asked for, page by page. */
+  const pageReader = (signal: AbortSignal | undefined): PageReader => ({
+    // A listing is timed by its own rules (read-page.ts): no whole-request timeout from got.
+    open: (searchParams, pageSignal) => api.stream('job', { searchParams, signal: pageSignal, timeout: { request: undefined } }),
+    asked: asked('GET', 'job'),
+    idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
+    pageTimeoutMs: options.pageTimeoutMs ?? 120_000,
+    maxElementChars: ANSWER_LIMITS.listElement,
+    retry: { policy, signal, onRetry: options.onRetry },
+  });
+
   const jobPath = (id: number | string) => `job/${encodeURIComponent(String(id))}`;
   return {
     baseUrl,
     version: (call_) => call('GET', 'version', undefined, call_, ({ status, value }) => checkedVersion(asked('GET', 'version'), status, value)),
-    listJobs: (list = {}) =>
-      listJobs(
-        {
-          // A listing is timed by its own rules (read-page.ts): no whole-request timeout from got.
-          open: (searchParams, signal) => api.stream('job', { searchParams, signal, timeout: { request: undefined } }),
-          asked: asked('GET', 'job'),
-          idleTimeoutMs: options.idleTimeoutMs ?? 30_000,
-          pageTimeoutMs: options.pageTimeoutMs ?? 120_000,
-          maxElementChars: ANSWER_LIMITS.listElement,
-          retry: { policy, signal: list.signal, onRetry: options.onRetry },
-        },
-        list,
-      ),
+    listJobs: (list = {}) => listJobs(pageReader(list.signal), list),
+    listPage: (query, page = {}) => readPageJobs(pageReader(page.signal), pageParams(query), page.most ?? Number.POSITIVE_INFINITY),
     getJob: (id, call_) => call('GET', jobPath(id), undefined, call_, ({ status, value }) => checkedJob(asked('GET', jobPath(id)), status, value, { id })),
     createJob: (job, call_) => call('POST', 'job', job, call_, ({ status, value }) => checkedJob(asked('POST', 'job'), status, value, { uuid: typeof job.uuid === 'string' ? job.uuid : undefined, created: true })),
     putJob: (uuid, job, call_) => call('PUT', jobPath(uuid), job, call_, ({ status, value }) => checkedJob(asked('PUT', jobPath(uuid)), status, value, { uuid })),

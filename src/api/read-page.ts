@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { ApiError } from '../errors.js';
+import { LIST_PARAMS } from './assumptions.js';
 import { JsonElementTooLargeError, MAX_ELEMENT_CHARS, parseJsonArray } from './json-array.js';
 import { answerStart, toApiError, type Asked } from './to-api-error.js';
-import type { Job } from './types.js';
+import type { Job, PageQuery } from './types.js';
 import { interrupted, retrier, type RetryOptions } from './with-retry.js';
 
 /** How one page of `GET /job` is asked for and read. */
@@ -153,4 +154,28 @@ export async function* readPage(reader: PageReader, params: Record<string, strin
     }
     await retry.failed(failure);
   }
+}
+
+/** A page's query under the API's parameter names (LIST_PARAMS), in the order messages name them. */
+export function pageParams(query: PageQuery): Record<string, string | number> {
+  const params: Record<string, string | number> = {};
+  if (query.offset !== undefined) params[LIST_PARAMS.offset] = query.offset;
+  if (query.limit !== undefined) params[LIST_PARAMS.limit] = query.limit;
+  if (query.modified !== undefined) params[LIST_PARAMS.modified] = query.modified;
+  return params;
+}
+
+/**
+ * The first `most` jobs of one page, as the server gives it (the rest left unread, the request
+ * closed). A page tried again starts again: the jobs are those of the attempt that was answered.
+ */
+export async function readPageJobs(reader: PageReader, params: Record<string, string | number>, most: number): Promise<Job[]> {
+  const stats: PageStats = { held: 0 };
+  const jobs: Job[] = [];
+  for await (const job of readPage(reader, params, stats)) {
+    if (stats.held === 1) jobs.length = 0;
+    jobs.push(job);
+    if (jobs.length >= most) break;
+  }
+  return jobs;
 }

@@ -44,6 +44,19 @@ export interface Job {
   [key: string]: unknown;
 }
 
+/** Every attribute of a job this tool knows (those of the Job interface), in the API documentation's order. */
+export const KNOWN_JOB_ATTRIBUTES = [
+  'id', 'uuid', 'title', 'description', 'referenceNo', 'priority', 'allDay', 'startTime', 'endTime', 'duration',
+  'state', 'reported', 'customerName', 'resources', 'destinations', 'items', 'customFields', 'events', 'documents',
+  'signature', 'created', 'modified',
+] as const satisfies readonly (keyof Job)[];
+
+/** The named attributes of Job, without its index signature. */
+type NamedKeys<T> = keyof { [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K] };
+/** Fails to compile when the Job interface gains an attribute the list above lacks. */
+const everyAttributeListed: Exclude<NamedKeys<Job>, (typeof KNOWN_JOB_ATTRIBUTES)[number]> extends never ? true : never = true;
+void everyAttributeListed;
+
 /** The answer of `GET /version`. */
 export interface VersionInfo {
   id: string;
@@ -64,6 +77,14 @@ export interface ListJobsOptions {
   signal?: AbortSignal;
   /** The most distinct jobs a listing may bring (default MAX_LISTED_JOBS) before it is refused. */
   maxJobs?: number;
+}
+
+/** One page of `GET /job`, asked for as it is (`CoredinationClient.listPage`). */
+export interface PageQuery {
+  limit?: number;
+  offset?: number;
+  /** Only jobs modified since this time (epoch ms or an ISO date). */
+  modified?: number | string;
 }
 
 /** What a listing found out about the account and the server while it was read. */

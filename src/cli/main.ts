@@ -2,6 +2,7 @@ import yargs, { type Argv } from 'yargs';
 import { CdbError } from '../errors.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { demoCommand } from './commands/demo.js';
+import { doctorCommand } from './commands/doctor.js';
 import { undoCommand } from './commands/undo.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -52,6 +53,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .command(mappingCommand(io, done))
     .command(templateCommand(io, done))
     .command(callsApi(versionCommand(io, done)))
+    .command(callsApi(doctorCommand(io, done)))
     .command(sandboxCommand(io, done))
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
@@ -60,7 +62,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .alias('version', 'V')
     .help()
     .alias('help', 'h')
-    .epilogue(`Exit codes: 0 done, 3 some rows rejected or failed, 2 invalid usage or input (nothing sent), 1 aborted.\n${BIN} ${TOOL_VERSION}`)
+    .epilogue(`Exit codes: 0 done, 3 some rows rejected or failed (doctor: an assumption does not hold), 2 invalid usage or input (nothing sent), 1 aborted.\n${BIN} ${TOOL_VERSION}`)
     .wrap(helpWidth(io.stdout.columns))
     .exitProcess(false)
     .fail((message, error) => {

@@ -56,10 +56,22 @@ export interface SandboxOptions {
   putReplaces?: boolean;
   /** POST makes its own uuid whatever the body says, the other answer to POST_KEEPS_CLIENT_UUID. */
   ignorePostUuid?: boolean;
+  /** PUT to a uuid no job has answers 404 instead of creating the job, the other answer to PUT_CREATES_BY_UUID. */
+  putNoCreate?: boolean;
+  /** DELETE answers 204 and deletes nothing (the job stays), the other answer to DELETE_REMOVES. */
+  ignoreDelete?: boolean;
+  /** Attributes `GET /job` leaves out besides LIST_OMITTED_FIELDS (`GET /job/:id` still has them). */
+  listOmits?: string[];
+  /** Jobs are answered without `created`, so that a PUT's answer cannot tell a create from an update (putCreated). */
+  hideCreated?: boolean;
+  /** The state a job without resources is answered in, instead of DRAFT (DRAFT_STATE). */
+  draftState?: string;
   /** Share (0..1) of writes stored, then answered 500 (a server that fails after committing). */
   errorAfterCommit?: number;
   /** `GET /job` answers at most this many jobs, whatever `limit` asks (and without one). */
   pageCap?: number;
+  /** `GET /job` ignores `limit`: a page runs to the end of the list (a server that does not page). */
+  ignoreLimit?: boolean;
   /** `GET /job` ignores `offset`: every page starts at the first job. */
   ignoreOffset?: boolean;
   /** `GET /job` ignores `modified`: every job is listed. */
@@ -83,7 +95,7 @@ export interface SandboxOptions {
 }
 
 /** The options that may change while the sandbox runs. */
-export type Faults = Pick<SandboxOptions, 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'pageCap' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle' | 'quirks' | 'ignorePostUuid' | 'putReplaces' | 'errorAfterCommit'>;
+export type Faults = Pick<SandboxOptions, 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'pageCap' | 'ignoreLimit' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle' | 'quirks' | 'ignorePostUuid' | 'putReplaces' | 'putNoCreate' | 'ignoreDelete' | 'listOmits' | 'hideCreated' | 'draftState' | 'errorAfterCommit'>;
 
 /** One request as the sandbox saw it. */
 export interface RequestRecord {

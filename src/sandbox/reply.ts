@@ -9,9 +9,12 @@ export class Reply {
   ) {}
 }
 
-/** A listing, streamed in slices (or drip-fed), as `GET /job` sends it. */
+/** A listing, streamed in slices (or drip-fed), as `GET /job` sends it: each job as `view` shows it. */
 export class JobList {
-  constructor(readonly items: (Job | null)[]) {}
+  constructor(
+    readonly items: (Job | null)[],
+    readonly view: (job: Job) => Job,
+  ) {}
 }
 
 /** A body sent as it is, with its content type. */

@@ -3,6 +3,7 @@ import type { Job } from '../api/types.js';
 import { isUuid } from '../util/uuid.js';
 import { generateJobs } from './generate-jobs.js';
 import type { JobStore } from './job-store.js';
+import { answeredJob, listedJob } from './job-view.js';
 import type { Faults } from './options.js';
 import { JobList, Reply, text } from './reply.js';
 import { validateJobBody } from './validate-job.js';
@@ -35,7 +36,7 @@ export function route(ctx: RouteContext, method: string, path: string, query: UR
       const job = body?.value as Job;
       if (faults.ignorePostUuid) delete job.uuid;
       if (typeof job.uuid === 'string' && store.get(job.uuid)) return text(406, `Attribute uuid: a job with uuid ${job.uuid} exists`);
-      return new Reply(200, store.create(job));
+      return new Reply(200, answeredJob(store.create(job), faults));
     }
     return text(405, 'Method not allowed');
   }
@@ -45,11 +46,11 @@ export function route(ctx: RouteContext, method: string, path: string, query: UR
   const job = store.get(id);
   if (method === 'GET') {
     if (faults.quirks?.includes('empty-lookup')) return new Reply(200, {});
-    return job ? new Reply(200, job) : text(404, `Job ${id} not found`);
+    return job ? new Reply(200, answeredJob(job, faults)) : text(404, `Job ${id} not found`);
   }
   if (method === 'DELETE') {
     if (!job) return text(404, `Job ${id} not found`);
-    store.delete(job);
+    if (!faults.ignoreDelete) store.delete(job);
     return new Reply(204);
   }
   if (method === 'PUT') {
@@ -59,8 +60,8 @@ export function route(ctx: RouteContext, method: string, path: string, query: UR
     if (typeof update.uuid === 'string' && update.uuid.toLowerCase() !== (job?.uuid ?? id.toLowerCase())) {
       return text(406, 'Attribute uuid does not match the uuid in the path');
     }
-    if (job) return new Reply(200, store.update(job, update, faults.putReplaces));
-    if (PUT_CREATES_BY_UUID && isUuid(id)) return new Reply(200, store.create(update, id));
+    if (job) return new Reply(200, answeredJob(store.update(job, update, faults.putReplaces), faults));
+    if (PUT_CREATES_BY_UUID && !faults.putNoCreate && isUuid(id)) return new Reply(200, answeredJob(store.create(update, id), faults));
     return text(404, `Job ${id} not found`);
   }
   return text(405, 'Method not allowed');
@@ -92,7 +93,7 @@ function listJobs(ctx: RouteContext, query: URLSearchParams): Reply {
     churn(ctx, faults.churn);
   }
   const from = faults.ignoreOffset ? 0 : (offset ?? 0);
-  const most = Math.min(limit ?? Number.POSITIVE_INFINITY, faults.pageCap ?? Number.POSITIVE_INFINITY);
+  const most = Math.min(faults.ignoreLimit ? Number.POSITIVE_INFINITY : (limit ?? Number.POSITIVE_INFINITY), faults.pageCap ?? Number.POSITIVE_INFINITY);
   const since = faults.ignoreModified ? undefined : modifiedSince;
   const quirks = (faults.quirks ?? []).filter((quirk) => quirk === 'null-in-list' || quirk === 'job-without-uuid' || quirk === 'job-listed-twice');
   let items: (Job | null)[];
@@ -113,7 +114,7 @@ function listJobs(ctx: RouteContext, query: URLSearchParams): Reply {
     }
     items = all.slice(from, Number.isFinite(most) ? from + most : undefined);
   }
-  return new Reply(200, new JobList(items));
+  return new Reply(200, new JobList(items, (job) => listedJob(job, faults)));
 }
 
 /** undefined when absent, null when not a whole number of 0 or more. */

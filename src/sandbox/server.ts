@@ -126,7 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       res.end(reply.body.text);
     } else if (reply.body instanceof JobList) {
       res.setHeader('content-type', 'application/json; charset=UTF-8');
-      await writeList(res, reply.body.items, faults.trickle);
+      await writeList(res, reply.body.items, reply.body.view, faults.trickle);
     } else {
       res.setHeader('content-type', 'application/json; charset=UTF-8');
       res.end(JSON.stringify(reply.body));

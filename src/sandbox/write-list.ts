@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from '../api/types.js';
-import { listView } from './job-store.js';
 
 const SLICE = 500;
 
@@ -17,13 +16,13 @@ function drained(res: ServerResponse): Promise<void> {
 }
 
 /**
- * Writes a listing as a JSON array of jobs in list representation: in slices, waiting for the socket to drain between them; or,
+ * Writes a listing as a JSON array of jobs, each as `view` shows it: in slices, waiting for the socket to drain between them; or,
  * with `trickle`, one byte every `trickle` ms (a server that never goes quiet and never finishes),
  * until the client goes.
  */
-export async function writeList(res: ServerResponse, items: (Job | null)[], trickle?: number): Promise<void> {
+export async function writeList(res: ServerResponse, items: (Job | null)[], view: (job: Job) => Job, trickle?: number): Promise<void> {
   if (trickle) {
-    const bytes = Buffer.from(JSON.stringify(items.map((job) => job && listView(job))));
+    const bytes = Buffer.from(JSON.stringify(items.map((job) => job && view(job))));
     for (let i = 0; i < bytes.length && !res.destroyed; i++) {
       res.write(bytes.subarray(i, i + 1));
       await sleep(trickle);
@@ -33,7 +32,7 @@ export async function writeList(res: ServerResponse, items: (Job | null)[], tric
   }
   res.write('[');
   for (let i = 0; i < items.length && !res.destroyed; i += SLICE) {
-    const part = items.slice(i, i + SLICE).map((job) => JSON.stringify(job && listView(job))).join(',');
+    const part = items.slice(i, i + SLICE).map((job) => JSON.stringify(job && view(job))).join(',');
     if (!res.write(i === 0 ? part : `,${part}`)) await drained(res);
   }
   res.end(']');

@@ -8,10 +8,11 @@ import { isLoopbackHost } from '../../api/base-url.js';
 
 interface SandboxArgs
   extends Omit<GlobalArgs, 'apiKey'>,
-    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces' | 'ignorePostUuid' | 'errorAfterCommit' | 'pageCap' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle'> {
+    Pick<SandboxOptions, 'data' | 'latency' | 'failRate' | 'dropAfterCommit' | 'dropBeforeCommit' | 'rateLimit' | 'retryAfter' | 'generate' | 'seed' | 'putReplaces' | 'ignorePostUuid' | 'errorAfterCommit' | 'pageCap' | 'ignoreLimit' | 'ignoreOffset' | 'ignoreModified' | 'churn' | 'trickle' | 'putNoCreate' | 'ignoreDelete' | 'listOmits' | 'hideCreated' | 'draftState'> {
   port: number;
   host: string;
   apiKey?: string[];
+  readOnlyKey?: string[];
   quirk?: Quirk[];
 }
 
@@ -65,17 +66,24 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         .option('port', { requiresArg: true, default: 8080, coerce: port, describe: 'Port to listen on (0: any free port)' })
         .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
         .option('api-key', { type: 'string', array: true, describe: `Key(s) to accept (default: COREDINATION_API_KEY, else "${SANDBOX_KEY}")` })
+        .option('read-only-key', { type: 'string', array: true, describe: 'Key(s) that may read but are answered 403 on writes (repeatable)' })
         .option('data', { type: 'string', describe: 'JSON file to load at start and keep up to date, to inspect a run afterwards' })
         .option('latency', { type: 'number', coerce: count('latency'), describe: 'Response time in milliseconds: each answer leaves this long after its request arrived' })
         .option('fail-rate', { type: 'number', coerce: share('fail-rate'), describe: 'Share (0..1) of requests answered 500, 503 or 429' })
         .option('ignore-post-uuid', { type: 'boolean', describe: 'POST makes its own uuid, ignoring one in the body' })
         .option('error-after-commit', { type: 'number', coerce: share('error-after-commit'), describe: 'Share (0..1) of writes stored, then answered 500' })
         .option('put-replaces', { type: 'boolean', describe: 'PUT replaces the whole job instead of leaving absent attributes as they are' })
+        .option('put-no-create', { type: 'boolean', describe: 'PUT to a uuid no job has answers 404 instead of creating the job' })
+        .option('ignore-delete', { type: 'boolean', describe: 'DELETE answers 204 and deletes nothing' })
+        .option('list-omits', { type: 'string', array: true, describe: 'GET /job leaves out this attribute too (repeatable); GET /job/:id still has it' })
+        .option('hide-created', { type: 'boolean', describe: 'Jobs are answered without created, so that a PUT\'s answer does not tell a create from an update' })
+        .option('draft-state', { type: 'string', describe: 'The state a job without resources is answered in, instead of DRAFT' })
         .option('drop-after-commit', { type: 'number', coerce: share('drop-after-commit'), describe: 'Share (0..1) of writes stored, then the connection dropped' })
         .option('drop-before-commit', { type: 'number', coerce: share('drop-before-commit'), describe: 'Share (0..1) of writes dropped before anything is stored' })
         .option('rate-limit', { type: 'number', coerce: count('rate-limit'), describe: 'Requests per second beyond which it answers 429' })
         .option('retry-after', { type: 'number', coerce: count('retry-after'), describe: 'Seconds sent in Retry-After with 429 and 503 (default 1)' })
         .option('page-cap', { type: 'number', coerce: count('page-cap'), describe: 'GET /job answers at most n jobs, whatever limit asks' })
+        .option('ignore-limit', { type: 'boolean', describe: 'GET /job ignores limit: a page runs to the end of the list' })
         .option('ignore-offset', { type: 'boolean', describe: 'GET /job ignores offset: every page starts at the first job' })
         .option('ignore-modified', { type: 'boolean', describe: 'GET /job ignores modified: every job is listed' })
         .option('churn', { type: 'number', coerce: count('churn'), describe: 'Between the first and second page of each listing, another user deletes the n oldest jobs and creates n new ones' })
@@ -97,17 +105,24 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         port: args.port,
         host: args.host,
         apiKeys,
+        readOnlyKeys: args.readOnlyKey,
         data: args.data,
         latency: args.latency,
         failRate: args.failRate,
         dropAfterCommit: args.dropAfterCommit,
         putReplaces: args.putReplaces,
+        putNoCreate: args.putNoCreate,
+        ignoreDelete: args.ignoreDelete,
+        listOmits: args.listOmits,
+        hideCreated: args.hideCreated,
+        draftState: args.draftState,
         ignorePostUuid: args.ignorePostUuid,
         errorAfterCommit: args.errorAfterCommit,
         dropBeforeCommit: args.dropBeforeCommit,
         rateLimit: args.rateLimit,
         retryAfter: args.retryAfter,
         pageCap: args.pageCap,
+        ignoreLimit: args.ignoreLimit,
         ignoreOffset: args.ignoreOffset,
         ignoreModified: args.ignoreModified,
         churn: args.churn,
@@ -123,10 +138,16 @@ export function sandboxCommand(io: CliIo, done: (code: number) => void): Command
         [
           `Coredination sandbox listening on ${sandbox.url} with ${sandbox.store.size} jobs${args.data ? ` (kept in ${args.data})` : ''}.`,
           fromEnv ? 'API key: the one in COREDINATION_API_KEY (not printed).' : `API key: ${apiKeys[0]}`,
+          ...(args.readOnlyKey?.length ? [`Read-only key (403 on writes): ${args.readOnlyKey.join(', ')}`] : []),
           `Try:  COREDINATION_BASE_URL=${sandbox.url}${fromEnv ? '' : ` COREDINATION_API_KEY=${apiKeys[0]}`} coredination-batch version`,
           'Stop it with Ctrl+C.',
         ].join('\n'),
-        fromEnv ? { url: sandbox.url, apiKeyFrom: 'COREDINATION_API_KEY', jobs: sandbox.store.size } : { url: sandbox.url, apiKeys, jobs: sandbox.store.size },
+        {
+          url: sandbox.url,
+          ...(fromEnv ? { apiKeyFrom: 'COREDINATION_API_KEY' } : { apiKeys }),
+          ...(args.readOnlyKey?.length ? { readOnlyKeys: args.readOnlyKey } : {}),
+          jobs: sandbox.store.size,
+        },
       );
       await stopSignal();
       await sandbox.close();
