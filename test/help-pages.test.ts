@@ -20,7 +20,7 @@ async function rendered(words: string[], columns: number): Promise<string> {
 describe('help pages rendered at build time', () => {
   test('hold every command and subcommand, at both widths', () => {
     for (const width of ['100', '110']) {
-      expect(Object.keys(pages[width] ?? {})).toEqual(expect.arrayContaining(['', 'import', 'export', 'undo', 'schedule', 'mapping', 'mapping init', 'mapping check', 'template', 'version', 'sandbox', 'demo']));
+      expect(Object.keys(pages[width] ?? {})).toEqual(expect.arrayContaining(['', 'import', 'export', 'undo', 'schedule', 'mapping', 'mapping init', 'mapping check', 'template', 'version', 'doctor', 'sandbox', 'demo']));
     }
   });
 
