@@ -81,6 +81,20 @@ describe('a server that ignores offset', () => {
     expect(s.requests.filter((r) => r.path.endsWith('/job')).map((r) => r.query)).toEqual(['offset=0&limit=20', 'offset=4&limit=20', '', expect.stringMatching(/^modified=\d+&limit=20$/)]);
   });
 
+  test('with pages capped too: one message saying so, never the first page taken for the account', async () => {
+    const { api } = await serverAnd({ generate: 120, ignoreOffset: true, pageCap: 10 });
+    const error = await failure(api.listJobs({ limit: 20 }));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toMatch(/^The server ignores offset and gives at most 10 jobs a page: every page, and the list without paging, brought the same 10 jobs, and the account holds more \(job [0-9a-f-]{36} was not among them\), so the rest of the list cannot be read\.$/);
+  });
+
+  test('an export from such a server fails and writes nothing at its path', async () => {
+    const { api } = await serverAnd({ generate: 120, ignoreOffset: true, pageCap: 10 });
+    const out = path.join(await tempDir(), 'jobs.csv');
+    await expect(runExport({ client: api, mapping: (await loadMapping()).mapping, output: out, pageSize: 20, stateDir: await tempDir() })).rejects.toThrow(/ignores offset and gives at most 10 jobs a page/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   test('the same account with offset honoured: listed page by page, no request without paging', async () => {
     const { s, api } = await serverAnd({ generate: 50 });
     expect(await listAll(api.listJobs({ limit: 20 }))).toHaveLength(50);

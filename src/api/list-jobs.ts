@@ -89,6 +89,8 @@ export function listJobs(reader: PageReader, options: ListJobsOptions = {}): Job
     let previousHeld = 0;
     /** Pages that held the most any page has: more than one, and that size is the server's cap. */
     let fullPages = 0;
+    /** The list was asked for without paging, the server having given one page for two offsets. */
+    let wholeAsked = false;
     let current: Pending | undefined = ask(start);
     let ahead: Pending | undefined;
     try {
@@ -120,7 +122,9 @@ export function listJobs(reader: PageReader, options: ListJobsOptions = {}): Job
         previousHeld = held;
         let next: number | undefined | 'whole' = current.offset === undefined ? undefined : current.offset + held - 1;
         if (current.offset === undefined) {
-          // The list without limit and offset: everything, by the API's documentation.
+          // The list without limit and offset: everything, by the API's documentation (the closing
+          // check holds it to that).
+          wholeAsked = page > 0;
         } else if (page === 0) {
           firstOfListing = first;
           firstHeld = held;
@@ -150,15 +154,20 @@ export function listJobs(reader: PageReader, options: ListJobsOptions = {}): Job
         ahead = undefined;
         current = next === undefined ? undefined : (reuse ?? ask(next === 'whole' ? undefined : next));
       }
-      if (newest !== undefined) await closingCheck(seen, newest);
+      if (newest !== undefined) await closingCheck(seen, newest, wholeAsked ? firstHeld : undefined);
     } finally {
       await current?.jobs.return(undefined);
       if (ahead) drop(ahead);
     }
   }
 
-  /** Anything modified since the newest job seen must be a job seen, as seen. */
-  async function closingCheck(seen: UuidSet, newest: number): Promise<void> {
+  /**
+   * Anything modified since the newest job seen must be a job seen, as seen. After a list asked
+   * for without paging (`capped`: the size of the one page the server gave for every offset), a
+   * job not seen means that answer was one capped page, not the account: an error, since the rest
+   * cannot be read.
+   */
+  async function closingCheck(seen: UuidSet, newest: number, capped?: number): Promise<void> {
     const stats: PageStats = { held: 0 };
     const probe = readPage(reader, { [LIST_PARAMS.modified]: newest, [LIST_PARAMS.limit]: limit }, stats, options.signal);
     try {
@@ -167,6 +176,12 @@ export function listJobs(reader: PageReader, options: ListJobsOptions = {}): Job
         if (modified !== undefined && modified < newest) {
           changed(`the server ignores modified (asked for jobs modified since ${newest}, it answered with older ones), so changes made while the list was read cannot be ruled out`);
           return;
+        }
+        if (capped !== undefined && !seen.has(job.uuid as string)) {
+          throw new ApiError('HTTP', `The server ignores offset and gives at most ${capped} jobs a page: every page, and the list without paging, brought the same ${capped} jobs, and the account holds more (job ${job.uuid} was not among them), so the rest of the list cannot be read.`, {
+            method: 'GET', path: 'job', status: 200,
+            hint: `Nothing was done with the list. Check the base URL (${reader.asked.baseUrl}): it should name the Coredination API, which pages its job list with offset and limit ("coredination-batch doctor" checks both).`,
+          });
         }
         if (!seen.has(job.uuid as string) || (modified !== undefined && modified > newest)) {
           changed(`job ${job.uuid} was added or changed while the list was read`);
