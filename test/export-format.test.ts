@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
 import { runCli } from '../src/cli/main.js';
 import { isCdbError } from '../src/errors.js';
@@ -20,7 +20,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: numb
   };
   const stdout = collect();
   const stderr = collect();
-  const code = await runCli(argv, { stdout: stdout.stream, stderr: stderr.stream, env });
+  const code = await runCli(argv, { stdin: Readable.from([]), stdout: stdout.stream, stderr: stderr.stream, env });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 

@@ -3,6 +3,7 @@
 // warnings told in this tool's words, by line, never quoting a line that may hold the API key.
 import { chmod, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { readConfig } from '../src/cli/config-file.js';
 import { renderError } from '../src/cli/render-error.js';
@@ -42,7 +43,7 @@ async function bigYaml(name: string, bytes: number): Promise<string> {
 /** Collects what the config reader writes to stderr. */
 function capture() {
   const lines: string[] = [];
-  return { lines, io: { stdout: process.stdout, stderr: { write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream, env: {} } };
+  return { lines, io: { stdin: new PassThrough(), stdout: new PassThrough(), stderr: { write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream, env: {} } };
 }
 
 describe('a size limit, checked before parsing', () => {

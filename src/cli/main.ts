@@ -60,7 +60,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .help()
     .alias('help', 'h')
     .epilogue(`Exit codes: 0 done, 3 some rows rejected or failed, 2 invalid usage or input (nothing sent), 1 aborted.\n${BIN} ${TOOL_VERSION}`)
-    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .wrap(Math.min(110, io.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
       // yargs rethrows an error from a coerce function as its own YError, keeping only the message:
