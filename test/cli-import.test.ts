@@ -5,9 +5,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../src/sandbox/server.js';
+import { CLI, cliProcess } from './helpers/cli.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { CLI, KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 function env(s: Sandbox) {
   return { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR };
@@ -42,7 +43,7 @@ describe('import via the CLI', () => {
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(300);
 
-    const again = await runCli(['import', file, '--rate', '0', '--concurrency', '8', '--json'], env(s));
+    const again = await cliProcess(['import', file, '--rate', '0', '--concurrency', '8', '--json'], env(s));
     expect(again.code).toBe(0);
     const summary = JSON.parse(again.stdout) as { counts: { created: number; skipped: number; unknown: number } };
     expect(summary.counts.created + summary.counts.skipped).toBe(300);
@@ -60,7 +61,7 @@ describe('import via the CLI', () => {
     const stopped = await importAndKill(s, file, 'SIGTERM', 30);
     expect(stopped.code).toBe(1);
     expect(stopped.output).toMatch(/Run the same command again to resume/);
-    const again = await runCli(['import', file, '--rate', '0'], env(s));
+    const again = await cliProcess(['import', file, '--rate', '0'], env(s));
     expect(again.code).toBe(0);
     expect(refs(s)).toEqual(expected(200));
   });
@@ -71,7 +72,7 @@ describe('import via the CLI', () => {
     const file = path.join(dir, 'jobb.csv');
     await (await import('node:fs/promises')).writeFile(file, 'Title;Duration\nBra;30\nOgiltig;-5\n');
     // A negative duration is refused by the check; --skip-invalid sends the valid row and reports it rejected.
-    const run = await runCli(['import', file, '--verbose', '--skip-invalid'], env(s));
+    const run = await cliProcess(['import', file, '--verbose', '--skip-invalid'], env(s));
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/1 created, .* 1 rejected/);
     expect(run.stdout).toMatch(/Rejected and failed rows: .*jobb\.errors\.csv/);
@@ -84,7 +85,7 @@ describe('import via the CLI', () => {
   test('a refused key: exit 1, nothing created', async () => {
     const s = await sandbox();
     const file = await jobsCsv(await tempDir(), 3);
-    const run = await runCli(['import', file], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: 'nope-123' });
+    const run = await cliProcess(['import', file], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: 'nope-123' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/refused the API key/);
     expect(run.stderr + run.stdout).not.toContain('nope-123');
@@ -93,7 +94,7 @@ describe('import via the CLI', () => {
 
   test('npm start\'s demo: imports the sample into an embedded sandbox', async () => {
     const dir = await tempDir();
-    const run = await runCli(['demo', '--out', dir]);
+    const run = await cliProcess(['demo', '--out', dir]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('36 jobs created');
     const results = await readAll(path.join(dir, 'import-results.csv'));
@@ -110,19 +111,19 @@ describe('configuration', () => {
     await writeFile(config, `baseUrl: ${s.url}\napiKey: ${KEY}\nrate: 0\nconcurrency: 2\n`);
     await chmod(config, 0o644);
     const file = await jobsCsv(dir, 5);
-    const run = await runCli(['import', file, '--config', config]);
+    const run = await cliProcess(['import', file, '--config', config]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/holds the API key and other users can read it; run: chmod 600/);
     expect(run.stderr).toMatch(/2 at a time, with no rate cap/);
     expect(run.stderr + run.stdout).not.toContain(KEY);
     await chmod(config, 0o600);
-    const version = await runCli(['version'], { COREDINATION_CONFIG: config });
+    const version = await cliProcess(['version'], { COREDINATION_CONFIG: config });
     expect(version.code).toBe(0);
     expect(version.stderr).toBe('');
-    const wrong = await runCli(['version', '--config', config], { COREDINATION_API_KEY: 'env-wins-key' });
+    const wrong = await cliProcess(['version', '--config', config], { COREDINATION_API_KEY: 'env-wins-key' });
     expect(wrong.code).toBe(1); // the environment's key is used, and refused
     await writeFile(config, 'baseUrl: 5\ncolour: red\n');
-    const bad = await runCli(['version', '--config', config]);
+    const bad = await cliProcess(['version', '--config', config]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/baseUrl: expected a string/);
     expect(bad.stderr).toMatch(/colour: not a known setting/);

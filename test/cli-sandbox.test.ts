@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
-import { CLI } from './helpers/sandbox.js';
+import { CLI } from './helpers/cli.js';
 
 const REAL_KEY = 'secret-real-key';
 

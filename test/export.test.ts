@@ -11,9 +11,10 @@ import { runExport, type ExportOptions } from '../src/export/run-export.js';
 import { runImport } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
+import { CLI, cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { STATE_DIR } from './helpers/state-dir.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const client = (s: Sandbox) => createClient({ baseUrl: s.url, apiKey: KEY });
 
@@ -188,14 +189,13 @@ describe('export', () => {
 
 describe('export via the CLI', () => {
   test('--json summary, exit 0; a bad --tz is exit 2', async () => {
-    const { runCli } = await import('./helpers/sandbox.js');
     const s = await sandbox({ generate: 5 });
     const dir = await tempDir();
     const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: dir };
-    const run = await runCli(['export', path.join(dir, 'jobs.xlsx'), '--json'], env);
+    const run = await cli(['export', path.join(dir, 'jobs.xlsx'), '--json'], env);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ rows: 5, format: 'xlsx' });
-    const bad = await runCli(['export', path.join(dir, 'x.csv'), '--tz', 'Europe/Gothenburg'], env);
+    const bad = await cli(['export', path.join(dir, 'x.csv'), '--tz', 'Europe/Gothenburg'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not an IANA time zone/);
   });

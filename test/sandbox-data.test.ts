@@ -5,8 +5,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
+import { CLI } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { CLI, KEY } from './helpers/sandbox.js';
+import { KEY } from './helpers/sandbox.js';
 
 /** Starts `sandbox --data <file>` and resolves with its URL once it listens. */
 function startSandbox(data: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string; closed: Promise<number | null> }> {

@@ -8,8 +8,9 @@ import { describe, expect, test } from '@jest/globals';
 import { ApiError, CdbError } from '../src/errors.js';
 import { mayPass, RETRY_PAUSES, retryPause } from '../src/schedule/retry.js';
 import type { RunRecord } from '../src/schedule/schedule-record.js';
+import { CLI } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const unreachable = (networkCode: string) => new ApiError('UNREACHABLE', 'no answer', { method: 'GET', path: 'job', networkCode });
 const answered = (status: number) => new ApiError(status === 401 || status === 403 ? 'AUTH' : 'HTTP', `answered ${status}`, { method: 'GET', path: 'job', status });

@@ -11,8 +11,9 @@ import { CdbError } from '../src/errors.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import { loadSchedule } from '../src/schedule/load-schedule.js';
 import { SETTINGS_FILE_LIMIT } from '../src/util/yaml-data.js';
+import { cliProcess } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -122,7 +123,7 @@ describe("YAML's warnings are this tool's messages", () => {
     const file = path.join(dir, 'cli.config.yaml');
     await writeFile(file, `baseUrl: ${s.url}\napiKey: !secret ${KEY}\n`);
     await chmod(file, 0o600);
-    const run = await runCli(['version', '--config', file]);
+    const run = await cliProcess(['version', '--config', file]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(`Warning: ${file}, line 2: a YAML tag (a word starting with "!") that this tool does not know: the value after it is read as plain text; remove the tag\n`);
     expect(run.stdout + run.stderr).not.toContain(KEY);

@@ -14,10 +14,10 @@ import type { Mapping } from '../src/mapping/types.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { applyUndo } from '../src/undo/apply-undo.js';
 import { planUndo } from '../src/undo/plan-undo.js';
-import { cli } from './helpers/cli.js';
+import { cli, CLI } from './helpers/cli.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 50 };
 const client = (s: Sandbox) => createClient({ baseUrl: s.url, apiKey: KEY });

@@ -1,6 +1,25 @@
+// The two ways a test runs the CLI. In this process (`cli`), the default: no build, no start-up,
+// the real sandbox over loopback all the same. In a process of its own (`cliProcess`, `CLI`) only
+// where the test needs one: a kill -9, a signal, a resource limit (ulimit), a daemon that runs
+// until stopped, or the bin's own start-up.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../src/cli/main.js';
-import type { CliRun } from './sandbox.js';
+import { PACKAGE_ROOT } from '../../src/tool-version.js';
+
+/** What a CLI run printed, and its exit code (null: the process was ended by a signal). */
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A run in this process: it always has an exit code, and stdout's JSON lines (--json, schedule's log) parsed. */
+export interface InProcessRun extends CliRun {
+  code: number;
+  readonly lines: Record<string, unknown>[];
+}
 
 /** A stream that keeps what is written to it. */
 class Capture extends Writable {
@@ -13,14 +32,41 @@ class Capture extends Writable {
 }
 
 /**
- * Runs the CLI in this process (no child, no build needed): the environment is only what is
- * given, plus the test's state folder, as a child started by `runCli` of ./sandbox.js would see it;
- * stdin is not a terminal and has nothing to read.
+ * Runs the CLI in this process: the environment is only what is given, plus PATH and the test's
+ * state folder, as a child started by `cliProcess` sees it; stdin is not a terminal and has
+ * nothing to read.
  */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<InProcessRun> {
   const stdout = new Capture();
   const stderr = new Capture();
   const stdin = Object.assign(Readable.from([]), { isTTY: false });
-  const code = await runCli(args, { stdin, stdout, stderr, env: { COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR, ...env } });
-  return { code, stdout: stdout.text, stderr: stderr.text };
+  const code = await runCli(args, { stdin, stdout, stderr, env: { PATH: process.env.PATH, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR, ...env } });
+  return {
+    code,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    get lines() {
+      return stdout.text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+  };
+}
+
+/** The built CLI (npm test builds first). */
+export const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+
+/** Runs the built CLI in a child process, to its end. */
+export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string } = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? PACKAGE_ROOT,
+      env: { PATH: process.env.PATH, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
