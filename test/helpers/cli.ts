@@ -34,13 +34,21 @@ class Capture extends Writable {
 /**
  * Runs the CLI in this process: the environment is only what is given, plus PATH and the test's
  * state folder, as a child started by `cliProcess` sees it; stdin is not a terminal and has
- * nothing to read.
+ * nothing to read. `stopAfterMs`, for a run that should end by itself but might not (a daemon or
+ * a sandbox that starts instead of refusing): it is then stopped as Ctrl+C stops it (the CLI's own
+ * listener), so that the test fails instead of hanging.
  */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<InProcessRun> {
+export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, options: { stopAfterMs?: number } = {}): Promise<InProcessRun> {
   const stdout = new Capture();
   const stderr = new Capture();
   const stdin = Object.assign(Readable.from([]), { isTTY: false });
-  const code = await runCli(args, { stdin, stdout, stderr, env: { PATH: process.env.PATH, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR, ...env } });
+  const guard = options.stopAfterMs === undefined ? undefined : setTimeout(() => process.emit('SIGINT'), options.stopAfterMs);
+  let code: number;
+  try {
+    code = await runCli(args, { stdin, stdout, stderr, env: { PATH: process.env.PATH, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR, ...env } });
+  } finally {
+    clearTimeout(guard);
+  }
   return {
     code,
     stdout: stdout.text,
