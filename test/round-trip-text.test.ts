@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { openRowsWriter } from '../src/writers/rows-writer.js';
-import { cliProcess } from './helpers/cli.js';
+import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 
@@ -21,7 +21,7 @@ describe('round trip of text that looks like a formula', () => {
     const input = path.join(dir, 'jobs.csv');
     await writeFile(input, `Title;Reference no\r\n${TITLES.map((t, i) => `${t};${String(i + 1).padStart(7, '0')}`).join('\r\n')}\r\n`);
     const first = await sandbox();
-    const imported = await cliProcess(['import', input], env(first, dir));
+    const imported = await cli(['import', input], env(first, dir));
     expect(imported.code).toBe(0);
     expect(first.jobs().map((j) => j.title).sort()).toEqual([...TITLES].sort());
     // The results file quotes the input's formula-like cells too.
@@ -30,11 +30,11 @@ describe('round trip of text that looks like a formula', () => {
     expect(results).not.toMatch(/;=1\+1;/);
 
     const exported = path.join(dir, 'export.csv');
-    expect((await cliProcess(['export', exported], env(first, dir))).code).toBe(0);
+    expect((await cli(['export', exported], env(first, dir))).code).toBe(0);
     expect(await readFile(exported, 'utf8')).toContain("'=1+1");
 
     const second = await sandbox();
-    const back = await cliProcess(['import', exported], env(second, dir));
+    const back = await cli(['import', exported], env(second, dir));
     expect(back.stderr).not.toMatch(/Error/);
     expect(back.code).toBe(0);
     expect(second.jobs().map((j) => j.title).sort()).toEqual([...TITLES].sort());
@@ -45,7 +45,7 @@ describe('round trip of text that looks like a formula', () => {
     const input = path.join(dir, 'bad.csv');
     await writeFile(input, 'Title;Duration\r\n=1+1;-5\r\n@home;abc\r\n');
     const s = await sandbox();
-    const run = await cliProcess(['import', input], env(s, dir));
+    const run = await cli(['import', input], env(s, dir));
     expect(run.code).toBe(2);
     const errors = await readFile(path.join(dir, 'bad.errors.csv'), 'utf8');
     expect(errors).toContain("'=1+1;'-5");
