@@ -4,7 +4,7 @@ import { lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'n
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { cli, cliProcess } from './helpers/cli.js';
+import { cli } from './helpers/cli.js';
 import { TEMPLATES, tempDir } from './helpers/files.js';
 
 async function scheduleIn(folder: string): Promise<string> {
@@ -19,7 +19,7 @@ describe('schedule --print', () => {
   test('systemd: the service runs as the invoking user with its state folder; % and $ are escaped for systemd', async () => {
     const file = await scheduleIn('100% $done');
     const state = path.join(await tempDir(), 'state 50%');
-    const run = await cliProcess(['schedule', file, '--print', 'systemd'], { COREDINATION_STATE_DIR: state });
+    const run = await cli(['schedule', file, '--print', 'systemd'], { COREDINATION_STATE_DIR: state });
     expect(run.code).toBe(0);
     const service = run.stdout.slice(run.stdout.indexOf('# ---- coredination-batch-nightly.service'), run.stdout.indexOf('# ---- coredination-batch-nightly.timer'));
     expect(service).toMatch(new RegExp(`^User=${userInfo().username}$`, 'm'));
@@ -33,7 +33,7 @@ describe('schedule --print', () => {
   });
 
   test('crontab: says CRON_TZ needs a cron that supports it, and what to do without it', async () => {
-    const run = await cliProcess(['schedule', await scheduleIn('plain'), '--print', 'crontab']);
+    const run = await cli(['schedule', await scheduleIn('plain'), '--print', 'crontab']);
     expect(run.code).toBe(0);
     const before = run.stdout.slice(0, run.stdout.indexOf('CRON_TZ=Europe/Stockholm'));
     expect(before).toMatch(/CRON_TZ needs a cron that supports it/);

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from '@jest/globals';
 import type { RunRecord } from '../src/schedule/schedule-record.js';
 import type { Sandbox } from '../src/sandbox/server.js';
-import { CLI, cliProcess } from './helpers/cli.js';
+import { CLI, cli } from './helpers/cli.js';
 import { SAMPLES, tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 
@@ -145,7 +145,7 @@ describe('schedule', () => {
     expect(secondCode).toBe(1);
     expect(second.stderr()).toContain(`Another schedule daemon is running this schedule file (process ${first.child.pid})`);
     // The same file by another spelling of its path is the same lock.
-    const other = await cliProcess(['schedule', path.relative(process.cwd(), file)], envFor(s, dir), { cwd: process.cwd() });
+    const other = await cli(['schedule', path.relative(process.cwd(), file)], envFor(s, dir), { stopAfterMs: 10_000 });
     expect(other.code).toBe(1);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -163,7 +163,7 @@ describe('schedule', () => {
     const schedules = path.join(dir, 'state', 'schedules');
     const entryLocked = () => (existsSync(schedules) ? readdirSync(schedules) : []).some((n) => /\.[0-9a-f]{16}\.lock$/.test(n));
     await until(() => entryLocked() && s.maxInFlight() > 0, 10_000);
-    const twice = await cliProcess(['schedule', file, '--once', 'slow'], envFor(s, dir));
+    const twice = await cli(['schedule', file, '--once', 'slow'], envFor(s, dir));
     expect(twice.code).toBe(1);
     expect(JSON.parse(twice.stdout)).toMatchObject({ outcome: 'failed', error: `another run of the export "slow" of this schedule is going (process ${running.pid})` });
     expect(await runningExit).toBe(0);
@@ -173,15 +173,15 @@ describe('schedule', () => {
     const s = await sandbox({ generate: 3 });
     const dir = await tempDir();
     const file = await scheduleFile(dir, 'exports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: nightly-{date}.xlsx\n');
-    const ok = await cliProcess(['schedule', file, '--once', 'nightly'], envFor(s, dir));
+    const ok = await cli(['schedule', file, '--once', 'nightly'], envFor(s, dir));
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ name: 'nightly', outcome: 'ok', rows: 3 });
     expect(existsSync(JSON.parse(ok.stdout).file as string)).toBe(true);
-    const refused = await cliProcess(['schedule', file, '--once', 'nightly'], { ...envFor(s, dir), COREDINATION_API_KEY: 'wrong-key-9' });
+    const refused = await cli(['schedule', file, '--once', 'nightly'], { ...envFor(s, dir), COREDINATION_API_KEY: 'wrong-key-9' });
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ outcome: 'failed' });
     expect(refused.stdout + refused.stderr).not.toContain('wrong-key-9');
-    const unknown = await cliProcess(['schedule', file, '--once', 'weekly'], envFor(s, dir));
+    const unknown = await cli(['schedule', file, '--once', 'weekly'], envFor(s, dir));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no entry named "weekly"; it has "nightly"');
   });
@@ -203,7 +203,7 @@ describe('schedule', () => {
 
   test('samples/schedules.yaml: --next lists the times in Stockholm; --print systemd and crontab', async () => {
     const sample = path.join(SAMPLES, 'schedules.yaml');
-    const next = await cliProcess(['schedule', sample, '--next', '3', '--json']);
+    const next = await cli(['schedule', sample, '--next', '3', '--json']);
     expect(next.code).toBe(0);
     const listing = JSON.parse(next.stdout) as { timezone: string; entries: { name: string; local: string[] }[] };
     expect(listing.timezone).toBe('Europe/Stockholm');
@@ -211,7 +211,7 @@ describe('schedule', () => {
     for (const time of listing.entries[0]?.local ?? []) expect(time).toMatch(/ 02:00:00$/);
     expect(listing.entries[0]?.local).toHaveLength(3);
 
-    const systemd = await cliProcess(['schedule', sample, '--print', 'systemd']);
+    const systemd = await cli(['schedule', sample, '--print', 'systemd']);
     expect(systemd.code).toBe(0);
     expect(systemd.stdout).toContain('OnCalendar=*-*-* 02:00:00 Europe/Stockholm');
     expect(systemd.stdout).toContain('OnCalendar=Mon *-*-* 06:30:00 Europe/Stockholm');
@@ -226,7 +226,7 @@ describe('schedule', () => {
     }
     if (analyze) execFileSync('systemd-analyze', ['calendar', ...calendars], { stdio: 'ignore' }); // throws if systemd rejects one
 
-    const cron = await cliProcess(['schedule', sample, '--print', 'crontab']);
+    const cron = await cli(['schedule', sample, '--print', 'crontab']);
     expect(cron.stdout).toContain('CRON_TZ=Europe/Stockholm');
     expect(cron.stdout).toMatch(/^0 2 \* \* \* cd .* --once nightly-jobs >> .*2>&1$/m);
     expect(cron.stdout).toMatch(/^30 6 \* \* 1 cd /m);
@@ -237,7 +237,7 @@ describe('schedule', () => {
     const dir = path.join(await tempDir(), '100% done');
     await mkdir(dir);
     const file = await scheduleFile(dir, 'exports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: jobs.csv\n');
-    const printed = await cliProcess(['schedule', file, '--print', 'crontab']);
+    const printed = await cli(['schedule', file, '--print', 'crontab']);
     expect(printed.code).toBe(0);
     const line = printed.stdout.split('\n').find((l) => l.startsWith('0 2 * * * ')) ?? '';
     expect(line).toContain('100\\% done');
@@ -264,12 +264,12 @@ describe('schedule', () => {
       '    mapping: nope.yaml',
       '    colour: red',
     ].join('\n'));
-    const run = await cliProcess(['schedule', file, '--next']);
+    const run = await cli(['schedule', file, '--next']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/exports\[1\]\.colour \(line 10\): is not a known setting/);
     const fixed = file.replace('.yaml', '-2.yaml');
     await writeFile(fixed, (await readFile(file, 'utf8')).replace('    colour: red\n', '').replace('    colour: red', ''));
-    const again = await cliProcess(['schedule', fixed, '--next']);
+    const again = await cli(['schedule', fixed, '--next']);
     expect(again.code).toBe(2);
     for (const problem of [
       /timezone \(line 1\): "Europe\/Gothenburg" is not an IANA time zone/,

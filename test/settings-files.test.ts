@@ -123,6 +123,8 @@ describe("YAML's warnings are this tool's messages", () => {
     const file = path.join(dir, 'cli.config.yaml');
     await writeFile(file, `baseUrl: ${s.url}\napiKey: !secret ${KEY}\n`);
     await chmod(file, 0o600);
+    // A process of its own: a warning YAML gave of its own (process.emitWarning) would be on the
+    // process's stderr, which only a child's shows.
     const run = await cliProcess(['version', '--config', file]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(`Warning: ${file}, line 2: a YAML tag (a word starting with "!") that this tool does not know: the value after it is read as plain text; remove the tag\n`);
