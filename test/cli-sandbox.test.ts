@@ -1,8 +1,9 @@
-// The sandbox command in a child process: which key it prints, and a warning off loopback.
+// The sandbox command: which key it prints, and a warning off loopback. One that starts runs in a
+// process of its own, which the test stops with SIGTERM; one that cannot start runs in this process.
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
-import { CLI } from './helpers/cli.js';
+import { CLI, cli } from './helpers/cli.js';
 
 const REAL_KEY = 'secret-real-key';
 
@@ -68,7 +69,7 @@ describe('sandbox via the built CLI', () => {
   });
 
   test('a --host that is not loopback is warned about (192.0.2.1 is not this machine\'s: nothing listens)', async () => {
-    const run = await startAndStop(['--host', '192.0.2.1']);
+    const run = await cli(['sandbox', '--port', '0', '--host', '192.0.2.1'], {}, { stopAfterMs: 10_000 });
     expect(run.stderr).toMatch(/Warning: listening on 192\.0\.2\.1, not only on this machine/);
     expect(run.code).not.toBe(0);
   });
@@ -83,7 +84,7 @@ describe('sandbox via the built CLI', () => {
   });
 
   test('an unknown --quirk is a usage error naming the ones there are', async () => {
-    const run = await startAndStop(['--quirk', 'rude']);
+    const run = await cli(['sandbox', '--port', '0', '--quirk', 'rude'], {}, { stopAfterMs: 10_000 });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/quirk/);
     expect(run.stderr).toMatch(/null-in-list/);

@@ -185,6 +185,7 @@ describe('watched import folders', () => {
     stderr: () => string;
   }
 
+  /** `schedule <file>` in a process of its own, for the kill -9 and the SIGTERM. */
   function daemon(file: string, env: NodeJS.ProcessEnv): Daemon {
     const child = spawn(process.execPath, [CLI, 'schedule', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const records: RunRecord[] = [];

@@ -1,5 +1,6 @@
-// The schedule command in a child process, against the sandbox: cron times, retention, no
-// overlap, a failed run, SIGTERM, --once, --print and --next.
+// The schedule command against the sandbox: cron times, retention, no overlap, a failed run,
+// SIGTERM, --once, --print and --next. A daemon runs in a process of its own (SIGTERM stops it,
+// and its lock is held against other processes); the rest in this process.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
@@ -29,6 +30,7 @@ function envFor(s: Sandbox | { url: string }, dir: string) {
   return { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
 }
 
+/** `schedule <file>` in a process of its own, until SIGTERM. */
 function daemon(file: string, env: NodeJS.ProcessEnv): Daemon {
   const child = spawn(process.execPath, [CLI, 'schedule', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const records: RunRecord[] = [];
@@ -158,6 +160,7 @@ describe('schedule', () => {
     // Slow enough that the second --once surely starts while the first holds its entry's lock,
     // however loaded the machine: the lock file is there, and the first answer takes 5 s.
     s.setFaults({ latency: 5000 });
+    // A process of its own: the entry's lock is held by another process than the one refused.
     const running = spawn(process.execPath, [CLI, 'schedule', file, '--once', 'slow'], { env: envFor(s, dir), stdio: ['ignore', 'pipe', 'pipe'] });
     const runningExit = new Promise<number | null>((resolve) => running.on('close', resolve));
     const schedules = path.join(dir, 'state', 'schedules');
@@ -190,6 +193,7 @@ describe('schedule', () => {
     const s = await sandbox({ generate: 1200, latency: 700 });
     const dir = await tempDir();
     const file = await scheduleFile(dir, 'exports:\n  - name: big\n    cron: "0 2 * * *"\n    output: big.csv\n');
+    // A process of its own, for the SIGTERM.
     const child = spawn(process.execPath, [CLI, 'schedule', file, '--once', 'big'], { env: envFor(s, dir), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -94,6 +94,7 @@ describe('undo never harms', () => {
     const s = await sandbox({ latency: 1500 });
     const [dir, state] = [await tempDir(), await tempDir()];
     const file = await jobsCsv(dir, 12);
+    // A process of its own, for the kill -9.
     const child = spawn(process.execPath, [CLI, 'import', file, '--key', 'Reference no', '--rate', '0', '--concurrency', '12'], {
       env: { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,32 +31,45 @@ class Capture extends Writable {
   }
 }
 
+/** A run in this process, still going: what it has printed so far, and its end. */
+export interface StartedCli {
+  stdout: () => string;
+  stderr: () => string;
+  /** stdout's JSON lines so far. */
+  lines: () => Record<string, unknown>[];
+  done: Promise<InProcessRun>;
+}
+
+const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+
 /**
- * Runs the CLI in this process: the environment is only what is given, plus PATH and the test's
+ * Starts the CLI in this process: the environment is only what is given, plus PATH and the test's
  * state folder, as a child started by `cliProcess` sees it; stdin is not a terminal and has
  * nothing to read. `stopAfterMs`, for a run that should end by itself but might not (a daemon or
  * a sandbox that starts instead of refusing): it is then stopped as Ctrl+C stops it (the CLI's own
  * listener), so that the test fails instead of hanging.
  */
-export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, options: { stopAfterMs?: number } = {}): Promise<InProcessRun> {
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}, options: { stopAfterMs?: number } = {}): StartedCli {
   const stdout = new Capture();
   const stderr = new Capture();
   const stdin = Object.assign(Readable.from([]), { isTTY: false });
   const guard = options.stopAfterMs === undefined ? undefined : setTimeout(() => process.emit('SIGINT'), options.stopAfterMs);
-  let code: number;
-  try {
-    code = await runCli(args, { stdin, stdout, stderr, env: { PATH: process.env.PATH, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR, ...env } });
-  } finally {
-    clearTimeout(guard);
-  }
-  return {
-    code,
-    stdout: stdout.text,
-    stderr: stderr.text,
-    get lines() {
-      return stdout.text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    },
-  };
+  const done = runCli(args, { stdin, stdout, stderr, env: { PATH: process.env.PATH, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR, ...env } })
+    .finally(() => clearTimeout(guard))
+    .then((code) => ({
+      code,
+      stdout: stdout.text,
+      stderr: stderr.text,
+      get lines() {
+        return jsonLines(stdout.text);
+      },
+    }));
+  return { stdout: () => stdout.text, stderr: () => stderr.text, lines: () => jsonLines(stdout.text), done };
+}
+
+/** Runs the CLI in this process to its end (see `startCli`). */
+export function cli(args: string[], env: NodeJS.ProcessEnv = {}, options: { stopAfterMs?: number } = {}): Promise<InProcessRun> {
+  return startCli(args, env, options).done;
 }
 
 /** The built CLI (npm test builds first). */
