@@ -216,6 +216,7 @@ describe('watched import folders', () => {
     await first.exited;
     const made = s.jobs().length;
     expect(made).toBeLessThan(40);
+    s.setFaults({ latency: 0 }); // slow only while there was a run to kill
     // The file waits in the work folder, journaled.
     expect((await readdir(path.join(inbox, '.coredination-batch'))).filter((n) => /^nightly\.[0-9a-f]{16}\.csv$/.test(n))).toHaveLength(1);
 
@@ -249,6 +250,7 @@ describe('watched import folders', () => {
     expect(d.records.at(-1)).toMatchObject({ source: 'nightly.csv', outcome: 'stopped' });
     expect(d.records.at(-1)?.error).toMatch(/the next start continues it/);
     expect(s.jobs().length).toBeLessThan(40);
+    s.setFaults({ latency: 0 }); // slow only while there was a run to stop
     const rest = await cli(['schedule', file, '--once', 'erp'], envFor(s, dir));
     expect(rest.code).toBe(0);
     expect(rest.lines[0]).toMatchObject({ outcome: 'ok', counts: { rows: 40 } });
