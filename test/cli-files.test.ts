@@ -206,7 +206,7 @@ describe('templates and samples', () => {
     const title = columns.indexOf('Title') + 1;
     expect(header.getCell(title).font?.bold).toBe(true);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(String(header.getCell(title).note)).toMatch(/Field: title/);
+    expect(header.getCell(title).note).toMatch(/Field: title/);
     const allDay = columns.indexOf('All day') + 1;
     const start = columns.indexOf('Start') + 1;
     const reference = columns.indexOf('Reference no') + 1;

@@ -20,11 +20,8 @@ function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: str
     let accepted: boolean | undefined;
     let asked: unknown;
     let checked = false;
-    child.stdout.on('data', async (d: Buffer) => {
-      stdout += d.toString();
-      const started = stdout.includes('Ctrl+C') || stdout.trim().endsWith('}');
-      if (!started || checked) return;
-      checked = true;
+    /** Once it has started: whether it accepts the key, what it answers `ask`; then SIGTERM. */
+    const checkThenStop = async () => {
       url = /http:\/\/[^\s"]+\/api\/1/.exec(stdout)?.[0];
       if (url && accepts) {
         accepted = await createClient({ baseUrl: url, apiKey: accepts }).getJob(1).then(
@@ -34,6 +31,13 @@ function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: str
       }
       if (url && ask) asked = await ask(url).catch((error: unknown) => error);
       child.kill('SIGTERM');
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const started = stdout.includes('Ctrl+C') || stdout.trim().endsWith('}');
+      if (!started || checked) return;
+      checked = true;
+      void checkThenStop();
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Never left running, whatever happens to the test.

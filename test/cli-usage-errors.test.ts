@@ -125,7 +125,7 @@ describe('field names in a mapping', () => {
 });
 
 describe('--help shows the connection options only where the API is called', () => {
-  const apiOptions = /--base-url|--insecure|--api-key  /;
+  const apiOptions = /--base-url|--insecure|--api-key {2}/;
   test.each([['import'], ['export'], ['schedule'], ['version'], ['undo']])('%s --help has --base-url, --api-key and --insecure', async (command) => {
     const run = await cli([command, '--help']);
     expect(run.code).toBe(0);

@@ -43,7 +43,7 @@ describe('version via the CLI', () => {
     [[], /Name a command/],
     [['version', '--base-url', 'http://jobs.example.com/api/1', '--api-key', KEY], /plain http/],
   ])('invalid usage %j: exit 2 with one clear message', async (args, message) => {
-    const run = await cli(args as string[]);
+    const run = await cli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).not.toMatch(/\n\s+at /);

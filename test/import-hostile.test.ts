@@ -152,11 +152,11 @@ describe('no duplicate, no loss, whatever fails', () => {
     expect((await cli(['import', file, '--rate', '0'], env(s.url))).code).toBe(0);
     const localhost = s.url.replace('127.0.0.1', 'localhost');
     const again = await cli(['import', file, '--rate', '0', '--results', path.join(await tempDir(), 'r.csv'), '--json'], env(localhost));
-    expect(JSON.parse(again.stdout).counts).toMatchObject({ skipped: 20, created: 0 });
+    expect((JSON.parse(again.stdout) as { counts: object }).counts).toMatchObject({ skipped: 20, created: 0 });
     const moved = path.join(await tempDir(), 'jobs.csv');
     await writeFile(moved, await readFile(file));
     const third = await cli(['import', moved, '--rate', '0', '--json'], env(s.url));
-    expect(JSON.parse(third.stdout).counts).toMatchObject({ skipped: 20, created: 0 });
+    expect((JSON.parse(third.stdout) as { counts: object }).counts).toMatchObject({ skipped: 20, created: 0 });
     expect(references(s)).toEqual(expectedRefs(20));
   });
 

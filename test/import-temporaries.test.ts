@@ -11,7 +11,7 @@ import { KEY, sandbox } from './helpers/sandbox.js';
 
 /** The pid of a process that has ended. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid as number;
+  return spawnSync(process.execPath, ['-e', '0']).pid;
 }
 
 describe('stale temporaries of an import', () => {

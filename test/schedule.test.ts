@@ -5,6 +5,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from '@jest/globals';
 import type { RunRecord } from '../src/schedule/schedule-record.js';
@@ -181,7 +182,7 @@ describe('schedule', () => {
     const ok = await cli(['schedule', file, '--once', 'nightly'], envFor(s, dir));
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ name: 'nightly', outcome: 'ok', rows: 3 });
-    expect(existsSync(JSON.parse(ok.stdout).file as string)).toBe(true);
+    expect(existsSync((JSON.parse(ok.stdout) as { file: string }).file)).toBe(true);
     const refused = await cli(['schedule', file, '--once', 'nightly'], { ...envFor(s, dir), COREDINATION_API_KEY: 'wrong-key-9' });
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ outcome: 'failed' });
@@ -252,7 +253,7 @@ describe('schedule', () => {
     const command = line.slice('0 2 * * * '.length);
     const cut = command.search(/(?<!\\)%/);
     const asCronRunsIt = (cut === -1 ? command : command.slice(0, cut)).replace(/\\%/g, '%');
-    await new Promise((resolve, reject) => execFile('sh', ['-c', asCronRunsIt], { env: envFor(s, dir) }, (error) => (error ? reject(error) : resolve(undefined))));
+    await promisify(execFile)('sh', ['-c', asCronRunsIt], { env: envFor(s, dir) });
     expect((await readFile(path.join(dir, 'jobs.csv'), 'utf8')).trim().split('\n')).toHaveLength(5);
   });
 
