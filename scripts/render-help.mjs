@@ -5,7 +5,7 @@
 // both print the same).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -17,7 +17,7 @@ async function render(words, columns) {
   const stdout = new Writable({ write(chunk, _encoding, done) { text += chunk.toString(); done(); } });
   stdout.columns = columns;
   const stderr = new Writable({ write(_chunk, _encoding, done) { done(); } });
-  const code = await runCli([...words, '--help'], { stdout, stderr, env: {} });
+  const code = await runCli([...words, '--help'], { stdin: Readable.from([]), stdout, stderr, env: {} });
   if (code !== 0) throw new Error(`${[BIN, ...words, '--help'].join(' ')} exited ${code}`);
   return text;
 }

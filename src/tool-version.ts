@@ -16,7 +16,13 @@ export const PACKAGE_ROOT: string = (() => {
   return dir;
 })();
 
+const manifest = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+
 /** This package's version. */
-export const TOOL_VERSION: string = (
-  JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }
-).version;
+export const TOOL_VERSION: string = manifest.version;
+
+/**
+ * The built bin, as package.json names it: what a printed crontab line or systemd unit runs,
+ * whether the CLI was loaded from dist/ or (in a test) from its sources.
+ */
+export const PACKAGE_BIN: string = path.join(PACKAGE_ROOT, manifest.bin['coredination-batch'] ?? 'dist/src/cli/bin.js');

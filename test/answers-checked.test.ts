@@ -11,7 +11,8 @@ import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { SandboxOptions } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { cliProcess } from './helpers/cli.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 20 };
 const UUID = '5d7e9f1a-0b9a-4f7e-8c1d-2b3c4d5e6f70';
@@ -72,7 +73,7 @@ describe('a first run on a server whose every POST goes unanswered', () => {
     const s = await sandbox({ ...faults, recordRequests: true });
     const dir = await tempDir();
     const file = await jobsCsv(dir, 3);
-    const run = await runCli(['import', file, '--json', '--rate', '0', '--base-url', s.url], { COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: await tempDir() });
+    const run = await cliProcess(['import', file, '--json', '--rate', '0', '--base-url', s.url], { COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: await tempDir() });
     expect(run.code).toBe(3);
     const summary = JSON.parse(run.stdout) as { counts: Record<string, number>; resultsFile: string };
     expect(summary.counts.unknown).toBe(3);

@@ -1,11 +1,11 @@
-// The spreadsheet and mapping commands through the built CLI, as a user runs them.
+// The spreadsheet and mapping commands through the CLI (in this process), as a user runs them.
 import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { loadMapping } from '../src/mapping/load-mapping.js';
+import { cli } from './helpers/cli.js';
 import { fixture, readAll, SAMPLES, tempDir, TEMPLATES } from './helpers/files.js';
-import { runCli } from './helpers/sandbox.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .*\(/);
 
@@ -16,7 +16,7 @@ describe('import --dry-run', () => {
   ])('%s: every row valid, exit 0, nothing sent', async (file, extra, rows) => {
     const dir = await tempDir();
     const payloads = path.join(dir, 'payloads.jsonl');
-    const run = await runCli(['import', file, '--dry-run', '--payloads', payloads, ...extra]);
+    const run = await cli(['import', file, '--dry-run', '--payloads', payloads, ...extra]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`${rows} rows, ${rows} valid, 0 invalid`);
@@ -31,7 +31,7 @@ describe('import --dry-run', () => {
     const dir = await tempDir();
     const input = path.join(dir, 'jobb.csv');
     await copyFile(fixture('invalid-rows.csv'), input);
-    const run = await runCli(['import', input, '--dry-run', '--json']);
+    const run = await cli(['import', input, '--dry-run', '--json']);
     expect(run.code).toBe(2);
     const summary = JSON.parse(run.stdout) as { rows: number; valid: number; invalid: number; issues: { text: string }[]; errorsFile: string };
     expect(summary).toMatchObject({ rows: 4, valid: 1, invalid: 3 });
@@ -59,7 +59,7 @@ describe('import --dry-run', () => {
     ['no-such-file.csv', /Cannot open the file \(no such file\)/],
     ['bad-yaml.mapping.yaml', /Cannot read files of type \.yaml/],
   ])('%s: exit 2 and one clear message, no stack trace', async (name, message) => {
-    const run = await runCli(['import', fixture(name), '--dry-run']);
+    const run = await cli(['import', fixture(name), '--dry-run']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr.match(/^Error:/gm)).toHaveLength(1);
@@ -71,20 +71,20 @@ describe('import --dry-run', () => {
     ['bad-yaml.mapping.yaml', /\(yaml\) \(line 5\): Sequence item without - indicator/],
     ['unknown-type.mapping.yaml', /columns\[0\]\.type \(line 5\): expected one of "string"/],
   ])('mapping %s: exit 2 before reading rows', async (name, message) => {
-    const run = await runCli(['import', 'samples/jobs.xlsx', '--dry-run', '--mapping', fixture(name)]);
+    const run = await cli(['import', 'samples/jobs.xlsx', '--dry-run', '--mapping', fixture(name)]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     noStack(run.stderr);
   });
 
   test('a missing sheet lists the sheets there are', async () => {
-    const run = await runCli(['import', 'samples/jobs.xlsx', '--dry-run', '--sheet', 'Blad1']);
+    const run = await cli(['import', 'samples/jobs.xlsx', '--dry-run', '--sheet', 'Blad1']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('The workbook has no sheet "Blad1"; it has "Uppdrag".');
   });
 
   test('--verbose says what was detected', async () => {
-    const run = await runCli(['import', fixture('win1252-sep-line.csv'), '--dry-run', '--verbose', '--mapping', fixture('../../samples/erp.mapping.yaml')]);
+    const run = await cli(['import', fixture('win1252-sep-line.csv'), '--dry-run', '--verbose', '--mapping', fixture('../../samples/erp.mapping.yaml')]);
     expect(run.stderr).toContain('Detected csv: encoding windows-1252, delimiter ";"');
   });
 });
@@ -93,7 +93,7 @@ describe('mapping init and check', () => {
   test('init writes a starter mapping that check accepts against the same file', async () => {
     const dir = await tempDir();
     const out = path.join(dir, 'erp.mapping.yaml');
-    const init = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
+    const init = await cli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
     expect(init.code).toBe(0);
     expect(init.stdout).toContain('7 of 8 columns matched');
     const text = await readFile(out, 'utf8');
@@ -102,10 +102,10 @@ describe('mapping init and check', () => {
     expect(text).toContain('map: { Ja: 1, Nej: 3 }   # CHECK');
     const { mapping } = await loadMapping(out);
     expect(mapping.columns.map((c) => [c.column, c.field])).toContainEqual(['Uppdrag', 'title']);
-    const check = await runCli(['mapping', 'check', out, 'samples/erp-export.csv']);
+    const check = await cli(['mapping', 'check', out, 'samples/erp-export.csv']);
     expect(check.code).toBe(0);
     expect(check.stdout).toContain('the header fits');
-    const again = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
+    const again = await cli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/exists already/);
   });
@@ -113,7 +113,7 @@ describe('mapping init and check', () => {
   test('init on a 12-column Swedish ERP export: names matched without case, accents or punctuation, the order numbers as key, a map for priority words; every row valid', async () => {
     const dir = await tempDir();
     const out = path.join(dir, 'erp.mapping.yaml');
-    const init = await runCli(['mapping', 'init', fixture('erp-12-columns.csv'), '--out', out, '--json']);
+    const init = await cli(['mapping', 'init', fixture('erp-12-columns.csv'), '--out', out, '--json']);
     expect(init.code).toBe(0);
     const result = JSON.parse(init.stdout) as { key: string; matched: { column: string; field: string; map?: unknown }[]; unmatched: string[] };
     expect(result.key).toBe('Arbetsorder');
@@ -136,7 +136,7 @@ describe('mapping init and check', () => {
     expect(text).toContain('map: { Hög: 1, Normal: 2, Låg: 3 }');
     expect(text).toContain('  - field: destinations[0].location.placeName\n    template: "{Gatuadress}, {Postnummer} {Ort}"');
     const payloads = path.join(dir, 'payloads.jsonl');
-    const run = await runCli(['import', fixture('erp-12-columns.csv'), '--mapping', out, '--dry-run', '--payloads', payloads]);
+    const run = await cli(['import', fixture('erp-12-columns.csv'), '--mapping', out, '--dry-run', '--payloads', payloads]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('6 rows, 6 valid, 0 invalid');
     const jobs = (await readFile(payloads, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { job: { priority: number } }).job);
@@ -147,7 +147,7 @@ describe('mapping init and check', () => {
     const dir = await tempDir();
     const out = path.join(dir, 'deeper', 'erp.mapping.yaml');
     await mkdir(path.dirname(out));
-    const init = await runCli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
+    const init = await cli(['mapping', 'init', 'samples/erp-export.csv', '--out', out]);
     expect(init.code).toBe(0);
     const schema = /\$schema=(\S+)/.exec(await readFile(out, 'utf8'))?.[1] ?? '';
     expect(schema).not.toMatch(/^https?:/);
@@ -156,24 +156,24 @@ describe('mapping init and check', () => {
   });
 
   test('check takes its mapping one way: the positional; --mapping is a usage error, and --help does not offer it', async () => {
-    const run = await runCli(['mapping', 'check', 'samples/erp.mapping.yaml', '-m', fixture('many-problems.mapping.yaml')]);
+    const run = await cli(['mapping', 'check', 'samples/erp.mapping.yaml', '-m', fixture('many-problems.mapping.yaml')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Unknown argument: m/);
     for (const command of ['check', 'init']) {
-      const help = await runCli(['mapping', command, '--help']);
+      const help = await cli(['mapping', command, '--help']);
       expect(help.stdout).not.toContain('--mapping');
     }
   });
 
   test('check reports every problem of a bad mapping, exit 2', async () => {
-    const run = await runCli(['mapping', 'check', fixture('many-problems.mapping.yaml')]);
+    const run = await cli(['mapping', 'check', fixture('many-problems.mapping.yaml')]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('has 6 problems');
     noStack(run.stderr);
   });
 
   test('check against a file whose header does not fit: exit 2', async () => {
-    const run = await runCli(['mapping', 'check', 'samples/erp.mapping.yaml', 'samples/jobs.xlsx']);
+    const run = await cli(['mapping', 'check', 'samples/erp.mapping.yaml', 'samples/jobs.xlsx']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/required column "Order nr"/);
   });
@@ -187,7 +187,7 @@ describe('templates and samples', () => {
     ];
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const file of files) {
-      const run = await runCli(['mapping', 'check', file]);
+      const run = await cli(['mapping', 'check', file]);
       expect(run.code).toBe(0);
     }
   });
@@ -195,7 +195,7 @@ describe('templates and samples', () => {
   test('template writes a workbook with a bold frozen header, notes, drop-downs and date formats; importing it empty is valid', async () => {
     const dir = await tempDir();
     const out = path.join(dir, 'mall.xlsx');
-    const run = await runCli(['template', out]);
+    const run = await cli(['template', out]);
     expect(run.code).toBe(0);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
@@ -206,14 +206,14 @@ describe('templates and samples', () => {
     const title = columns.indexOf('Title') + 1;
     expect(header.getCell(title).font?.bold).toBe(true);
     expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
-    expect(String(header.getCell(title).note)).toMatch(/Field: title/);
+    expect(header.getCell(title).note).toMatch(/Field: title/);
     const allDay = columns.indexOf('All day') + 1;
     const start = columns.indexOf('Start') + 1;
     const reference = columns.indexOf('Reference no') + 1;
     expect(sheet.getCell(2, allDay).dataValidation).toMatchObject({ type: 'list', formulae: ['"Ja,Nej"'] });
     expect(sheet.getCell(2, start).numFmt).toBe('yyyy-mm-dd hh:mm');
     expect(sheet.getCell(2, reference).numFmt).toBe('@');
-    const check = await runCli(['mapping', 'check', path.join(TEMPLATES, 'jobs.mapping.yaml'), out]);
+    const check = await cli(['mapping', 'check', path.join(TEMPLATES, 'jobs.mapping.yaml'), out]);
     expect(check.code).toBe(0);
   });
 });
@@ -223,7 +223,7 @@ describe('the committed blank workbook', () => {
     const { mapping } = await loadMapping(path.join(TEMPLATES, 'jobs.mapping.yaml'));
     const { header } = await readAll(path.join(TEMPLATES, 'jobs-template.xlsx'));
     expect(header).toEqual(mapping.columns.flatMap((c) => (c.column && !c.readOnly ? [c.column] : [])));
-    const run = await runCli(['import', path.join(TEMPLATES, 'jobs-template.xlsx'), '--dry-run']);
+    const run = await cli(['import', path.join(TEMPLATES, 'jobs-template.xlsx'), '--dry-run']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('0 rows');
   });

@@ -1,19 +1,21 @@
-// Import through the built CLI in a child process: kill -9 and SIGTERM mid-run, then resume.
+// Import through the CLI: killed (kill -9) or stopped (SIGTERM) mid-run in a process of its own,
+// then resumed in this process; exit codes, the key kept out of every file, the config file.
 import { spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../src/sandbox/server.js';
+import { CLI, cli } from './helpers/cli.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { CLI, KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 function env(s: Sandbox) {
   return { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: process.env.COREDINATION_STATE_DIR };
 }
 
-/** Starts an import in a child process and kills it with `signal` once `afterJobs` jobs exist. */
+/** Starts an import in a process of its own (for the signal) and kills it with `signal` once `afterJobs` jobs exist. */
 async function importAndKill(s: Sandbox, file: string, signal: NodeJS.Signals, afterJobs: number) {
   const child = spawn(process.execPath, [CLI, 'import', file, '--rate', '0', '--concurrency', '8'], {
     env: { PATH: process.env.PATH, ...env(s) },
@@ -42,7 +44,7 @@ describe('import via the CLI', () => {
     expect(before).toBeGreaterThan(0);
     expect(before).toBeLessThan(300);
 
-    const again = await runCli(['import', file, '--rate', '0', '--concurrency', '8', '--json'], env(s));
+    const again = await cli(['import', file, '--rate', '0', '--concurrency', '8', '--json'], env(s));
     expect(again.code).toBe(0);
     const summary = JSON.parse(again.stdout) as { counts: { created: number; skipped: number; unknown: number } };
     expect(summary.counts.created + summary.counts.skipped).toBe(300);
@@ -60,7 +62,7 @@ describe('import via the CLI', () => {
     const stopped = await importAndKill(s, file, 'SIGTERM', 30);
     expect(stopped.code).toBe(1);
     expect(stopped.output).toMatch(/Run the same command again to resume/);
-    const again = await runCli(['import', file, '--rate', '0'], env(s));
+    const again = await cli(['import', file, '--rate', '0'], env(s));
     expect(again.code).toBe(0);
     expect(refs(s)).toEqual(expected(200));
   });
@@ -71,7 +73,7 @@ describe('import via the CLI', () => {
     const file = path.join(dir, 'jobb.csv');
     await (await import('node:fs/promises')).writeFile(file, 'Title;Duration\nBra;30\nOgiltig;-5\n');
     // A negative duration is refused by the check; --skip-invalid sends the valid row and reports it rejected.
-    const run = await runCli(['import', file, '--verbose', '--skip-invalid'], env(s));
+    const run = await cli(['import', file, '--verbose', '--skip-invalid'], env(s));
     expect(run.code).toBe(3);
     expect(run.stdout).toMatch(/1 created, .* 1 rejected/);
     expect(run.stdout).toMatch(/Rejected and failed rows: .*jobb\.errors\.csv/);
@@ -84,7 +86,7 @@ describe('import via the CLI', () => {
   test('a refused key: exit 1, nothing created', async () => {
     const s = await sandbox();
     const file = await jobsCsv(await tempDir(), 3);
-    const run = await runCli(['import', file], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: 'nope-123' });
+    const run = await cli(['import', file], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: 'nope-123' });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/refused the API key/);
     expect(run.stderr + run.stdout).not.toContain('nope-123');
@@ -93,7 +95,7 @@ describe('import via the CLI', () => {
 
   test('npm start\'s demo: imports the sample into an embedded sandbox', async () => {
     const dir = await tempDir();
-    const run = await runCli(['demo', '--out', dir]);
+    const run = await cli(['demo', '--out', dir]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('36 jobs created');
     const results = await readAll(path.join(dir, 'import-results.csv'));
@@ -110,19 +112,19 @@ describe('configuration', () => {
     await writeFile(config, `baseUrl: ${s.url}\napiKey: ${KEY}\nrate: 0\nconcurrency: 2\n`);
     await chmod(config, 0o644);
     const file = await jobsCsv(dir, 5);
-    const run = await runCli(['import', file, '--config', config]);
+    const run = await cli(['import', file, '--config', config]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/holds the API key and other users can read it; run: chmod 600/);
     expect(run.stderr).toMatch(/2 at a time, with no rate cap/);
     expect(run.stderr + run.stdout).not.toContain(KEY);
     await chmod(config, 0o600);
-    const version = await runCli(['version'], { COREDINATION_CONFIG: config });
+    const version = await cli(['version'], { COREDINATION_CONFIG: config });
     expect(version.code).toBe(0);
     expect(version.stderr).toBe('');
-    const wrong = await runCli(['version', '--config', config], { COREDINATION_API_KEY: 'env-wins-key' });
+    const wrong = await cli(['version', '--config', config], { COREDINATION_API_KEY: 'env-wins-key' });
     expect(wrong.code).toBe(1); // the environment's key is used, and refused
     await writeFile(config, 'baseUrl: 5\ncolour: red\n');
-    const bad = await runCli(['version', '--config', config]);
+    const bad = await cli(['version', '--config', config]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/baseUrl: expected a string/);
     expect(bad.stderr).toMatch(/colour: not a known setting/);

@@ -4,8 +4,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { CLI } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 describe('a listing stopped by SIGTERM', () => {
   test('the export ends within a second, exit 1, interrupted, nothing at its path', async () => {

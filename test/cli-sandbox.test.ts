@@ -1,8 +1,9 @@
-// The sandbox command in a child process: which key it prints, and a warning off loopback.
+// The sandbox command: which key it prints, and a warning off loopback. One that starts runs in a
+// process of its own, which the test stops with SIGTERM; one that cannot start runs in this process.
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
-import { CLI } from './helpers/sandbox.js';
+import { CLI, cli } from './helpers/cli.js';
 
 const REAL_KEY = 'secret-real-key';
 
@@ -19,11 +20,8 @@ function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: str
     let accepted: boolean | undefined;
     let asked: unknown;
     let checked = false;
-    child.stdout.on('data', async (d: Buffer) => {
-      stdout += d.toString();
-      const started = stdout.includes('Ctrl+C') || stdout.trim().endsWith('}');
-      if (!started || checked) return;
-      checked = true;
+    /** Once it has started: whether it accepts the key, what it answers `ask`; then SIGTERM. */
+    const checkThenStop = async () => {
       url = /http:\/\/[^\s"]+\/api\/1/.exec(stdout)?.[0];
       if (url && accepts) {
         accepted = await createClient({ baseUrl: url, apiKey: accepts }).getJob(1).then(
@@ -33,6 +31,13 @@ function startAndStop(args: string[], env: NodeJS.ProcessEnv = {}, accepts?: str
       }
       if (url && ask) asked = await ask(url).catch((error: unknown) => error);
       child.kill('SIGTERM');
+    };
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const started = stdout.includes('Ctrl+C') || stdout.trim().endsWith('}');
+      if (!started || checked) return;
+      checked = true;
+      void checkThenStop();
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     // Never left running, whatever happens to the test.
@@ -68,7 +73,7 @@ describe('sandbox via the built CLI', () => {
   });
 
   test('a --host that is not loopback is warned about (192.0.2.1 is not this machine\'s: nothing listens)', async () => {
-    const run = await startAndStop(['--host', '192.0.2.1']);
+    const run = await cli(['sandbox', '--port', '0', '--host', '192.0.2.1'], {}, { stopAfterMs: 10_000 });
     expect(run.stderr).toMatch(/Warning: listening on 192\.0\.2\.1, not only on this machine/);
     expect(run.code).not.toBe(0);
   });
@@ -83,7 +88,7 @@ describe('sandbox via the built CLI', () => {
   });
 
   test('an unknown --quirk is a usage error naming the ones there are', async () => {
-    const run = await startAndStop(['--quirk', 'rude']);
+    const run = await cli(['sandbox', '--port', '0', '--quirk', 'rude'], {}, { stopAfterMs: 10_000 });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/quirk/);
     expect(run.stderr).toMatch(/null-in-list/);

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { CLI, KEY, runCli, sandbox, type CliRun } from './helpers/sandbox.js';
+import { cli, type CliRun } from './helpers/cli.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 import { TOOL_VERSION } from '../src/tool-version.js';
 import { tempDir } from './helpers/files.js';
 
@@ -21,18 +21,8 @@ async function takenPort(): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** The CLI, killed after 10 s: a sandbox that starts instead of refusing its flags must not hang the run. */
-function runSandboxCli(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** A sandbox that starts instead of refusing its flags must not hang the run: stopped after 10 s. */
+const runSandboxCli = (args: string[]): Promise<CliRun> => cli(args, {}, { stopAfterMs: 10_000 });
 
 function expectUsageError(run: { code: number | null; stderr: string }, message: RegExp): void {
   expect(run.code).toBe(2);
@@ -41,7 +31,7 @@ function expectUsageError(run: { code: number | null; stderr: string }, message:
   expect(run.stderr).not.toMatch(/\n\s+at /);
 }
 
-describe('usage errors are usage errors, through the built CLI', () => {
+describe('usage errors are usage errors, through the CLI', () => {
   test('sandbox on a port that is taken: says so and suggests --port 0', async () => {
     const port = await takenPort();
     const run = await runSandboxCli(['sandbox', '--port', String(port)]);
@@ -60,7 +50,7 @@ describe('usage errors are usage errors, through the built CLI', () => {
   }, 15_000);
 
   test.each([['--version'], ['-V']])('%s prints the version, exit 0', async (flag) => {
-    const run = await runCli([flag]);
+    const run = await cli([flag]);
     expect(run.code).toBe(0);
     expect(run.stdout.trim()).toBe(TOOL_VERSION);
     expect(run.stderr).toBe('');
@@ -68,7 +58,7 @@ describe('usage errors are usage errors, through the built CLI', () => {
 
   test('a base URL without /api/1: the 404 from /version says where the API is', async () => {
     const s = await sandbox();
-    const run = await runCli(['version', '--base-url', s.url.replace(/\/api\/1$/, ''), '--api-key', KEY]);
+    const run = await cli(['version', '--base-url', s.url.replace(/\/api\/1$/, ''), '--api-key', KEY]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/GET \/version answered 404/);
     expect(run.stderr).toMatch(/base URL.*\/api\/1/);
@@ -80,11 +70,11 @@ describe('template', () => {
     const dir = await tempDir();
     const out = path.join(dir, 'filled.xlsx');
     await writeFile(out, 'a filled-in workbook');
-    const refused = await runCli(['template', out]);
+    const refused = await cli(['template', out]);
     expectUsageError(refused, /filled\.xlsx exists already/);
     expect(refused.stderr).toContain('--force');
     expect(await readFile(out, 'utf8')).toBe('a filled-in workbook');
-    const forced = await runCli(['template', out, '--force']);
+    const forced = await cli(['template', out, '--force']);
     expect(forced.code).toBe(0);
     expect((await readFile(out)).subarray(0, 2).toString()).toBe('PK');
   });
@@ -95,7 +85,7 @@ describe('export --state', () => {
     const s = await sandbox({ generate: 5 });
     const dir = await tempDir();
     const out = path.join(dir, 'jobs.csv');
-    const run = await runCli(['export', out, '--state', 'SCHEDULED,BOGUS', '--base-url', s.url, '--api-key', KEY]);
+    const run = await cli(['export', out, '--state', 'SCHEDULED,BOGUS', '--base-url', s.url, '--api-key', KEY]);
     expectUsageError(run, /--state "BOGUS": not a job state\. The states are DRAFT, SCHEDULED, FINISHED\./);
     await expect(readFile(out)).rejects.toThrow(/ENOENT/);
   });
@@ -103,7 +93,7 @@ describe('export --state', () => {
   test('known states, in any case, still export', async () => {
     const s = await sandbox({ generate: 5 });
     const dir = await tempDir();
-    const run = await runCli(['export', path.join(dir, 'jobs.csv'), '--state', 'scheduled,FINISHED,DRAFT', '--base-url', s.url, '--api-key', KEY]);
+    const run = await cli(['export', path.join(dir, 'jobs.csv'), '--state', 'scheduled,FINISHED,DRAFT', '--base-url', s.url, '--api-key', KEY]);
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/Exported 5 jobs/);
   });
@@ -116,46 +106,46 @@ describe('field names in a mapping', () => {
     await writeFile(csv, 'Title,Customer,Minutes,Vehicle\nFix pump,Acme AB,90,Van 3\n');
     const typos = path.join(dir, 'typos.mapping.yaml');
     await writeFile(typos, 'columns:\n  - { column: Title, field: title }\n  - { column: Customer, field: custmerName }\n  - { column: Minutes, field: duraton }\n');
-    const check = await runCli(['mapping', 'check', typos, csv]);
+    const check = await cli(['mapping', 'check', typos, csv]);
     expect(check.code).toBe(2);
     expect(check.stderr).toMatch(/columns\[1\]\.field \(line 3\): "custmerName" is not a job field this tool knows: did you mean customerName\?/);
     expect(check.stderr).toMatch(/columns\[2\]\.field \(line 4\): "duraton" is not a job field this tool knows: did you mean duration\?/);
-    const dryRun = await runCli(['import', csv, '--dry-run', '--mapping', typos]);
+    const dryRun = await cli(['import', csv, '--dry-run', '--mapping', typos]);
     expect(dryRun.code).toBe(2);
     expect(dryRun.stderr).toMatch(/did you mean customerName\?/);
 
     const fixed = path.join(dir, 'fixed.mapping.yaml');
     await writeFile(fixed, 'columns:\n  - { column: Title, field: title }\n  - { column: Customer, field: customerName }\n  - { column: Minutes, field: duration }\n  - { column: Vehicle, field: vehicle, passthrough: true }\n');
-    expect((await runCli(['mapping', 'check', fixed, csv])).code).toBe(0);
+    expect((await cli(['mapping', 'check', fixed, csv])).code).toBe(0);
     const payloads = path.join(dir, 'payloads.jsonl');
-    const sent = await runCli(['import', csv, '--dry-run', '--mapping', fixed, '--payloads', payloads]);
+    const sent = await cli(['import', csv, '--dry-run', '--mapping', fixed, '--payloads', payloads]);
     expect(sent.code).toBe(0);
     expect(JSON.parse((await readFile(payloads, 'utf8')).trim())).toMatchObject({ job: { customerName: 'Acme AB', duration: 90, vehicle: 'Van 3' } });
   });
 });
 
 describe('--help shows the connection options only where the API is called', () => {
-  const apiOptions = /--base-url|--insecure|--api-key  /;
+  const apiOptions = /--base-url|--insecure|--api-key {2}/;
   test.each([['import'], ['export'], ['schedule'], ['version'], ['undo']])('%s --help has --base-url, --api-key and --insecure', async (command) => {
-    const run = await runCli([command, '--help']);
+    const run = await cli([command, '--help']);
     expect(run.code).toBe(0);
     for (const flag of ['--base-url', '--api-key', '--insecure']) expect(run.stdout).toContain(flag);
   });
 
   test.each([[[]], [['mapping', 'init']], [['mapping', 'check']], [['template']], [['demo']]])('%j --help has none of them', async (command) => {
-    const run = await runCli([...command, '--help']);
+    const run = await cli([...command, '--help']);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toMatch(apiOptions);
   });
 
   test('sandbox --help has its own --api-key (the keys it accepts), no --base-url or --insecure', async () => {
-    const run = await runCli(['sandbox', '--help']);
+    const run = await cli(['sandbox', '--help']);
     expect(run.stdout).toMatch(/--api-key +Key\(s\) to accept/);
     expect(run.stdout).not.toMatch(/--base-url|--insecure/);
   });
 
   test('a connection option on a command that does not call the API is a usage error', async () => {
     const out = path.join(await tempDir(), 'blank.xlsx');
-    expectUsageError(await runCli(['template', out, '--base-url', 'http://127.0.0.1:1/api/1']), /Unknown argument.*base-url/);
+    expectUsageError(await cli(['template', out, '--base-url', 'http://127.0.0.1:1/api/1']), /Unknown argument.*base-url/);
   });
 });

@@ -9,7 +9,8 @@ import { SCRATCH_TITLE } from '../src/doctor/scratch.js';
 import type { Reporter } from '../src/reporter.js';
 import type { Sandbox, SandboxOptions } from '../src/sandbox/options.js';
 import { cli } from './helpers/cli.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { CLI } from './helpers/cli.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 interface Doc {
   status: string;
@@ -80,7 +81,7 @@ describe('doctor --write', () => {
     const left = scratchJobs(s);
     expect(left).toHaveLength(2);
     for (const job of left) expect(run.stdout).toContain(`The scratch job ${job.id} (uuid ${job.uuid}) could not be removed: delete it in Coredination.`);
-    expect(run.stdout).toMatch(/^✗ does not hold  DELETE \/job\/\{id\} removes the job, GET answers 404 after \(DELETE_REMOVES\): DELETE of job 100004 was answered as done, but GET still has the job\./m);
+    expect(run.stdout).toMatch(/^✗ does not hold {2}DELETE \/job\/\{id\} removes the job, GET answers 404 after \(DELETE_REMOVES\): DELETE of job 100004 was answered as done, but GET still has the job\./m);
   });
 
   test('a read-only key: the writes are not checked, the key may not write; nothing made; exit 0', async () => {

@@ -3,8 +3,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 describe('an errors file imported again', () => {
   test('its errors file replaces the Reason column instead of adding a second', async () => {
@@ -13,12 +14,12 @@ describe('an errors file imported again', () => {
     const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
     const input = path.join(dir, 'bad.csv');
     await writeFile(input, 'Title;Duration\r\nFirst;abc\r\nSecond;30\r\nThird;-5\r\n');
-    expect((await runCli(['import', input], env)).code).toBe(2);
+    expect((await cli(['import', input], env)).code).toBe(2);
     const errorsFile = path.join(dir, 'bad.errors.csv');
     const first = (await readFile(errorsFile, 'utf8')).replace(/^\ufeff/, '').split('\r\n');
     expect(first[0]).toBe('Title;Duration;Reason');
 
-    const again = await runCli(['import', errorsFile], env);
+    const again = await cli(['import', errorsFile], env);
     expect(again.code).toBe(2);
     const second = (await readFile(path.join(dir, 'bad.errors.errors.csv'), 'utf8')).replace(/^\ufeff/, '').split('\r\n');
     expect(second[0]).toBe('Title;Duration;Reason');

@@ -3,26 +3,12 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, test } from '@jest/globals';
-import { runCli } from '../src/cli/main.js';
 import { isCdbError } from '../src/errors.js';
 import { exportFormat, exportFormatProblem } from '../src/export/export-format.js';
+import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
-
-/** The CLI in this process, its output collected. */
-async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  const collect = () => {
-    const chunks: string[] = [];
-    const stream = new Writable({ write: (chunk: Buffer, _encoding, next) => (chunks.push(chunk.toString()), next()) });
-    return { stream, text: () => chunks.join('') };
-  };
-  const stdout = collect();
-  const stderr = collect();
-  const code = await runCli(argv, { stdout: stdout.stream, stderr: stderr.stream, env });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
 
 describe('the formats export writes', () => {
   test.each([

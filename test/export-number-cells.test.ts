@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import { createClient } from '../src/api/client.js';
+import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 describe('export: a JSON number is a number cell', () => {
   test('--all-fields --details: custom field numbers are number cells in xlsx, numbers in csv; text stays text', async () => {
@@ -17,7 +18,7 @@ describe('export: a JSON number is a number cell', () => {
     const dir = await tempDir();
     const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: dir };
     const xlsx = path.join(dir, 'all.xlsx');
-    const run = await runCli(['export', xlsx, '--all-fields', '--details'], env);
+    const run = await cli(['export', xlsx, '--all-fields', '--details'], env);
     expect(run.code).toBe(0);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(xlsx);
@@ -33,7 +34,7 @@ describe('export: a JSON number is a number cell', () => {
 
     // The default mapping is sv-SE: a decimal comma in csv, as Excel there reads numbers.
     const csv = path.join(dir, 'all.csv');
-    expect((await runCli(['export', csv, '--all-fields', '--details'], env)).code).toBe(0);
+    expect((await cli(['export', csv, '--all-fields', '--details'], env)).code).toBe(0);
     const [head, row] = (await readFile(csv, 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/).map((line) => line.split(';'));
     const at = (name: string) => row?.[head?.indexOf(name) ?? -1];
     expect(at('customFields.kostnadsstalle')).toBe('18524');

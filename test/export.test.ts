@@ -11,9 +11,10 @@ import { runExport, type ExportOptions } from '../src/export/run-export.js';
 import { runImport } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
+import { CLI, cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { STATE_DIR } from './helpers/state-dir.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const client = (s: Sandbox) => createClient({ baseUrl: s.url, apiKey: KEY });
 
@@ -163,6 +164,7 @@ describe('export', () => {
     const s = await sandbox({ generate: 3000, latency: 150 });
     const dir = await tempDir();
     const out = path.join(dir, 'jobs.xlsx');
+    // A process of its own, for the kill -9.
     const child = spawn(process.execPath, [CLI, 'export', out, '-q'], { env: { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: dir } , stdio: 'ignore' });
     const closed = new Promise((resolve) => child.on('close', resolve));
     for (let i = 0; i < 300 && !(await readdir(dir)).some((n) => n.endsWith('.tmp')); i++) await sleep(20);
@@ -188,20 +190,19 @@ describe('export', () => {
 
 describe('export via the CLI', () => {
   test('--json summary, exit 0; a bad --tz is exit 2', async () => {
-    const { runCli } = await import('./helpers/sandbox.js');
     const s = await sandbox({ generate: 5 });
     const dir = await tempDir();
     const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: dir };
-    const run = await runCli(['export', path.join(dir, 'jobs.xlsx'), '--json'], env);
+    const run = await cli(['export', path.join(dir, 'jobs.xlsx'), '--json'], env);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ rows: 5, format: 'xlsx' });
-    const bad = await runCli(['export', path.join(dir, 'x.csv'), '--tz', 'Europe/Gothenburg'], env);
+    const bad = await cli(['export', path.join(dir, 'x.csv'), '--tz', 'Europe/Gothenburg'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not an IANA time zone/);
   });
 });
 
-/** The CLI with its files capped at 32 KiB (`ulimit -f`): a write past that fails with EFBIG. */
+/** The CLI with its files capped at 32 KiB (`ulimit -f`): a write past that fails with EFBIG. A process of its own, for the limit. */
 function cappedCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn('sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -227,7 +228,8 @@ test('schedule: a write that fails is logged as a failed run, its temporary remo
   const dir = await tempDir();
   const file = path.join(dir, 'schedules.yaml');
   await writeFile(file, 'exports:\n  - name: full\n    cron: "*/2 * * * * *"\n    output: full-{time}.csv\n');
-  // Files capped at 32 KiB (`ulimit -f`): each export's write fails with EFBIG.
+  // Files capped at 32 KiB (`ulimit -f`): each export's write fails with EFBIG. A process of its
+  // own, for the limit and for SIGTERM, which stops the daemon.
   const env = { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
   const child = spawn('sh', ['-c', 'ulimit -f 64 && exec "$0" "$@"', process.execPath, CLI, 'schedule', file], { env, stdio: ['ignore', 'pipe', 'ignore'] });
   const records: { outcome: string; error: string | null }[] = [];

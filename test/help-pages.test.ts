@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { runCli } from '../src/cli/main.js';
 import { helpPage, type HelpPages } from '../src/cli/help-pages.js';
 import { PACKAGE_ROOT } from '../src/tool-version.js';
@@ -13,7 +13,7 @@ async function rendered(words: string[], columns: number): Promise<string> {
   let text = '';
   const stdout = Object.assign(new Writable({ write(chunk: Buffer, _encoding: BufferEncoding, done: () => void) { text += chunk.toString(); done(); } }), { columns });
   const stderr = new Writable({ write(_chunk: Buffer, _encoding: BufferEncoding, done: () => void) { done(); } });
-  expect(await runCli([...words, '--help'], { stdout, stderr, env: { ...process.env } })).toBe(0);
+  expect(await runCli([...words, '--help'], { stdin: Readable.from([]), stdout, stderr, env: { ...process.env } })).toBe(0);
   return text;
 }
 

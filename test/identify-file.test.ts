@@ -1,11 +1,11 @@
 // What a file really is, whatever its name says: identifyFile, the errors openSpreadsheet gives
-// for a file that is not what its name says, and those errors through the built CLI.
+// for a file that is not what its name says, and those errors through the CLI.
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { identifyFile, type FileKind } from '../src/readers/identify-file.js';
+import { cli } from './helpers/cli.js';
 import { fixture, readAll, tempDir } from './helpers/files.js';
-import { runCli } from './helpers/sandbox.js';
 import { storedZip } from './helpers/stored-zip.js';
 
 const CONTENT_TYPES = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>';
@@ -188,7 +188,7 @@ describe('through the CLI: exit 2, one plain message, no stack trace', () => {
   };
 
   test('an Excel 97–2003 workbook', async () => {
-    const run = await runCli(['import', fixture('sjs__RkNumber.xls'), '--dry-run']);
+    const run = await cli(['import', fixture('sjs__RkNumber.xls'), '--dry-run']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('This file is an Excel 97–2003 workbook (.xls); only .xlsx and .ods workbooks and .csv, .tsv or .txt files can be read.');
@@ -197,7 +197,7 @@ describe('through the CLI: exit 2, one plain message, no stack trace', () => {
   });
 
   test('an xlsx named .csv', async () => {
-    const run = await runCli(['import', await renamedXlsx('jobs.csv'), '--dry-run']);
+    const run = await cli(['import', await renamedXlsx('jobs.csv'), '--dry-run']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('This file is an Excel workbook (.xlsx), although its name ends in .csv.');
     expect(run.stderr).toContain('Rename it to .xlsx.');
@@ -205,7 +205,7 @@ describe('through the CLI: exit 2, one plain message, no stack trace', () => {
   });
 
   test('a web page named .xls', async () => {
-    const run = await runCli(['import', await made('export.xls', '<table><tr><td>Title</td></tr></table>'), '--dry-run']);
+    const run = await cli(['import', await made('export.xls', '<table><tr><td>Title</td></tr></table>'), '--dry-run']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('This file is a web page (HTML), not a real Excel workbook, although its name ends in .xls.');
     plain(run.stderr);
@@ -213,7 +213,7 @@ describe('through the CLI: exit 2, one plain message, no stack trace', () => {
 
   test('a folder', async () => {
     const dir = await tempDir();
-    const run = await runCli(['import', `${dir}/`, '--dry-run']);
+    const run = await cli(['import', `${dir}/`, '--dry-run']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Cannot open the file (it is a folder).');
     plain(run.stderr);

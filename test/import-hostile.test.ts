@@ -7,10 +7,11 @@ import { CdbError } from '../src/errors.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
+import { CLI, cli } from './helpers/cli.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { STATE_DIR } from './helpers/state-dir.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { CLI, KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 50 };
 
@@ -148,14 +149,14 @@ describe('no duplicate, no loss, whatever fails', () => {
     const file = await jobsCsv(dir, 20);
     const state = await tempDir();
     const env = (url: string) => ({ COREDINATION_BASE_URL: url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
-    expect((await runCli(['import', file, '--rate', '0'], env(s.url))).code).toBe(0);
+    expect((await cli(['import', file, '--rate', '0'], env(s.url))).code).toBe(0);
     const localhost = s.url.replace('127.0.0.1', 'localhost');
-    const again = await runCli(['import', file, '--rate', '0', '--results', path.join(await tempDir(), 'r.csv'), '--json'], env(localhost));
-    expect(JSON.parse(again.stdout).counts).toMatchObject({ skipped: 20, created: 0 });
+    const again = await cli(['import', file, '--rate', '0', '--results', path.join(await tempDir(), 'r.csv'), '--json'], env(localhost));
+    expect((JSON.parse(again.stdout) as { counts: object }).counts).toMatchObject({ skipped: 20, created: 0 });
     const moved = path.join(await tempDir(), 'jobs.csv');
     await writeFile(moved, await readFile(file));
-    const third = await runCli(['import', moved, '--rate', '0', '--json'], env(s.url));
-    expect(JSON.parse(third.stdout).counts).toMatchObject({ skipped: 20, created: 0 });
+    const third = await cli(['import', moved, '--rate', '0', '--json'], env(s.url));
+    expect((JSON.parse(third.stdout) as { counts: object }).counts).toMatchObject({ skipped: 20, created: 0 });
     expect(references(s)).toEqual(expectedRefs(20));
   });
 
@@ -225,6 +226,7 @@ describe('journal writes on a full disk', () => {
     const state = await tempDir();
     const env = { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state };
     // ulimit -f: files of at most 8 KiB; the journal meets it part-way (EFBIG, as a full disk would).
+    // A process of its own: the limit is the process's.
     const child = spawn('sh', ['-c', 'ulimit -f 16 && exec "$0" "$@"', process.execPath, CLI, 'import', file, '--rate', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -234,7 +236,7 @@ describe('journal writes on a full disk', () => {
     expect(stderr).not.toMatch(/bug|at .*\.js:\d+/);
     const made = s.jobs().length;
     expect(made).toBeLessThan(300);
-    const again = await runCli(['import', file, '--rate', '0', '--json'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
+    const again = await cli(['import', file, '--rate', '0', '--json'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
     expect(again.code).toBe(0);
     expect(references(s)).toEqual(expectedRefs(300));
   });

@@ -4,13 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 /** The pid of a process that has ended. */
 function deadPid(): number {
-  return spawnSync(process.execPath, ['-e', '0']).pid as number;
+  return spawnSync(process.execPath, ['-e', '0']).pid;
 }
 
 describe('stale temporaries of an import', () => {
@@ -21,9 +22,10 @@ describe('stale temporaries of an import', () => {
     const dead = deadPid();
     // Named as src/util/atomic-write.ts names them: .<file>.<pid>.<random>.tmp
     const stale = [`.jobs.results.csv.${dead}.7d512283.tmp`, `.jobs.errors.csv.${dead}.0a1b2c3d.tmp`];
-    const live = `.jobs.results.csv.${process.pid}.5e6f7a8b.tmp`;
+    // A live run's: this process's parent (the import runs in this process, which is never another run).
+    const live = `.jobs.results.csv.${process.ppid}.5e6f7a8b.tmp`;
     for (const name of [...stale, live]) await writeFile(path.join(dir, name), 'half a file');
-    const run = await runCli(['import', input], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
+    const run = await cli(['import', input], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
     expect(run.code).toBe(0);
     const left = (await readdir(dir)).filter((n) => n.endsWith('.tmp'));
     expect(left).toEqual([live]);

@@ -6,6 +6,7 @@ import { runImport, type ImportOptions } from '../src/import/run-import.js';
 import { describeImport } from '../src/cli/render/import-summary.js';
 import { keyNamespace, uuidForKey } from '../src/import/key-uuid.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
+import { cellText } from '../src/readers/cell.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
@@ -47,7 +48,7 @@ describe('import', () => {
     const results = await readAll(first.resultsFile as string);
     expect(results.header.slice(0, 8)).toEqual(['Row', 'Outcome', 'Job id', 'UUID', 'Changed', 'Reason', 'Run', 'Title']);
     expect(results.rows.map((r) => r.cells[0])).toEqual(Array.from({ length: 50 }, (_, i) => String(i + 2)));
-    expect(results.rows.every((r) => r.cells[1] === 'created' && /^\d+$/.test(String(r.cells[2])))).toBe(true);
+    expect(results.rows.every((r) => r.cells[1] === 'created' && /^\d+$/.test(cellText(r.cells[2])))).toBe(true);
 
     const again = await importInto(s, file);
     expect(again.counts).toMatchObject({ skipped: 50, created: 0 });
@@ -116,7 +117,7 @@ describe('import', () => {
     expect(first.counts).toMatchObject({ created: 60, unknown: 0 });
     expect(references(s)).toEqual(expectedRefs(60)); // the dropped ones were stored: none sent twice
     const results = await readAll(first.resultsFile as string);
-    const settled = results.rows.filter((r) => String(r.cells[5]).includes('found on the server by its uuid'));
+    const settled = results.rows.filter((r) => cellText(r.cells[5]).includes('found on the server by its uuid'));
     expect(settled.length).toBeGreaterThan(5);
 
     s.setFaults({ dropAfterCommit: 0 });
@@ -175,7 +176,7 @@ describe('import', () => {
       const s = await sandbox();
       const summary = await importInto(s, file, { mapping, skipInvalid: true, keepRows, fresh: true, resultsFile: path.join(dir, `results-${keepRows}.csv`) });
       const results = await readAll(summary.resultsFile as string);
-      return { counts: summary.counts, jobs: s.jobs().length, outcomes: results.rows.map((r) => `${r.cells[0]} ${r.cells[1]}`) };
+      return { counts: summary.counts, jobs: s.jobs().length, outcomes: results.rows.map((r) => `${cellText(r.cells[0])} ${cellText(r.cells[1])}`) };
     };
     const kept = await outcomes(1000);
     const readAgain = await outcomes(10);

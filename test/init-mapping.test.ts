@@ -8,7 +8,7 @@ import type { SheetRow } from '../src/readers/cell.js';
 
 const defaults = async () => (await loadMapping()).mapping;
 const fields = async (header: string[], sample?: SheetSample) =>
-  Object.fromEntries((await matchHeaders(header, await defaults(), sample)).columns.map((c) => [c.header, c.spec?.field ?? null]));
+  Object.fromEntries((matchHeaders(header, await defaults(), sample)).columns.map((c) => [c.header, c.spec?.field ?? null]));
 
 async function* rowsOf(rows: string[][]): AsyncIterable<SheetRow> {
   let row = 1;
@@ -64,25 +64,25 @@ describe('guesses from the rows', () => {
   test('a column of unique order numbers on every row is the key, and the reference when no header says so', async () => {
     const header = ['Uppdrag', 'Nr', 'Datum'];
     const sample = await sampleRows(rowsOf([['Service', 'A-100', '2026-01-01'], ['Byte', 'A-101', '2026-01-01'], ['Kontroll', 'A-102', '2026-01-02']]), 3);
-    const match = await matchHeaders(header, await defaults(), sample);
+    const match = matchHeaders(header, await defaults(), sample);
     expect(match.key).toBe('Nr');
     expect(match.columns.find((c) => c.header === 'Nr')?.spec?.field).toBe('referenceNo');
   });
 
   test('no key when a value repeats or a row lacks one', async () => {
     const repeats = await sampleRows(rowsOf([['x', '1'], ['y', '1']]), 2);
-    expect((await matchHeaders(['Uppdrag', 'Ordernr'], await defaults(), repeats)).key).toBeUndefined();
+    expect((matchHeaders(['Uppdrag', 'Ordernr'], await defaults(), repeats)).key).toBeUndefined();
     const gap = await sampleRows(rowsOf([['x', '1'], ['y', '']]), 2);
-    expect((await matchHeaders(['Uppdrag', 'Ordernr'], await defaults(), gap)).key).toBeUndefined();
+    expect((matchHeaders(['Uppdrag', 'Ordernr'], await defaults(), gap)).key).toBeUndefined();
   });
 
   test('words in an integer column get a map; numbers do not', async () => {
     const sample = await sampleRows(rowsOf([['a', 'Høy', '1'], ['b', 'Lav', '2'], ['c', 'Middels', '3']]), 3);
-    const match = await matchHeaders(['Oppdrag', 'Prioritet', 'Varighet'], await defaults(), sample);
+    const match = matchHeaders(['Oppdrag', 'Prioritet', 'Varighet'], await defaults(), sample);
     expect(match.columns.find((c) => c.header === 'Prioritet')?.map).toEqual({ Høy: 1, Lav: 3, Middels: 2 });
     expect(match.columns.find((c) => c.header === 'Varighet')?.map).toBeUndefined();
     const unknown = await sampleRows(rowsOf([['a', 'A'], ['b', 'B']]), 2);
-    expect((await matchHeaders(['Titel', 'Prio'], await defaults(), unknown)).columns[1]?.map).toEqual({ A: 1, B: 2 });
+    expect((matchHeaders(['Titel', 'Prio'], await defaults(), unknown)).columns[1]?.map).toEqual({ A: 1, B: 2 });
   });
 });
 

@@ -8,6 +8,7 @@ import { runOf } from '../src/undo/run-of.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
 import { checkMapping, loadMapping } from '../src/mapping/load-mapping.js';
 import type { Mapping } from '../src/mapping/types.js';
+import { cellText } from '../src/readers/cell.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
@@ -63,7 +64,7 @@ describe('keyed import against the account', () => {
     expect(again.counts).toMatchObject({ unchanged: 40, created: 0, updated: 0 });
     expect(writes(s, mark)).toHaveLength(0);
 
-    const text = (await readAll(file)).rows.map((r) => r.cells.join(';'));
+    const text = (await readAll(file)).rows.map((r) => r.cells.map(cellText).join(';'));
     text[4] = text[4]!.replace('Service av värmepump 5', 'Service av värmepump 5, 2 st');
     await writeFile(file, `Title;Reference no;Start;Duration\r\n${text.join('\r\n')}\r\n`);
     mark = s.requests.length;
@@ -79,7 +80,7 @@ describe('keyed import against the account', () => {
     expect(row6?.cells.slice(1, 5)).toEqual(['updated', expect.any(String), expect.any(String), 'title']);
     const planned = await readAll(plan);
     expect(planned.header.slice(0, 6)).toEqual(['Row', 'Action', 'Key', 'Job id', 'UUID', 'Changes']);
-    expect(planned.rows.map((r) => r.cells[1])).toEqual([...Array(4).fill('unchanged'), 'update', ...Array(35).fill('unchanged')]);
+    expect(planned.rows.map((r) => r.cells[1])).toEqual([...Array<string>(4).fill('unchanged'), 'update', ...Array<string>(35).fill('unchanged')]);
   });
 
   test('the dry run plans against the account and sends nothing', async () => {

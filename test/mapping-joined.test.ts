@@ -14,7 +14,6 @@ import { checkMapping } from '../src/mapping/load-mapping.js';
 import { localeRules } from '../src/mapping/locale.js';
 import { mapRow } from '../src/mapping/map-row.js';
 import { fillTemplate, parseTemplate, type TextTemplate } from '../src/mapping/template-text.js';
-import type { Mapping } from '../src/mapping/types.js';
 import type { Cell } from '../src/readers/cell.js';
 import { cli } from './helpers/cli.js';
 import { readAll, tempDir } from './helpers/files.js';
@@ -194,7 +193,7 @@ describe('export writes a joined start back into its two columns', () => {
       } else {
         expect(cells).toEqual([['2026-12-01', '07:30'], ['2026-06-30', '15:00'], ['2026-12-03', '']]);
       }
-      const again = await runImport({ file: output, mapping: { ...mapping, key: 'UUID' } as Mapping, client, rate: 0, stateDir: path.join(dir, 'state') });
+      const again = await runImport({ file: output, mapping: { ...mapping, key: 'UUID' }, client, rate: 0, stateDir: path.join(dir, 'state') });
       expect(again.counts).toMatchObject({ unchanged: 3, updated: 0, created: 0 });
     }
   });

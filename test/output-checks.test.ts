@@ -4,9 +4,10 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../src/sandbox/server.js';
+import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 function env(s: Sandbox | undefined, dir: string) {
   return { COREDINATION_BASE_URL: s?.url ?? 'http://127.0.0.1:9/api/1', COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
@@ -42,15 +43,15 @@ describe('expected failures are exit 2 with a plain message', () => {
     const dir = await tempDir();
     const mapping = path.join(dir, 'laughs.mapping.yaml');
     await writeFile(mapping, laughs('resource: job\ncolumns: *i\n'));
-    const check = await runCli(['mapping', 'check', mapping], env(undefined, dir));
+    const check = await cli(['mapping', 'check', mapping], env(undefined, dir));
     plain(check);
     expect(check.stderr).toContain('YAML aliases (*name) that expand too far');
     const input = await jobsCsv(dir, 2);
-    plain(await runCli(['import', input, '--mapping', mapping, '--dry-run'], env(undefined, dir)));
+    plain(await cli(['import', input, '--mapping', mapping, '--dry-run'], env(undefined, dir)));
 
     const schedule = path.join(dir, 'laughs.schedule.yaml');
     await writeFile(schedule, laughs('exports: *i\n'));
-    const next = await runCli(['schedule', schedule, '--next', '1'], env(undefined, dir));
+    const next = await cli(['schedule', schedule, '--next', '1'], env(undefined, dir));
     plain(next);
     expect(next.stderr).toContain('The schedule file uses YAML aliases');
   });
@@ -61,13 +62,13 @@ describe('expected failures are exit 2 with a plain message', () => {
     const input = await jobsCsv(dir, 3);
     const folder = path.join(dir, 'out');
     await mkdir(folder);
-    const intoFolder = await runCli(['import', input, '--results', folder], env(s, dir));
+    const intoFolder = await cli(['import', input, '--results', folder], env(s, dir));
     plain(intoFolder);
     expect(intoFolder.stderr).toContain(`Cannot write ${folder}: it is a folder`);
-    const readOnly = await runCli(['import', input, '--results', path.join(await unwritableFolder(dir), 'results.csv')], env(s, dir));
+    const readOnly = await cli(['import', input, '--results', path.join(await unwritableFolder(dir), 'results.csv')], env(s, dir));
     plain(readOnly);
     expect(readOnly.stderr).toMatch(/Cannot write .*results\.csv: (permission denied|the file system is read-only)/);
-    const errorsReadOnly = await runCli(['import', input, '--errors', path.join(await unwritableFolder(dir), 'errors.csv')], env(s, dir));
+    const errorsReadOnly = await cli(['import', input, '--errors', path.join(await unwritableFolder(dir), 'errors.csv')], env(s, dir));
     plain(errorsReadOnly);
     expect(s.jobs()).toHaveLength(0);
   });
@@ -75,10 +76,10 @@ describe('expected failures are exit 2 with a plain message', () => {
   test('export: to a folder, or into a folder that cannot be written: no request is made', async () => {
     const s = await sandbox({ generate: 3 });
     const dir = await tempDir();
-    const intoFolder = await runCli(['export', dir], env(s, dir));
+    const intoFolder = await cli(['export', dir], env(s, dir));
     plain(intoFolder);
     expect(intoFolder.stderr).toContain('it is a folder');
-    plain(await runCli(['export', path.join(await unwritableFolder(dir), 'jobs.csv')], env(s, dir)));
+    plain(await cli(['export', path.join(await unwritableFolder(dir), 'jobs.csv')], env(s, dir)));
     expect(s.requests.filter((r) => r.path.endsWith('/job'))).toHaveLength(0);
   });
 });

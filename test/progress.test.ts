@@ -7,7 +7,7 @@ function capture() {
   const stderr = new PassThrough();
   let text = '';
   stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { io: { stdout: new PassThrough(), stderr, env: {} }, text: () => text };
+  return { io: { stdin: new PassThrough(), stdout: new PassThrough(), stderr, env: {} }, text: () => text };
 }
 
 describe('progress without a terminal', () => {

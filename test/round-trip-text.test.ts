@@ -5,8 +5,9 @@ import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { openRowsWriter } from '../src/writers/rows-writer.js';
+import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const TITLES = ['=1+1', '+46 70 123 45 67', '-5', '@home', '=SUM(A1:A2)', "'quoted by a person", 'Plain title'];
 
@@ -20,7 +21,7 @@ describe('round trip of text that looks like a formula', () => {
     const input = path.join(dir, 'jobs.csv');
     await writeFile(input, `Title;Reference no\r\n${TITLES.map((t, i) => `${t};${String(i + 1).padStart(7, '0')}`).join('\r\n')}\r\n`);
     const first = await sandbox();
-    const imported = await runCli(['import', input], env(first, dir));
+    const imported = await cli(['import', input], env(first, dir));
     expect(imported.code).toBe(0);
     expect(first.jobs().map((j) => j.title).sort()).toEqual([...TITLES].sort());
     // The results file quotes the input's formula-like cells too.
@@ -29,11 +30,11 @@ describe('round trip of text that looks like a formula', () => {
     expect(results).not.toMatch(/;=1\+1;/);
 
     const exported = path.join(dir, 'export.csv');
-    expect((await runCli(['export', exported], env(first, dir))).code).toBe(0);
+    expect((await cli(['export', exported], env(first, dir))).code).toBe(0);
     expect(await readFile(exported, 'utf8')).toContain("'=1+1");
 
     const second = await sandbox();
-    const back = await runCli(['import', exported], env(second, dir));
+    const back = await cli(['import', exported], env(second, dir));
     expect(back.stderr).not.toMatch(/Error/);
     expect(back.code).toBe(0);
     expect(second.jobs().map((j) => j.title).sort()).toEqual([...TITLES].sort());
@@ -44,7 +45,7 @@ describe('round trip of text that looks like a formula', () => {
     const input = path.join(dir, 'bad.csv');
     await writeFile(input, 'Title;Duration\r\n=1+1;-5\r\n@home;abc\r\n');
     const s = await sandbox();
-    const run = await runCli(['import', input], env(s, dir));
+    const run = await cli(['import', input], env(s, dir));
     expect(run.code).toBe(2);
     const errors = await readFile(path.join(dir, 'bad.errors.csv'), 'utf8');
     expect(errors).toContain("'=1+1;'-5");

@@ -1,12 +1,13 @@
-// The sandbox's --data file, with the sandbox in a child process: a write it acknowledged survives
-// a SIGKILL, and a damaged file is a plain message, exit 2.
+// The sandbox's --data file: a write it acknowledged survives a SIGKILL (the sandbox in a process
+// of its own, for the kill), and a damaged file is a plain message, exit 2 (in this process).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
+import { CLI, cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { CLI, KEY } from './helpers/sandbox.js';
+import { KEY } from './helpers/sandbox.js';
 
 /** Starts `sandbox --data <file>` and resolves with its URL once it listens. */
 function startSandbox(data: string): Promise<{ child: ChildProcessWithoutNullStreams; url: string; closed: Promise<number | null> }> {
@@ -30,18 +31,9 @@ function startSandbox(data: string): Promise<{ child: ChildProcessWithoutNullStr
   });
 }
 
-/** Runs `sandbox --data <file>` to its end: one that starts after all is killed after 10 s. */
+/** Runs `sandbox --data <file>` to its end: one that starts after all is stopped after 10 s. */
 function runSandbox(data: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--api-key', KEY, '--data', data], { env: { PATH: process.env.PATH } });
-    const guard = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stderr });
-    });
-  });
+  return cli(['sandbox', '--port', '0', '--api-key', KEY, '--data', data], {}, { stopAfterMs: 10_000 });
 }
 
 describe('sandbox --data', () => {

@@ -11,7 +11,7 @@ const UUID = '0b9a4f7e-2c1d-4e8f-9a6b-3c5d7e9f1a2b';
 async function call(url: string, method: string, body?: unknown) {
   const response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  return { status: response.status, type: response.headers.get('content-type'), text, json: () => JSON.parse(text) as Record<string, unknown> };
+  return { status: response.status, type: response.headers.get('content-type'), text, json: <T = Record<string, unknown>>() => JSON.parse(text) as T };
 }
 
 describe('sandbox jobs', () => {
@@ -20,7 +20,7 @@ describe('sandbox jobs', () => {
     const created = await call(`${url}/job/${UUID}`, 'PUT', { title: 'Byte av blandare', referenceNo: '00123' });
     expect(created.status).toBe(200);
     expect(created.json()).toMatchObject({ uuid: UUID, title: 'Byte av blandare', referenceNo: '00123', state: 'DRAFT' });
-    const id = created.json().id;
+    const id = created.json<{ id: number }>().id;
 
     const updated = await call(`${url}/job/${UUID}`, 'PUT', { title: 'Byte av blandare i kök' });
     expect(updated.json()).toMatchObject({ id, uuid: UUID, title: 'Byte av blandare i kök', referenceNo: '00123' });
@@ -34,7 +34,7 @@ describe('sandbox jobs', () => {
 
   test('DELETE answers 204, then the job is 404', async () => {
     const { url } = await sandbox();
-    const job = (await call(`${url}/job`, 'POST', { title: 'x' })).json();
+    const job = (await call(`${url}/job`, 'POST', { title: 'x' })).json<{ id: number }>();
     expect((await call(`${url}/job/${job.id}`, 'DELETE')).status).toBe(204);
     const gone = await call(`${url}/job/${job.id}`, 'GET');
     expect(gone.status).toBe(404);
@@ -73,7 +73,7 @@ describe('sandbox jobs', () => {
 
   test('the list leaves out events, signature, documents, items and customFields; GET /job/:id has them', async () => {
     const { url } = await sandbox({ generate: 3 });
-    const list = (await call(`${url}/job`, 'GET')).json() as unknown as Record<string, unknown>[];
+    const list = (await call(`${url}/job`, 'GET')).json<(Record<string, unknown> & { id: number })[]>();
     expect(list).toHaveLength(3);
     for (const job of list) {
       for (const field of ['events', 'signature', 'documents', 'items', 'customFields']) expect(job).not.toHaveProperty(field);
@@ -86,8 +86,8 @@ describe('sandbox jobs', () => {
   test('limit, offset and modified page and filter; bad values are 400', async () => {
     const { url } = await sandbox({ generate: 25 });
     const page = (q: string) => call(`${url}/job?${q}`, 'GET');
-    const first = (await page('limit=10&offset=0')).json() as unknown as { id: number }[];
-    const third = (await page('limit=10&offset=20')).json() as unknown as { id: number }[];
+    const first = (await page('limit=10&offset=0')).json<{ id: number }[]>();
+    const third = (await page('limit=10&offset=20')).json<{ id: number }[]>();
     expect(first).toHaveLength(10);
     expect(third).toHaveLength(5);
     expect(third[0]?.id).toBe((first[0]?.id ?? 0) + 20);
@@ -95,7 +95,7 @@ describe('sandbox jobs', () => {
     const before = Date.now();
     await sleep(5);
     const changed = (await call(`${url}/job/${first[3]?.id}`, 'PUT', { title: 'Ändrad' })).json();
-    const since = (await page(`modified=${before}`)).json() as unknown as { id: number }[];
+    const since = (await page(`modified=${before}`)).json<{ id: number }[]>();
     expect(since.map((j) => j.id)).toEqual([changed.id]);
     expect((await page(`modified=${new Date(before).toISOString()}`)).json()).toHaveLength(1);
 

@@ -8,7 +8,7 @@ import { describe, expect, test } from '@jest/globals';
 import { CdbError } from '../src/errors.js';
 import { loadSchedule } from '../src/schedule/load-schedule.js';
 import { parseDuration } from '../src/schedule/duration.js';
-import { cliInProcess } from './helpers/cli-in-process.js';
+import { cli } from './helpers/cli.js';
 import { SAMPLES, TEMPLATES, tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 
@@ -126,7 +126,7 @@ describe('the schedule file', () => {
   });
 
   test('samples/unattended.yaml: checked, its times listed, and its watched folder run against the sandbox with its notifications', async () => {
-    const next = await cliInProcess(['schedule', path.join(SAMPLES, 'unattended.yaml'), '--next', '2', '--json'], {});
+    const next = await cli(['schedule', path.join(SAMPLES, 'unattended.yaml'), '--next', '2', '--json'], {});
     expect(next.code).toBe(0);
     expect((JSON.parse(next.stdout) as { entries: { name: string }[] }).entries.map((e) => e.name)).toEqual(['nightly-jobs', 'erp']);
 
@@ -152,7 +152,7 @@ describe('the schedule file', () => {
       await writeFile(file, text);
       await copyFile(path.join(SAMPLES, 'erp.mapping.yaml'), path.join(root, 'samples', 'erp.mapping.yaml'));
       await copyFile(path.join(SAMPLES, 'erp-export.csv'), path.join(root, 'erp', 'outbox', 'erp-export.csv'));
-      const run = await cliInProcess(['schedule', file, '--once', 'erp'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(root, 'state'), COREDINATION_SMTP_PASSWORD: 'not-used' });
+      const run = await cli(['schedule', file, '--once', 'erp'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(root, 'state'), COREDINATION_SMTP_PASSWORD: 'not-used' });
       expect(run.code).toBe(0);
       expect(run.lines[0]).toMatchObject({ name: 'erp', outcome: 'ok', file: path.join(root, 'erp', 'imported', 'erp-export.csv'), counts: { rows: 12, created: 12 } });
       expect(s.jobs()).toHaveLength(12);

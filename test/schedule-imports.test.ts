@@ -11,10 +11,10 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { globMatcher, isTemporaryName } from '../src/schedule/glob.js';
 import type { RunRecord } from '../src/schedule/schedule-record.js';
 import type { Sandbox } from '../src/sandbox/server.js';
-import { cliInProcess } from './helpers/cli-in-process.js';
+import { cli, CLI } from './helpers/cli.js';
 import { TEMPLATES, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const MAPPING = path.join(TEMPLATES, 'jobs.mapping.yaml');
 
@@ -100,7 +100,7 @@ describe('watched import folders', () => {
     for (const name of ['.good.csv', '~$good.csv', 'notes.txt']) await writeFile(path.join(inbox, name), 'x');
     const env = envFor(s, dir);
 
-    const first = await cliInProcess(['schedule', file, '--once', 'erp'], env);
+    const first = await cli(['schedule', file, '--once', 'erp'], env);
     expect(first.code).toBe(2); // the worst of the files: bad.csv's invalid rows (nothing of it sent)
     const records = first.lines as unknown as RunRecord[];
     expect(records.map((r) => [r.source, r.outcome])).toEqual([['good.csv', 'ok'], ['bad.csv', 'failed']]);
@@ -120,7 +120,7 @@ describe('watched import folders', () => {
     // The same file again: nothing sent, archived beside the first under a new name.
     await csv(path.join(inbox, 'good.csv'), 5);
     const before = posts(s);
-    const again = await cliInProcess(['schedule', file, '--once', 'erp'], env);
+    const again = await cli(['schedule', file, '--once', 'erp'], env);
     expect(again.code).toBe(0);
     expect(again.lines[0]).toMatchObject({ source: 'good.csv', outcome: 'ok', file: path.join(inbox, 'done', 'good-2.csv'), results: path.join(inbox, 'done', 'good-2.results.csv'), counts: { rows: 5, created: 0, skipped: 5 } });
     expect(posts(s)).toBe(before);
@@ -128,7 +128,7 @@ describe('watched import folders', () => {
 
     // Tomorrow's file, under today's name: new rows, sent.
     await csv(path.join(inbox, 'good.csv'), 3, { from: 6 });
-    const next = await cliInProcess(['schedule', file, '--once', 'erp'], env);
+    const next = await cli(['schedule', file, '--once', 'erp'], env);
     expect(next.lines[0]).toMatchObject({ outcome: 'ok', file: path.join(inbox, 'done', 'good-3.csv'), counts: { rows: 3, created: 3 } });
     expect(s.jobs()).toHaveLength(8);
     expect((await readdir(path.join(inbox, 'done'))).sort()).toEqual(['good-2.csv', 'good-2.results.csv', 'good-3.csv', 'good-3.results.csv', 'good.csv', 'good.results.csv']);
@@ -144,7 +144,7 @@ describe('watched import folders', () => {
     await csv(path.join(dir, 'lenient-inbox', 'garbage.csv'), 4, { from: 50, bad: 3 });
     await csv(path.join(dir, 'slow-inbox', 'fresh.csv'), 2, { from: 80 });
     const env = envFor(s, dir);
-    const run = await cliInProcess(['schedule', file, '--once', 'lenient'], env);
+    const run = await cli(['schedule', file, '--once', 'lenient'], env);
     const [oneBad, garbage] = run.lines as unknown as RunRecord[];
     expect(oneBad).toMatchObject({ source: 'one-bad.csv', outcome: 'failed', counts: { rows: 4, created: 3, rejected: 1 } });
     expect(oneBad?.error).toMatch(/^1 of 4 rows did not go through; the errors file beside it says why/);
@@ -155,7 +155,7 @@ describe('watched import folders', () => {
     expect(references(s)).toEqual(['0000002', '0000003', '0000004']);
     expect(run.code).toBe(2);
 
-    const slow = await cliInProcess(['schedule', file, '--once', 'slow'], env);
+    const slow = await cli(['schedule', file, '--once', 'slow'], env);
     expect(slow.code).toBe(0);
     expect(slow.lines).toEqual([]);
     expect(existsSync(path.join(dir, 'slow-inbox', 'fresh.csv'))).toBe(true);
@@ -164,7 +164,7 @@ describe('watched import folders', () => {
   test('a missing watched folder is exit 2 at start; archive on another disk is refused', async () => {
     const dir = await tempDir();
     const file = await scheduleFile(dir, entry('erp'));
-    const run = await cliInProcess(['schedule', file], { COREDINATION_BASE_URL: 'http://127.0.0.1:9/api/1', COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
+    const run = await cli(['schedule', file], { COREDINATION_BASE_URL: 'http://127.0.0.1:9/api/1', COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`The watched folder ${path.join(dir, 'erp-inbox')} of "erp" does not exist.`);
     // /dev/shm is another file system than the temporary folder, where it exists.
@@ -172,7 +172,7 @@ describe('watched import folders', () => {
       await mkdir(path.join(dir, 'inbox'));
       const other = await tempDir();
       await writeFile(file, ['imports:', '  - name: erp', '    watch: inbox', '    pattern: "*.csv"', `    mapping: ${MAPPING}`, `    archive: /dev/shm/cdb-archive-${path.basename(other)}`, '    failed: failed', ''].join('\n'));
-      const apart = await cliInProcess(['schedule', file, '--once', 'erp'], { COREDINATION_BASE_URL: 'http://127.0.0.1:9/api/1', COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
+      const apart = await cli(['schedule', file, '--once', 'erp'], { COREDINATION_BASE_URL: 'http://127.0.0.1:9/api/1', COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
       expect(apart.code).toBe(2);
       expect(apart.lines[0]?.error).toMatch(/is on another disk than .*inbox; files are moved by renaming/);
     }
@@ -185,6 +185,7 @@ describe('watched import folders', () => {
     stderr: () => string;
   }
 
+  /** `schedule <file>` in a process of its own, for the kill -9 and the SIGTERM. */
   function daemon(file: string, env: NodeJS.ProcessEnv): Daemon {
     const child = spawn(process.execPath, [CLI, 'schedule', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const records: RunRecord[] = [];
@@ -215,6 +216,7 @@ describe('watched import folders', () => {
     await first.exited;
     const made = s.jobs().length;
     expect(made).toBeLessThan(40);
+    s.setFaults({ latency: 0 }); // slow only while there was a run to kill
     // The file waits in the work folder, journaled.
     expect((await readdir(path.join(inbox, '.coredination-batch'))).filter((n) => /^nightly\.[0-9a-f]{16}\.csv$/.test(n))).toHaveLength(1);
 
@@ -248,7 +250,8 @@ describe('watched import folders', () => {
     expect(d.records.at(-1)).toMatchObject({ source: 'nightly.csv', outcome: 'stopped' });
     expect(d.records.at(-1)?.error).toMatch(/the next start continues it/);
     expect(s.jobs().length).toBeLessThan(40);
-    const rest = await cliInProcess(['schedule', file, '--once', 'erp'], envFor(s, dir));
+    s.setFaults({ latency: 0 }); // slow only while there was a run to stop
+    const rest = await cli(['schedule', file, '--once', 'erp'], envFor(s, dir));
     expect(rest.code).toBe(0);
     expect(rest.lines[0]).toMatchObject({ outcome: 'ok', counts: { rows: 40 } });
     expect(new Set(references(s)).size).toBe(40);

@@ -9,7 +9,7 @@ import { SMTPServer } from 'smtp-server';
 import { API_KEY_HEADER } from '../src/api/assumptions.js';
 import { Notifier, type NotifyLogLine } from '../src/notify/notifier.js';
 import type { RunEvent } from '../src/notify/run-event.js';
-import { cliInProcess } from './helpers/cli-in-process.js';
+import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 
@@ -102,7 +102,7 @@ describe('schedule notifications', () => {
       ].join('\n'),
     );
     const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state'), COREDINATION_SMTP_PASSWORD: SMTP_PASSWORD };
-    const ok = await cliInProcess(['schedule', file, '--once', 'nightly'], env);
+    const ok = await cli(['schedule', file, '--once', 'nightly'], env);
     expect(ok.code).toBe(0);
     // --once waits for its notifications before it exits.
     const hook = hooks.received.find((r) => r.path.startsWith('/services/'));
@@ -119,7 +119,7 @@ describe('schedule notifications', () => {
     expect(smtp.mails[0]?.raw).toMatch(/^Subject: \[coredination-batch\] export nightly done$/m);
     expect(smtp.logins).toEqual([{ user: 'batch', pass: SMTP_PASSWORD }]);
 
-    const refused = await cliInProcess(['schedule', file, '--once', 'nightly'], { ...env, COREDINATION_API_KEY: 'wrong-key-9' });
+    const refused = await cli(['schedule', file, '--once', 'nightly'], { ...env, COREDINATION_API_KEY: 'wrong-key-9' });
     expect(refused.code).toBe(1);
     const failed = JSON.parse(hooks.received.filter((r) => r.path.startsWith('/services/'))[1]?.body ?? '{}') as Record<string, unknown>;
     expect(failed).toMatchObject({ entry: 'nightly', outcome: 'failed', tries: 1, file: null });
@@ -163,9 +163,9 @@ describe('schedule notifications', () => {
       ].join('\n'),
     );
     const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
-    for (const name of ['quiet', 'own', 'plain']) expect((await cliInProcess(['schedule', file, '--once', name], env)).code).toBe(0);
+    for (const name of ['quiet', 'own', 'plain']) expect((await cli(['schedule', file, '--once', name], env)).code).toBe(0);
     expect(hooks.received.map((r) => r.path)).toEqual(['/own-hook']);
-    for (const name of ['quiet', 'own', 'plain']) expect((await cliInProcess(['schedule', file, '--once', name], { ...env, COREDINATION_API_KEY: 'nope' })).code).toBe(1);
+    for (const name of ['quiet', 'own', 'plain']) expect((await cli(['schedule', file, '--once', name], { ...env, COREDINATION_API_KEY: 'nope' })).code).toBe(1);
     expect(hooks.received.map((r) => r.path)).toEqual(['/own-hook', '/file-hook']);
   });
 
@@ -175,7 +175,7 @@ describe('schedule notifications', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'schedules.yaml');
     await writeFile(file, `notify:\n  - webhook: ${hooks.url}/hook/secret-part\n    on: [success]\nexports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: out.csv\n`);
-    const run = await cliInProcess(['schedule', file, '--once', 'nightly'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
+    const run = await cli(['schedule', file, '--once', 'nightly'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
     expect(run.code).toBe(0);
     expect(hooks.received).toHaveLength(2);
     const logged = run.lines.filter((l) => l.notification);
@@ -188,12 +188,12 @@ describe('schedule notifications', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'schedules.yaml');
     await writeFile(file, 'notify:\n  - email: { to: it@firma.se, from: batch@firma.se, smtp: "smtp://batch@mail.firma.se:587" }\nexports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: out.csv\n');
-    const run = await cliInProcess(['schedule', file, '--once', 'nightly'], { COREDINATION_BASE_URL: 'http://127.0.0.1:9/api/1', COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
+    const run = await cli(['schedule', file, '--once', 'nightly'], { COREDINATION_BASE_URL: 'http://127.0.0.1:9/api/1', COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('logs in to smtp://mail.firma.se:587 as batch, but no SMTP password is set');
     const withPassword = path.join(dir, 'with-password.yaml');
     await writeFile(withPassword, 'notify:\n  - email: { to: it@firma.se, from: batch@firma.se, smtp: "smtp://batch:hunter2@mail.firma.se:587" }\nexports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: out.csv\n');
-    const refused = await cliInProcess(['schedule', withPassword, '--next', '1'], {});
+    const refused = await cli(['schedule', withPassword, '--next', '1'], {});
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/notify\[0\]\.email\.smtp \(line 2\): holds a password: a schedule file is no place for one/);
     expect(refused.stderr).not.toContain('hunter2');

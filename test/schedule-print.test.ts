@@ -4,9 +4,8 @@ import { lstat, mkdir, readdir, readFile, rm, stat, symlink, writeFile } from 'n
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
+import { cli } from './helpers/cli.js';
 import { TEMPLATES, tempDir } from './helpers/files.js';
-import { cliInProcess } from './helpers/cli-in-process.js';
-import { runCli } from './helpers/sandbox.js';
 
 async function scheduleIn(folder: string): Promise<string> {
   const dir = path.join(await tempDir(), folder);
@@ -20,7 +19,7 @@ describe('schedule --print', () => {
   test('systemd: the service runs as the invoking user with its state folder; % and $ are escaped for systemd', async () => {
     const file = await scheduleIn('100% $done');
     const state = path.join(await tempDir(), 'state 50%');
-    const run = await runCli(['schedule', file, '--print', 'systemd'], { COREDINATION_STATE_DIR: state });
+    const run = await cli(['schedule', file, '--print', 'systemd'], { COREDINATION_STATE_DIR: state });
     expect(run.code).toBe(0);
     const service = run.stdout.slice(run.stdout.indexOf('# ---- coredination-batch-nightly.service'), run.stdout.indexOf('# ---- coredination-batch-nightly.timer'));
     expect(service).toMatch(new RegExp(`^User=${userInfo().username}$`, 'm'));
@@ -34,7 +33,7 @@ describe('schedule --print', () => {
   });
 
   test('crontab: says CRON_TZ needs a cron that supports it, and what to do without it', async () => {
-    const run = await runCli(['schedule', await scheduleIn('plain'), '--print', 'crontab']);
+    const run = await cli(['schedule', await scheduleIn('plain'), '--print', 'crontab']);
     expect(run.code).toBe(0);
     const before = run.stdout.slice(0, run.stdout.indexOf('CRON_TZ=Europe/Stockholm'));
     expect(before).toMatch(/CRON_TZ needs a cron that supports it/);
@@ -59,13 +58,13 @@ describe('schedule --print systemd --out', () => {
     const file = await scheduleIn('plain');
     await writeFile(file, `timezone: Europe/Stockholm\nexports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: jobs.csv\nimports:\n  - name: erp\n    watch: inbox\n    pattern: "*.csv"\n    mapping: ${path.join(TEMPLATES, 'jobs.mapping.yaml')}\n    archive: done\n    failed: failed\n`);
     const folder = path.join(await tempDir(), 'units');
-    const run = await cliInProcess(['schedule', file, '--print', 'systemd', '--out', folder], env());
+    const run = await cli(['schedule', file, '--print', 'systemd', '--out', folder], env());
     expect(run.code).toBe(0);
     const names = ['coredination-batch-erp.service', 'coredination-batch-erp.timer', 'coredination-batch-nightly.service', 'coredination-batch-nightly.timer'];
     expect((await readdir(folder)).sort()).toEqual(names);
     for (const name of names) expect((await stat(path.join(folder, name))).mode & 0o777).toBe(0o600);
     // The same units as --print systemd shows.
-    const printed = (await cliInProcess(['schedule', file, '--print', 'systemd'], env())).stdout;
+    const printed = (await cli(['schedule', file, '--print', 'systemd'], env())).stdout;
     for (const name of names) expect(printed).toContain(`# ---- ${name}\n${(await readFile(path.join(folder, name), 'utf8')).trimEnd()}\n`);
     expect(await readFile(path.join(folder, 'coredination-batch-erp.timer'), 'utf8')).toContain('OnCalendar=*-*-* *:*:00 Europe/Stockholm');
     expect(run.stdout).toContain(`Wrote 4 unit files to ${folder} (readable by you only):`);
@@ -75,7 +74,7 @@ describe('schedule --print systemd --out', () => {
 
     const before = await readFile(path.join(folder, 'coredination-batch-nightly.timer'), 'utf8');
     await writeFile(path.join(folder, 'coredination-batch-nightly.timer'), '# edited by hand\n');
-    const again = await cliInProcess(['schedule', file, '--print', 'systemd', '--out', folder], env());
+    const again = await cli(['schedule', file, '--print', 'systemd', '--out', folder], env());
     expect(again.code).toBe(2);
     expect(again.stderr).toContain(`${folder} has 4 unit files of these names already`);
     expect(again.stderr).toContain('--force');
@@ -86,7 +85,7 @@ describe('schedule --print systemd --out', () => {
     await writeFile(elsewhere, 'keep me\n');
     await rm(path.join(folder, 'coredination-batch-erp.service'));
     await symlink(elsewhere, path.join(folder, 'coredination-batch-erp.service'));
-    const forced = await cliInProcess(['schedule', file, '--print', 'systemd', '--out', folder, '--force'], env());
+    const forced = await cli(['schedule', file, '--print', 'systemd', '--out', folder, '--force'], env());
     expect(forced.code).toBe(0);
     expect(await readFile(elsewhere, 'utf8')).toBe('keep me\n');
     expect((await lstat(path.join(folder, 'coredination-batch-erp.service'))).isSymbolicLink()).toBe(false);
@@ -95,7 +94,7 @@ describe('schedule --print systemd --out', () => {
 
   test('into a systemd/user folder: user units (no User=, the key from the config file) and systemctl --user', async () => {
     const folder = path.join(await tempDir(), '.config', 'systemd', 'user');
-    const run = await cliInProcess(['schedule', await scheduleIn('plain'), '--print', 'systemd', '--out', folder], env());
+    const run = await cli(['schedule', await scheduleIn('plain'), '--print', 'systemd', '--out', folder], env());
     expect(run.code).toBe(0);
     const service = await readFile(path.join(folder, 'coredination-batch-nightly.service'), 'utf8');
     expect(service).not.toMatch(/^User=/m);
@@ -110,7 +109,7 @@ describe('schedule --print systemd --out', () => {
   test('--out without --print systemd, and --force without --out, are usage errors', async () => {
     const file = await scheduleIn('plain');
     for (const args of [['--out', 'units'], ['--print', 'crontab', '--out', 'units'], ['--print', 'systemd', '--force']]) {
-      const run = await cliInProcess(['schedule', file, ...args], env());
+      const run = await cli(['schedule', file, ...args], env());
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/--(out|force) goes with/);
     }

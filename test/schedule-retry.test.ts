@@ -8,8 +8,9 @@ import { describe, expect, test } from '@jest/globals';
 import { ApiError, CdbError } from '../src/errors.js';
 import { mayPass, RETRY_PAUSES, retryPause } from '../src/schedule/retry.js';
 import type { RunRecord } from '../src/schedule/schedule-record.js';
+import { CLI, startCli } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const unreachable = (networkCode: string) => new ApiError('UNREACHABLE', 'no answer', { method: 'GET', path: 'job', networkCode });
 const answered = (status: number) => new ApiError(status === 401 || status === 403 ? 'AUTH' : 'HTTP', `answered ${status}`, { method: 'GET', path: 'job', status });
@@ -22,14 +23,27 @@ async function freePort(): Promise<{ port: number; url: string }> {
   return { port, url };
 }
 
-interface Child {
-  lines: RunRecord[];
+interface Run {
+  /** The schedule's log records printed so far. */
+  readonly lines: RunRecord[];
   stderr: () => string;
   exited: Promise<number | null>;
-  kill: (signal: NodeJS.Signals) => void;
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv): Child {
+/** The CLI in this process, its log read as it goes. */
+function cli(args: string[], env: NodeJS.ProcessEnv): Run {
+  const run = startCli(args, env);
+  return {
+    get lines() {
+      return run.lines() as unknown as RunRecord[];
+    },
+    stderr: run.stderr,
+    exited: run.done.then((done) => done.code),
+  };
+}
+
+/** The CLI in a process of its own, for the SIGTERM that stops the daemon. */
+function daemon(args: string[], env: NodeJS.ProcessEnv): Run & { kill: (signal: NodeJS.Signals) => void } {
   const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: RunRecord[] = [];
   let buffer = '';
@@ -141,7 +155,7 @@ describe('schedule runs through an outage', () => {
     const dir = await tempDir();
     const file = path.join(dir, 'schedules.yaml');
     await writeFile(file, 'exports:\n  - name: nightly\n    cron: "* * * * * *"\n    output: out-{time}.csv\n');
-    const d = cli(['schedule', file], { COREDINATION_BASE_URL: url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
+    const d = daemon(['schedule', file], { COREDINATION_BASE_URL: url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') });
     await until(() => d.lines.some((l) => l.outcome === 'retrying' && (l.retryInMs ?? 0) >= 1000));
     const stoppedAt = Date.now();
     d.kill('SIGTERM');

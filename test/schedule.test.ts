@@ -1,15 +1,18 @@
-// The schedule command in a child process, against the sandbox: cron times, retention, no
-// overlap, a failed run, SIGTERM, --once, --print and --next.
+// The schedule command against the sandbox: cron times, retention, no overlap, a failed run,
+// SIGTERM, --once, --print and --next. A daemon runs in a process of its own (SIGTERM stops it,
+// and its lock is held against other processes); the rest in this process.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from '@jest/globals';
 import type { RunRecord } from '../src/schedule/schedule-record.js';
 import type { Sandbox } from '../src/sandbox/server.js';
+import { CLI, cli } from './helpers/cli.js';
 import { SAMPLES, tempDir } from './helpers/files.js';
-import { CLI, KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 interface Daemon {
   child: ChildProcess;
@@ -28,6 +31,7 @@ function envFor(s: Sandbox | { url: string }, dir: string) {
   return { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
 }
 
+/** `schedule <file>` in a process of its own, until SIGTERM. */
 function daemon(file: string, env: NodeJS.ProcessEnv): Daemon {
   const child = spawn(process.execPath, [CLI, 'schedule', file], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const records: RunRecord[] = [];
@@ -83,7 +87,8 @@ describe('schedule', () => {
   });
 
   test('no overlap: a run still going when its next time comes is skipped and logged', async () => {
-    const s = await sandbox({ generate: 10, latency: 2500 });
+    // Each answer alone takes longer than the second between two runs.
+    const s = await sandbox({ generate: 10, latency: 1200 });
     const dir = await tempDir();
     const file = await scheduleFile(dir, 'exports:\n  - name: slow\n    cron: "* * * * * *"\n    output: slow-{time}.csv\n');
     const d = daemon(file, envFor(s, dir));
@@ -144,7 +149,7 @@ describe('schedule', () => {
     expect(secondCode).toBe(1);
     expect(second.stderr()).toContain(`Another schedule daemon is running this schedule file (process ${first.child.pid})`);
     // The same file by another spelling of its path is the same lock.
-    const other = await runCli(['schedule', path.relative(process.cwd(), file)], envFor(s, dir), { cwd: process.cwd() });
+    const other = await cli(['schedule', path.relative(process.cwd(), file)], envFor(s, dir), { stopAfterMs: 10_000 });
     expect(other.code).toBe(1);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -157,14 +162,16 @@ describe('schedule', () => {
     // Slow enough that the second --once surely starts while the first holds its entry's lock,
     // however loaded the machine: the lock file is there, and the first answer takes 5 s.
     s.setFaults({ latency: 5000 });
+    // A process of its own: the entry's lock is held by another process than the one refused.
     const running = spawn(process.execPath, [CLI, 'schedule', file, '--once', 'slow'], { env: envFor(s, dir), stdio: ['ignore', 'pipe', 'pipe'] });
     const runningExit = new Promise<number | null>((resolve) => running.on('close', resolve));
     const schedules = path.join(dir, 'state', 'schedules');
     const entryLocked = () => (existsSync(schedules) ? readdirSync(schedules) : []).some((n) => /\.[0-9a-f]{16}\.lock$/.test(n));
     await until(() => entryLocked() && s.maxInFlight() > 0, 10_000);
-    const twice = await runCli(['schedule', file, '--once', 'slow'], envFor(s, dir));
+    const twice = await cli(['schedule', file, '--once', 'slow'], envFor(s, dir));
     expect(twice.code).toBe(1);
     expect(JSON.parse(twice.stdout)).toMatchObject({ outcome: 'failed', error: `another run of the export "slow" of this schedule is going (process ${running.pid})` });
+    s.setFaults({ latency: 0 }); // refused while it went: the rest of the first run need not take 5 s a request
     expect(await runningExit).toBe(0);
   });
 
@@ -172,15 +179,15 @@ describe('schedule', () => {
     const s = await sandbox({ generate: 3 });
     const dir = await tempDir();
     const file = await scheduleFile(dir, 'exports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: nightly-{date}.xlsx\n');
-    const ok = await runCli(['schedule', file, '--once', 'nightly'], envFor(s, dir));
+    const ok = await cli(['schedule', file, '--once', 'nightly'], envFor(s, dir));
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ name: 'nightly', outcome: 'ok', rows: 3 });
-    expect(existsSync(JSON.parse(ok.stdout).file as string)).toBe(true);
-    const refused = await runCli(['schedule', file, '--once', 'nightly'], { ...envFor(s, dir), COREDINATION_API_KEY: 'wrong-key-9' });
+    expect(existsSync((JSON.parse(ok.stdout) as { file: string }).file)).toBe(true);
+    const refused = await cli(['schedule', file, '--once', 'nightly'], { ...envFor(s, dir), COREDINATION_API_KEY: 'wrong-key-9' });
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ outcome: 'failed' });
     expect(refused.stdout + refused.stderr).not.toContain('wrong-key-9');
-    const unknown = await runCli(['schedule', file, '--once', 'weekly'], envFor(s, dir));
+    const unknown = await cli(['schedule', file, '--once', 'weekly'], envFor(s, dir));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no entry named "weekly"; it has "nightly"');
   });
@@ -189,6 +196,7 @@ describe('schedule', () => {
     const s = await sandbox({ generate: 1200, latency: 700 });
     const dir = await tempDir();
     const file = await scheduleFile(dir, 'exports:\n  - name: big\n    cron: "0 2 * * *"\n    output: big.csv\n');
+    // A process of its own, for the SIGTERM.
     const child = spawn(process.execPath, [CLI, 'schedule', file, '--once', 'big'], { env: envFor(s, dir), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -202,7 +210,7 @@ describe('schedule', () => {
 
   test('samples/schedules.yaml: --next lists the times in Stockholm; --print systemd and crontab', async () => {
     const sample = path.join(SAMPLES, 'schedules.yaml');
-    const next = await runCli(['schedule', sample, '--next', '3', '--json']);
+    const next = await cli(['schedule', sample, '--next', '3', '--json']);
     expect(next.code).toBe(0);
     const listing = JSON.parse(next.stdout) as { timezone: string; entries: { name: string; local: string[] }[] };
     expect(listing.timezone).toBe('Europe/Stockholm');
@@ -210,7 +218,7 @@ describe('schedule', () => {
     for (const time of listing.entries[0]?.local ?? []) expect(time).toMatch(/ 02:00:00$/);
     expect(listing.entries[0]?.local).toHaveLength(3);
 
-    const systemd = await runCli(['schedule', sample, '--print', 'systemd']);
+    const systemd = await cli(['schedule', sample, '--print', 'systemd']);
     expect(systemd.code).toBe(0);
     expect(systemd.stdout).toContain('OnCalendar=*-*-* 02:00:00 Europe/Stockholm');
     expect(systemd.stdout).toContain('OnCalendar=Mon *-*-* 06:30:00 Europe/Stockholm');
@@ -225,7 +233,7 @@ describe('schedule', () => {
     }
     if (analyze) execFileSync('systemd-analyze', ['calendar', ...calendars], { stdio: 'ignore' }); // throws if systemd rejects one
 
-    const cron = await runCli(['schedule', sample, '--print', 'crontab']);
+    const cron = await cli(['schedule', sample, '--print', 'crontab']);
     expect(cron.stdout).toContain('CRON_TZ=Europe/Stockholm');
     expect(cron.stdout).toMatch(/^0 2 \* \* \* cd .* --once nightly-jobs >> .*2>&1$/m);
     expect(cron.stdout).toMatch(/^30 6 \* \* 1 cd /m);
@@ -236,7 +244,7 @@ describe('schedule', () => {
     const dir = path.join(await tempDir(), '100% done');
     await mkdir(dir);
     const file = await scheduleFile(dir, 'exports:\n  - name: nightly\n    cron: "0 2 * * *"\n    output: jobs.csv\n');
-    const printed = await runCli(['schedule', file, '--print', 'crontab']);
+    const printed = await cli(['schedule', file, '--print', 'crontab']);
     expect(printed.code).toBe(0);
     const line = printed.stdout.split('\n').find((l) => l.startsWith('0 2 * * * ')) ?? '';
     expect(line).toContain('100\\% done');
@@ -245,7 +253,7 @@ describe('schedule', () => {
     const command = line.slice('0 2 * * * '.length);
     const cut = command.search(/(?<!\\)%/);
     const asCronRunsIt = (cut === -1 ? command : command.slice(0, cut)).replace(/\\%/g, '%');
-    await new Promise((resolve, reject) => execFile('sh', ['-c', asCronRunsIt], { env: envFor(s, dir) }, (error) => (error ? reject(error) : resolve(undefined))));
+    await promisify(execFile)('sh', ['-c', asCronRunsIt], { env: envFor(s, dir) });
     expect((await readFile(path.join(dir, 'jobs.csv'), 'utf8')).trim().split('\n')).toHaveLength(5);
   });
 
@@ -263,12 +271,12 @@ describe('schedule', () => {
       '    mapping: nope.yaml',
       '    colour: red',
     ].join('\n'));
-    const run = await runCli(['schedule', file, '--next']);
+    const run = await cli(['schedule', file, '--next']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/exports\[1\]\.colour \(line 10\): is not a known setting/);
     const fixed = file.replace('.yaml', '-2.yaml');
     await writeFile(fixed, (await readFile(file, 'utf8')).replace('    colour: red\n', '').replace('    colour: red', ''));
-    const again = await runCli(['schedule', fixed, '--next']);
+    const again = await cli(['schedule', fixed, '--next']);
     expect(again.code).toBe(2);
     for (const problem of [
       /timezone \(line 1\): "Europe\/Gothenburg" is not an IANA time zone/,

@@ -3,6 +3,7 @@
 // warnings told in this tool's words, by line, never quoting a line that may hold the API key.
 import { chmod, open, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { readConfig } from '../src/cli/config-file.js';
 import { renderError } from '../src/cli/render-error.js';
@@ -10,8 +11,9 @@ import { CdbError } from '../src/errors.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import { loadSchedule } from '../src/schedule/load-schedule.js';
 import { SETTINGS_FILE_LIMIT } from '../src/util/yaml-data.js';
+import { cliProcess } from './helpers/cli.js';
 import { tempDir } from './helpers/files.js';
-import { KEY, runCli, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -42,7 +44,7 @@ async function bigYaml(name: string, bytes: number): Promise<string> {
 /** Collects what the config reader writes to stderr. */
 function capture() {
   const lines: string[] = [];
-  return { lines, io: { stdout: process.stdout, stderr: { write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream, env: {} } };
+  return { lines, io: { stdin: new PassThrough(), stdout: new PassThrough(), stderr: { write: (text: string) => lines.push(text) } as unknown as NodeJS.WritableStream, env: {} } };
 }
 
 describe('a size limit, checked before parsing', () => {
@@ -121,7 +123,9 @@ describe("YAML's warnings are this tool's messages", () => {
     const file = path.join(dir, 'cli.config.yaml');
     await writeFile(file, `baseUrl: ${s.url}\napiKey: !secret ${KEY}\n`);
     await chmod(file, 0o600);
-    const run = await runCli(['version', '--config', file]);
+    // A process of its own: a warning YAML gave of its own (process.emitWarning) would be on the
+    // process's stderr, which only a child's shows.
+    const run = await cliProcess(['version', '--config', file]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(`Warning: ${file}, line 2: a YAML tag (a word starting with "!") that this tool does not know: the value after it is read as plain text; remove the tag\n`);
     expect(run.stdout + run.stderr).not.toContain(KEY);

@@ -74,7 +74,7 @@ describe('template', () => {
     expect(book.getWorksheet('Lists')?.getCell('A30').value).toBe(CATEGORIES[29]);
     const sheet = book.worksheets[0] as ExcelJS.Worksheet;
     expect(sheet.name).toBe('Uppdrag');
-    expect(String(sheet.getCell('B1').note)).toContain('Choose: Hög, Normal, Låg');
+    expect(sheet.getCell('B1').note).toContain('Choose: Hög, Normal, Låg');
     expect(sheet.getCell('A1').font).toMatchObject({ name: 'Calibri', bold: true });
     // The server-set State is not in an import workbook; the workbook reads back as a blank import.
     expect((await readAll(file)).header).toEqual(['Titel', 'Prioritet', 'Avtal', 'Heldag', 'Tid (min)', 'Start', 'Kategori']);

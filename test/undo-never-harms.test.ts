@@ -14,10 +14,10 @@ import type { Mapping } from '../src/mapping/types.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { applyUndo } from '../src/undo/apply-undo.js';
 import { planUndo } from '../src/undo/plan-undo.js';
-import { cli } from './helpers/cli.js';
+import { cli, CLI } from './helpers/cli.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
-import { CLI, KEY, sandbox } from './helpers/sandbox.js';
+import { KEY, sandbox } from './helpers/sandbox.js';
 
 const FAST = { baseDelayMs: 5, maxDelayMs: 50 };
 const client = (s: Sandbox) => createClient({ baseUrl: s.url, apiKey: KEY });
@@ -94,6 +94,7 @@ describe('undo never harms', () => {
     const s = await sandbox({ latency: 1500 });
     const [dir, state] = [await tempDir(), await tempDir()];
     const file = await jobsCsv(dir, 12);
+    // A process of its own, for the kill -9.
     const child = spawn(process.execPath, [CLI, 'import', file, '--key', 'Reference no', '--rate', '0', '--concurrency', '12'], {
       env: { PATH: process.env.PATH, COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -149,6 +150,7 @@ describe('undo never harms', () => {
     const refused = await cli(['undo', run as string, '--yes'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`is still going, or being undone (process ${process.pid})`);
+    s.setFaults({ latency: 0 }); // refused while it went: the rest of the run need not be slow
     expect((await importing).counts.created).toBe(20);
     expect(s.jobs()).toHaveLength(20);
     const unlock = lockRun(state, run as string, 'undo');

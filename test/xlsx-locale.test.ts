@@ -73,7 +73,7 @@ describe('built-in formats follow the locale; written patterns do not', () => {
   test("the README's table is what the reader shows", async () => {
     const readme = await readFile(path.join(PACKAGE_ROOT, 'README.md'), 'utf8');
     const table = Object.fromEntries(
-      [...readme.matchAll(/^ {2}\| ([a-z]{2}-[A-Z]{2}) \| (.*) \|$/gm)].map((m) => [m[1], (m[2] as string).split(' | ').map((cell) => cell.replace(/^`|`$/g, ''))]),
+      [...readme.matchAll(/^ {2}\| ([a-z]{2}-[A-Z]{2}) \| (.*) \|$/gm)].map((m): [string, string[]] => [m[1] as string, (m[2] as string).split(' | ').map((cell) => cell.replace(/^`|`$/g, ''))]),
     );
     expect(table).toEqual(SHOWN);
   });

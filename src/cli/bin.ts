@@ -8,5 +8,5 @@ if (page !== undefined) {
   process.stdout.write(page);
 } else {
   const { runCli } = await import('./main.js');
-  process.exitCode = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env });
+  process.exitCode = await runCli(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
 }

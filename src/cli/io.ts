@@ -1,5 +1,7 @@
-/** Where the CLI writes, and the environment it reads: injected so that tests can run it in-process. */
+/** Where the CLI reads and writes, and the environment it reads: injected so that tests can run it in-process. */
 export interface CliIo {
+  /** Where a question is answered (undo's confirmation), and whether a person is there to answer it. */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;

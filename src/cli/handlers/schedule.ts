@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient } from '../../api/client.js';
 import { CdbError } from '../../errors.js';
 import { Notifier, type NotifyLogLine } from '../../notify/notifier.js';
@@ -18,6 +17,7 @@ import { enableSteps, isUserUnitFolder, writeUnitFiles } from '../../schedule/wr
 import { durationText } from '../../schedule/duration.js';
 import { isoInZone, wallInZone } from '../../schedule/zone-stamp.js';
 import { accountFrom, clientFrom, resolveConnection } from '../client-options.js';
+import { PACKAGE_BIN } from '../../tool-version.js';
 import { settingsFrom } from '../settings.js';
 import type { CliIo } from '../io.js';
 import type { ScheduleArgs } from '../commands/schedule.js';
@@ -100,7 +100,7 @@ export async function scheduleHandler(args: ScheduleArgs, io: CliIo): Promise<nu
   const schedule = await loadSchedule(args.file);
   const zone = schedule.timezone;
   if (args.print) {
-    const run = { node: process.execPath, bin: fileURLToPath(new URL('../bin.js', import.meta.url)), user: invokingUser(), stateDir: defaultStateDir(io.env) };
+    const run = { node: process.execPath, bin: PACKAGE_BIN, user: invokingUser(), stateDir: defaultStateDir(io.env) };
     if (args.out !== undefined) {
       const written = await writeUnitFiles(args.out, systemdUnitFiles(schedule, run, { user: isUserUnitFolder(args.out) }), args.force ?? false);
       out.result(enableSteps(args.out, written, run.user).join('\n'), { folder: path.resolve(args.out), files: written, user: isUserUnitFolder(args.out) });

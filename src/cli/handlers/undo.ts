@@ -15,7 +15,7 @@ import { settingsFrom } from '../settings.js';
 import { onStopSignals } from '../stop-signals.js';
 
 async function confirm(io: CliIo): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: io.stderr });
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
   try {
     return /^(y|yes|j|ja)$/i.test((await rl.question('Undo this run? [y/N] ')).trim());
   } catch {
@@ -49,7 +49,7 @@ export async function undoHandler(args: UndoArgs, io: CliIo): Promise<number> {
       return !args.dryRun && plan.changed.length ? EXIT.partial : EXIT.ok;
     }
     if (!args.yes) {
-      if (!process.stdin.isTTY) throw new CdbError('USAGE', 'undo changes jobs: confirm with --yes when it runs without a terminal.', { hint: 'Run it with --dry-run first to see the plan.' });
+      if (!io.stdin.isTTY) throw new CdbError('USAGE', 'undo changes jobs: confirm with --yes when it runs without a terminal.', { hint: 'Run it with --dry-run first to see the plan.' });
       out.info(lines.join('\n'));
       if (!(await confirm(io))) {
         out.result('Nothing was changed.', { cancelled: true, ...json });
