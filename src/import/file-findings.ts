@@ -4,6 +4,7 @@ import type { MappedRow } from '../mapping/map-row.js';
 import type { Mapping } from '../mapping/types.js';
 import { cellText, isBlank, type Cell, type SheetRow } from '../readers/cell.js';
 import { epochToWall } from '../time/zone-time.js';
+import { reasonColumnOf } from '../writers/error-rows.js';
 
 /** Something in a file that is probably wrong, though nothing stops the run: what, and what to do. */
 export interface FileWarning {
@@ -113,7 +114,9 @@ export class FileFindings {
     }
     // Each column is named once: those the midnight warning names are not listed again.
     const named = new Set(out.flatMap((w) => w.columns ?? []));
-    const unread = bound.unmapped.filter((h) => !named.has(h));
+    // An errors file of this tool, imported again as the README says: its own Reason column is expected.
+    const reason = reasonColumnOf(bound.header);
+    const unread = bound.unmapped.filter((h) => !named.has(h) && (reason === undefined || h !== bound.header[reason]));
     if (unread.length) {
       const them = unread.length === 1 ? 'it' : 'them';
       out.push({
