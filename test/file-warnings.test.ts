@@ -67,6 +67,31 @@ describe('warnings of the check', () => {
     expect(await findings(unkeyed, 'Titel;Kund;Minuter\nA;Mimer;30\nB;Summa AB;30\n')).toEqual([]);
   });
 
+  test('without a key, a last row whose only text is a total label, its reference empty, warns though the label is its title (issue 17, item 8)', async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, 'tot.csv');
+    await writeFile(file, 'Titel;Ordernummer;Minuter\nA;001;30\nB;002;40\nSumma;;70\n');
+    const run = await cli(['import', file, '--dry-run', '--offline']);
+    expect(run.code).toBe(0);
+    expect(run.stdout + run.stderr).toContain(
+      'Warning: Row 4, the last, looks like a total ("Summa" in column "Titel", and only numbers beside it): it would be imported as a job titled "Summa". Delete it from the file.',
+    );
+    const mapping = await mapped({ columns: [{ column: 'Titel', field: 'title' }, { column: 'Ordernummer', field: 'referenceNo' }, { column: 'Kund', field: 'customerName' }, { column: 'Minuter', field: 'duration' }] });
+    const head = 'Titel;Ordernummer;Kund;Minuter\nA;001;Mimer;30\nB;002;Mimer;40\n';
+    const total = (last: string) => findings(mapping, `${head}${last}\n`);
+    // The label in another column than the title, with a colon, a sum with a decimal comma.
+    expect(await total(';;Totalt:;1 234,50')).toEqual([expect.objectContaining({ kind: 'total-row', row: 4, columns: ['Kund'] })]);
+    expect(await total('S:a;;;70 min')).toEqual([expect.objectContaining({ kind: 'total-row', columns: ['Titel'] })]);
+    expect(await total('Totalt;;Summa;70')).toEqual([expect.objectContaining({ kind: 'total-row', columns: ['Titel'] })]);
+    // Real jobs: a title that starts with the word, a reference, a customer beside the label.
+    expect(await total('Summa Bygg AB;;;70')).toEqual([]);
+    expect(await total('Summa Bygg AB;003;Mimer;70')).toEqual([]);
+    expect(await total('Summa;003;;70')).toEqual([]);
+    expect(await total('Summa;;Mimer;70')).toEqual([]);
+    // Only the last row is looked at.
+    expect(await findings(mapping, `${head}Summa;;;70\nC;003;Mimer;10\n`)).toEqual([]);
+  });
+
   test('in the dry run, in the import summary and in --json; the run goes on', async () => {
     const s = await sandbox();
     const dir = await tempDir();

@@ -4,6 +4,7 @@ import type { MappedRow } from '../mapping/map-row.js';
 import type { Mapping } from '../mapping/types.js';
 import { cellText, isBlank, type Cell, type SheetRow } from '../readers/cell.js';
 import { epochToWall } from '../time/zone-time.js';
+import { reasonColumnOf } from '../writers/error-rows.js';
 
 /** Something in a file that is probably wrong, though nothing stops the run: what, and what to do. */
 export interface FileWarning {
@@ -18,6 +19,17 @@ export interface FileWarning {
 const TIME_TEXT = /^(?:kl\.?\s*)?\d{1,2}[:.]\d{2}(?:[:.]\d{2})?$/i;
 /** Labels of a total row, in the languages `mapping init` knows. */
 const TOTAL_LABEL = /^(summa|summe|sum|total[st]?|grand total|s:a|gesamt|insgesamt|yhteensä|i alt|i alt:)(?=$|[\s:.,;])/iu;
+
+/** A cell holding a total's label and nothing else (`Summa`, `Totalt:`), not a name that starts with one (`Summa Bygg AB`). */
+const ONLY_TOTAL_LABEL = /^(summa|summe|sum|total[st]?|grand total|s:a|gesamt|insgesamt|yhteensä|i alt)\s*[:.]?$/iu;
+/** A number as a total row shows one: `70`, `1 234,50`, `1:30`, `12 %`, `450 kr`. */
+const NUMBER_TEXT = /^[-+\u2212]?\d[\d\s\u00a0.,:']*(?:%|kr|sek|nok|dkk|eur|€|\$|h|min|st)?$/iu;
+
+function isNumberLike(cell: Cell): boolean {
+  if (typeof cell === 'number') return true;
+  if (typeof cell === 'object' && cell !== null) return cell.kind === 'number' || cell.kind === 'duration';
+  return typeof cell === 'string' && NUMBER_TEXT.test(cell.trim());
+}
 
 function isTimeOfDay(cell: Cell): boolean {
   if (typeof cell === 'object' && cell !== null) return cell.kind === 'time';
@@ -102,7 +114,9 @@ export class FileFindings {
     }
     // Each column is named once: those the midnight warning names are not listed again.
     const named = new Set(out.flatMap((w) => w.columns ?? []));
-    const unread = bound.unmapped.filter((h) => !named.has(h));
+    // An errors file of this tool, imported again as the README says: its own Reason column is expected.
+    const reason = reasonColumnOf(bound.header);
+    const unread = bound.unmapped.filter((h) => !named.has(h) && (reason === undefined || h !== bound.header[reason]));
     if (unread.length) {
       const them = unread.length === 1 ? 'it' : 'them';
       out.push({
@@ -133,25 +147,48 @@ export class FileFindings {
     return out;
   }
 
-  /** The last row, when it looks like a total: a label such as Summa in a cell, and no key (or no title). */
+  /**
+   * The last row, when it looks like a total: a label such as Summa in a cell, and no key (or no
+   * title). Without a key, also a row whose only text is the label, its other cells numbers or
+   * empty and its reference (referenceNo) empty, as `Summa;;70`: the label is then often the title.
+   */
   private totalRow(): FileWarning | undefined {
     const { lastRow: row, lastMapped: mapped } = this;
     if (!row || !mapped || this.rows < 2) return undefined;
     const keyed = this.bound.keyIndex !== undefined;
     const title = this.bound.columns.find((c) => c.spec.field === 'title' && (c.index !== undefined || c.several));
     const missing = keyed ? isBlank(row.cells[this.bound.keyIndex as number]) : title ? mapped.job.title === undefined : true;
-    if (!missing) return undefined;
-    const at = row.cells.findIndex((cell) => TOTAL_LABEL.test(cellText(cell ?? null).trim()));
+    const labelOnly = keyed || missing ? undefined : this.onlyTotalLabel(row);
+    if (!missing && labelOnly === undefined) return undefined;
+    const at = labelOnly ?? row.cells.findIndex((cell) => TOTAL_LABEL.test(cellText(cell ?? null).trim()));
     if (at === -1) return undefined;
     const label = cellText(row.cells[at] ?? null).trim();
     const column = this.bound.header[at] ?? '';
-    const lacks = keyed ? 'no key' : title ? 'no title' : 'nothing else';
-    const then = keyed ? 'it is a problem on its row (its key is empty)' : 'it would be imported as a job';
+    const lacks = keyed ? 'no key' : labelOnly !== undefined ? 'only numbers beside it' : title ? 'no title' : 'nothing else';
+    const titled = labelOnly !== undefined && typeof mapped.job.title === 'string' ? ` titled "${mapped.job.title}"` : '';
+    const then = keyed ? 'it is a problem on its row (its key is empty)' : `it would be imported as a job${titled}`;
     return {
       kind: 'total-row',
       row: row.row,
       columns: [column],
       message: `Row ${row.row}, the last, looks like a total ("${label}" in column "${column}", and ${lacks}): ${then}. Delete it from the file.`,
     };
+  }
+
+  /**
+   * The column of a row's (first) total label when labels are the row's only text: every other filled
+   * cell a number, and no reference (the referenceNo column, which a job of an order file has).
+   */
+  private onlyTotalLabel(row: SheetRow): number | undefined {
+    const references = this.bound.columns.filter((c) => c.spec.field === 'referenceNo').flatMap((c) => (c.several ? c.several.map((p) => p.index) : c.index === undefined ? [] : [c.index]));
+    if (references.some((i) => !isBlank(row.cells[i]))) return undefined;
+    let at: number | undefined;
+    for (let i = 0; i < row.cells.length; i++) {
+      const cell = row.cells[i] ?? null;
+      if (isBlank(cell) || isNumberLike(cell)) continue;
+      if (!ONLY_TOTAL_LABEL.test(cellText(cell).trim())) return undefined;
+      at ??= i;
+    }
+    return at;
   }
 }

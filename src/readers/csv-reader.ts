@@ -6,6 +6,7 @@ import { CdbError } from '../errors.js';
 import { columnLetters, type Cell, type SheetRow } from './cell.js';
 import { CsvColumnGuard } from './csv-columns.js';
 import { guessDelimiter, guessEncoding, sepLine } from './detect-text.js';
+import { hasMarks, marksAsReplacement, singleByteDecoder, undefinedBytes, withoutMarks } from './single-byte.js';
 import type { OpenSheet, ReadOptions } from './types.js';
 import { unreadable } from './unreadable.js';
 
@@ -68,12 +69,15 @@ function csvProblem(file: string, error: CsvError, row: number): CdbError {
 
 const NUL_IN_CELL = 'the cell holds a NUL character (byte 0), which no text has: the file is damaged or not in the encoding read; fix the cell, or give the encoding (--encoding)';
 
-/** A cell holding a NUL is a problem on that cell, never sent; the errors file keeps the rest of its text. */
-function withoutNul(cells: string[]): Cell[] {
-  for (let i = 0; i < cells.length; i++) {
-    if ((cells[i] as string).includes('\0')) return cells.map((cell) => (cell.includes('\0') ? { kind: 'unreadable', reason: NUL_IN_CELL, text: cell.replace(/\0/g, '') } : cell));
-  }
-  return cells;
+/**
+ * A cell holding a NUL, or a byte the encoding does not define, is a problem on that cell, never
+ * sent; the errors file keeps the rest of its text.
+ */
+function unreadableCell(cell: string, marked: { encoding: string; guessed: boolean } | undefined): Cell {
+  const rest = (text: string): string => (marked ? withoutMarks(text) : text);
+  if (cell.includes('\0')) return { kind: 'unreadable', reason: NUL_IN_CELL, text: rest(cell.replace(/\0/g, '')) };
+  const reason = marked && undefinedBytes(cell, marked.encoding, marked.guessed);
+  return reason === undefined ? cell : { kind: 'unreadable', reason, text: withoutMarks(cell) };
 }
 
 /**
@@ -119,7 +123,11 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
   const guard = code < (iconv ? 0x10000 : 0x80) ? new CsvColumnGuard(code, headerRow + (sep ? 1 : 0), file, sep ? 1 : 0) : undefined;
   // csv-parse decodes UTF-8 itself, faster than a decoding stream in between. A failure anywhere
   // (the file, the decoder, the guard) reaches the parser, whose rows then end with it.
-  const stages: NodeJS.ReadWriteStream[] = [...(iconv ? [iconv.decodeStream(encoding, { stripBOM: true })] : []), ...(guard ? [guard] : [])];
+  // A single-byte encoding is decoded by iconv-lite's table with its undefined bytes marked, so
+  // that a cell holding one is a problem naming the byte, not a U+FFFD sent as if it were text.
+  const singleByte = iconv ? singleByteDecoder(iconv, encoding) : undefined;
+  const decoder = singleByte ? singleByte() : iconv?.decodeStream(encoding, { stripBOM: true });
+  const stages: NodeJS.ReadWriteStream[] = [...(decoder ? [decoder] : []), ...(guard ? [guard] : [])];
   pipeline([source, ...stages, parser], (error) => {
     if (error && !parser.destroyed) parser.destroy(error);
   });
@@ -146,7 +154,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
       throw new CdbError('INPUT', `The file has no row ${headerRow} to take the header from.`, { context: { file }, hint: 'Check headerRow in the mapping.' });
     }
   }
-  const columns = (header ?? []).map((cell) => cell.trim());
+  const columns = (header ?? []).map((cell) => (singleByte ? marksAsReplacement(cell.trim()) : cell.trim()));
   const nul = columns.findIndex((name) => name.includes('\0'));
   if (nul !== -1) {
     throw new CdbError('INPUT', `The header holds a NUL character (byte 0) in column ${columnLetters(nul)}: the file is not ${encoding} text.`, {
@@ -157,9 +165,10 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
   const unnamed = columns.flatMap((name, i) => (name === '' ? [i] : []));
   const unnamedValues = new Map<number, number>();
   const warnings: string[] = [];
-  // A guess of UTF-8 rests on the first 64 KB: a byte that is not UTF-8 further on would become
-  // U+FFFD in the data without a word.
-  let checkUtf8 = utf8 && options.encoding === undefined;
+  // A guess of UTF-8 rests on the first 64 KB, and a given one on the user's word: a byte that is
+  // not UTF-8 further on would become U+FFFD in the data without a word.
+  let checkUtf8 = utf8;
+  const marked = singleByte ? { encoding, guessed: options.encoding === undefined } : undefined;
 
   async function* rows(): AsyncGenerator<SheetRow> {
     for (let record = await next(); record; record = await next()) {
@@ -168,7 +177,7 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
       // only bytes that are not UTF-8 stop the file.
       if (checkUtf8 && record.some((cell) => cell.includes('\uFFFD'))) {
         checkUtf8 = false;
-        if (!(await validUtf8(file, guess.bomLength))) throw new CdbError('INPUT', 'This row holds bytes that are not UTF-8, although the start of the file is: the file mixes encodings, or is Windows-1252 with its first special character far down.', {
+        if (!(await validUtf8(file, guess.bomLength))) throw new CdbError('INPUT', options.encoding === undefined ? 'This row holds bytes that are not UTF-8, although the start of the file is: the file mixes encodings, or is Windows-1252 with its first special character far down.' : `This row holds bytes that are not UTF-8, the encoding given (${encoding}): the file is in another encoding, or mixes encodings.`, {
           context: { file, row },
           hint: 'Give the encoding (--encoding windows-1252, or encoding: in the mapping), or save the file as "CSV UTF-8" in Excel.',
         });
@@ -181,7 +190,8 @@ export async function openCsv(file: string, options: ReadOptions): Promise<OpenS
           hint: `Check the row for a stray or missing delimiter ("${delimiter === '\t' ? 'tab' : delimiter}"), or quote fields that contain it.`,
         });
       }
-      yield { row, cells: withoutNul(record.slice(0, columns.length)) };
+      const cells = record.slice(0, columns.length);
+      yield { row, cells: cells.some((cell) => cell.includes('\0') || (marked && hasMarks(cell))) ? cells.map((cell) => unreadableCell(cell, marked)) : cells };
     }
     if (unnamedValues.size) {
       const count = [...unnamedValues.values()].reduce((a, b) => a + b, 0);

@@ -42,9 +42,10 @@ function problem(file: string, error: unknown, sheet?: string): CdbError {
   if (error instanceof CdbError) return error;
   const context = { file, sheet };
   if (error instanceof XlsxError) {
+    const at = error.at.row === undefined ? context : { ...context, row: error.at.row };
     return error.kind === 'limit'
       ? new CdbError('INPUT', `The workbook is too large to read safely: ${error.message}.`, { context, hint: 'Split the file, or save it as .csv and import that.' })
-      : new CdbError('INPUT', `The workbook could not be read: ${error.message}.`, { context, hint: 'Open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx).' });
+      : new CdbError('INPUT', `The workbook could not be read: ${error.message}.`, { context: at, hint: error.at.hint ?? 'Open it in Excel or LibreOffice and save it again as Excel Workbook (.xlsx).' });
   }
   const code = (error as NodeJS.ErrnoException)?.code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return unreadable(file, error);

@@ -46,6 +46,17 @@ export function typedInputCell(cell: Cell | undefined): WrittenCell {
   }
 }
 
+/** The column an errors file adds after the input's own: why each row failed. */
+export const REASON_COLUMN = 'Reason';
+
+/**
+ * The position of an errors file's own Reason column in a header (the last, after at least one
+ * other), or undefined: an errors file imported again is expected to have it, and it is replaced.
+ */
+export function reasonColumnOf(header: readonly string[]): number | undefined {
+  return header.length > 1 && header.at(-1)?.trim() === REASON_COLUMN ? header.length - 1 : undefined;
+}
+
 const MAX_WIDTH = 50;
 const MIN_WIDTH = 18;
 
@@ -91,7 +102,7 @@ export class ErrorRows {
     /** The input's permissions: the errors file gets them at most. */
     private readonly mode?: number,
   ) {
-    this.width = header.length > 1 && header.at(-1)?.trim() === 'Reason' ? header.length - 1 : header.length;
+    this.width = reasonColumnOf(header) ?? header.length;
     this.format = path.extname(this.file).toLowerCase() === '.xlsx' ? 'xlsx' : 'csv';
   }
 
@@ -102,7 +113,7 @@ export class ErrorRows {
   async add(row: SheetRow, reason: string, issues: readonly RowIssue[] = []): Promise<void> {
     const cells = [...this.cellsOf(row, issues), reason];
     if (!this.writer) {
-      const header = [...this.header.slice(0, this.width), 'Reason'];
+      const header = [...this.header.slice(0, this.width), REASON_COLUMN];
       this.writer = await openRowsWriter(this.file, {
         header,
         format: this.format,

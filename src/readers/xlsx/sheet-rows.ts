@@ -1,4 +1,4 @@
-import type { Cell, CellFormat, SheetRow } from '../cell.js';
+import { cellText, columnLetters, type Cell, type CellFormat, type SheetRow } from '../cell.js';
 import { DAYS_1904, LAST_SERIAL, serialToTime, serialToWall, wallToSerial } from '../excel-date.js';
 import { generalCell } from '../shown-locale.js';
 import { decodeEscapes, StringItem, type SharedStrings } from './shared-strings.js';
@@ -40,6 +40,15 @@ const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 /** Excel's last row. */
 const MAX_ROWS = 1_048_576;
 
+/** What to do about a sheet that holds a row or a cell twice: Excel repairs such a file as it opens it. */
+const REPAIR = 'The program that wrote the file wrote this row twice. Open the file in Excel (it offers to repair it), check that row there, and save it; or ask for a new export.';
+
+/** A value as a message quotes it. */
+function quoted(cell: Cell | undefined): string {
+  const text = cellText(cell);
+  return text === '' ? 'empty' : `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+}
+
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?))?/;
 const ISO_TIME = /^(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)/;
 
@@ -70,6 +79,10 @@ export class SheetRowsHandler implements XmlHandler {
   private inline: string | undefined;
   private inInline = false;
   private readonly item: StringItem;
+  /** The row numbers read so far, one bit each: a row written twice is damage, never two rows. */
+  private readonly seenRows = new Uint8Array((MAX_ROWS >> 3) + 1);
+  /** The column of the row's previous cell, so that a cell written twice is noticed. */
+  private previousColumn = -1;
   /** True once </sheetData> was read: a part that ends before it was cut short. */
   complete = false;
   /** Cells past this column are not kept (no header names them): only counted, for the warning. */
@@ -92,9 +105,14 @@ export class SheetRowsHandler implements XmlHandler {
         const number = r === undefined ? this.rowNumber + 1 : /^\s*\d+\s*$/.test(r) ? Number(r) : Number.NaN;
         if (!Number.isInteger(number) || number < 1) throw new XlsxError(`a row has the number "${r}", which is not a row number`);
         if (number > MAX_ROWS) throw new XlsxError(`the sheet has a row ${number}, beyond Excel's last row (1,048,576)`);
+        if (this.seenRows[number >> 3]! & (1 << (number & 7))) {
+          throw new XlsxError(`row ${number} is in the sheet twice, so which of its cells are meant cannot be known`, 'damaged', { row: number, hint: REPAIR });
+        }
+        this.seenRows[number >> 3]! |= 1 << (number & 7);
         this.rowNumber = number;
         this.cells = [];
         this.column = -1;
+        this.previousColumn = -1;
         break;
       }
       case 'c': {
@@ -139,6 +157,9 @@ export class SheetRowsHandler implements XmlHandler {
     else if (name === 'c' && this.inCell) {
       this.inCell = false;
       const cell = this.decode();
+      // Cells come in column order: one at or before the previous is a repeat if that place holds a value.
+      if (this.column <= this.previousColumn && (this.column === this.previousColumn || this.cells[this.column] !== undefined) && this.column < this.columnLimit) this.twice(cell);
+      this.previousColumn = Math.max(this.previousColumn, this.column);
       if (cell !== null && this.column >= this.columnLimit) {
         if (!(typeof cell === 'string' && cell.trim() === '')) {
           const seen = this.beyond.get(this.column);
@@ -163,6 +184,15 @@ export class SheetRowsHandler implements XmlHandler {
     } else if (this.inInline) {
       this.item.text(text);
     }
+  }
+
+  private twice(cell: Cell): never {
+    const reference = `${columnLetters(this.column)}${this.rowNumber}`;
+    const values = `${quoted(this.cells[this.column])}, then ${quoted(cell)}`;
+    throw new XlsxError(`the cell ${reference} is in row ${this.rowNumber} twice (${values}), so which value is meant cannot be known`, 'damaged', {
+      row: this.rowNumber,
+      hint: REPAIR.replace('this row', 'this cell'),
+    });
   }
 
   private tooLong(): never {

@@ -7,6 +7,8 @@ export class XlsxError extends Error {
   constructor(
     message: string,
     readonly kind: 'damaged' | 'limit' = 'damaged',
+    /** The row the damage is in, and what to do when it is not the general advice. */
+    readonly at: { row?: number; hint?: string } = {},
   ) {
     super(message);
   }
