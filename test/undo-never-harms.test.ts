@@ -203,7 +203,7 @@ describe('undo never harms', () => {
     expect(again.stdout).toMatch(/3 unchanged/);
     const undo = await cli(['undo', path.join(dir, 'jobs.results.csv'), '--yes'], env);
     expect(undo.code).toBe(0);
-    expect(undo.stderr).toMatch(/changed nothing; taking back run \S+, the last run that changed these rows/);
+    expect(undo.stderr).toMatch(/changed nothing \(its rows were unchanged or done before\); taking back run \S+, the run that made or changed those rows' jobs \(3 of them\)/);
     expect(s.jobs().map((j: Job) => j.title).sort()).toEqual(['Before 1', 'Before 2', 'Before 3']);
   });
 });

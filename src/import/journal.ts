@@ -12,13 +12,17 @@ export type Outcome = 'created' | 'updated' | 'unchanged' | 'skipped' | 'not-sen
 
 /**
  * A journal line: a run's start, a payload about to be sent (under the uuid it carries), how a
- * send ended, or what the server was seen to do with client uuids.
+ * send ended, what the server was seen to do with client uuids, or an undo taking a row's job
+ * back: `undo` right before its DELETE leaves, `undone` once the job is known to be gone (or put
+ * back), or `kept` once it is known that the job is still there.
  */
 export type JournalEntry =
   | { t: 'run'; at: number; run: string; file: string; baseUrl: string }
   | { t: 'send'; at: number; hash: string; uuid: string; method: 'POST' | 'PUT' }
   | { t: 'done'; at: number; hash: string; uuid: string; outcome: Outcome; id?: number }
-  | { t: 'server'; at: number; uuidKept: boolean };
+  | { t: 'server'; at: number; uuidKept: boolean }
+  | { t: 'undo'; at: number; uuid: string }
+  | { t: 'undone'; at: number; uuid: string; outcome: 'deleted' | 'restored' | 'kept' };
 
 /** The jobs this journal made for one payload, and the sends of it whose answer never came. */
 export interface PayloadRecord {
@@ -65,8 +69,9 @@ export function journalPath(stateDir: string, identity: JournalIdentity): string
 
 /** The state a journal's lines add up to, on top of what `state` already holds. */
 export function replay(lines: Iterable<JournalEntry>, state: JournalState = { payloads: new Map(), cutLastLine: false }): JournalState {
-  // Each uuid's latest word: sent (pending), created, or nothing made.
-  const byUuid = new Map<string, { hash: string; status: 'pending' | 'created'; id?: number }>();
+  // Each uuid's latest word: sent (pending), created, or nothing made. A job an undo was about to
+  // delete is pending (looked up by the next run) until the undo knows how its DELETE ended.
+  const byUuid = new Map<string, { hash: string; status: 'pending' | 'created'; id?: number; undoing?: boolean }>();
   for (const [hash, record] of state.payloads) {
     for (const { uuid, id } of record.created) byUuid.set(uuid, { hash, status: 'created', id });
     for (const uuid of record.pending) byUuid.set(uuid, { hash, status: 'pending' });
@@ -83,6 +88,14 @@ export function replay(lines: Iterable<JournalEntry>, state: JournalState = { pa
       }
     } else if (entry.t === 'server') {
       state.uuidKept = entry.uuidKept;
+    } else if (entry.t === 'undo') {
+      const known = byUuid.get(entry.uuid);
+      if (known?.status === 'created') byUuid.set(entry.uuid, { ...known, status: 'pending', undoing: true });
+    } else if (entry.t === 'undone') {
+      const known = byUuid.get(entry.uuid);
+      // Taken back: the row is no longer done, and the next run sends it again as new.
+      if (entry.outcome !== 'kept') byUuid.delete(entry.uuid);
+      else if (known?.undoing) byUuid.set(entry.uuid, { hash: known.hash, status: 'created', id: known.id });
     }
   }
   const payloads = new Map<string, PayloadRecord>();
@@ -96,7 +109,7 @@ export function replay(lines: Iterable<JournalEntry>, state: JournalState = { pa
   return state;
 }
 
-const KINDS = new Set(['run', 'send', 'done', 'server']);
+const KINDS = new Set(['run', 'send', 'done', 'server', 'undo', 'undone']);
 
 /** A journal line as it must be: anything else is damage (or, last, a cut line). */
 function parseLine(line: string): JournalEntry | undefined {
@@ -114,6 +127,8 @@ function parseLine(line: string): JournalEntry | undefined {
     if (e.id !== undefined && typeof e.id !== 'number') return undefined;
   }
   if (e.t === 'server' && typeof e.uuidKept !== 'boolean') return undefined;
+  if ((e.t === 'undo' || e.t === 'undone') && typeof e.uuid !== 'string') return undefined;
+  if (e.t === 'undone' && !['deleted', 'restored', 'kept'].includes(e.outcome as string)) return undefined;
   return entry as JournalEntry;
 }
 

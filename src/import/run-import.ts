@@ -216,10 +216,12 @@ async function apply(
   const unlockRun = lockRun(options.stateDir, run, 'import');
   const record = new RunRecord(runFile(options.stateDir, run), options.stateDir);
   p.journal.append({ t: 'run', at: Date.now(), run, file: path.resolve(options.file), baseUrl: client.baseUrl });
-  // A run that sends nothing changes nothing: it keeps no record, and there is nothing to undo.
-  if (sending || p.orphans.length) {
+  // A run that sends nothing changes nothing: it keeps no record, there is nothing to undo, and
+  // its results name no run (a run id with no record behind it would send undo looking for one).
+  const recorded = sending > 0 || p.orphans.length > 0;
+  if (recorded) {
     record.open();
-    record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, ...(p.state.uuidKept === undefined ? {} : { uuidKept: p.state.uuidKept }), pid: process.pid, words: wordsOf(options.mapping) });
+    record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, ...(p.state.uuidKept === undefined ? {} : { uuidKept: p.state.uuidKept }), pid: process.pid, words: wordsOf(options.mapping), journal: path.relative(options.stateDir, p.journal.file) });
     reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
   }
 
@@ -233,7 +235,7 @@ async function apply(
     retry: options.retry,
     onRetry: (retry) => reporter.progress?.({ phase: 'send', done: applier?.applied.reported ?? 0, total: check.rows, retries: uploader.retries, paused: retry.paused }),
   });
-  const results = new ResultsInOrder(await openResults(p.outputs.results, check.header, check.detected, p.mode), new ErrorRows(p.outputs.errors, check.header, check.detected, p.mode), check.header, run, (error) => {
+  const results = new ResultsInOrder(await openResults(p.outputs.results, check.header, check.detected, p.mode), new ErrorRows(p.outputs.errors, check.header, check.detected, p.mode), check.header, recorded ? run : '', (error) => {
     // The results cannot be written: stop sending (the journal still knows every row).
     if (error instanceof CdbError) uploader.fatal ??= error;
   });
@@ -292,7 +294,7 @@ async function apply(
     errorsFile: results.errorsUsed && resultsWritten ? p.outputs.errors : undefined,
     seconds: (Date.now() - p.started) / 1000,
     error: uploader.fatal,
-    run,
+    run: recorded ? run : undefined,
     planFile: options.planFile,
     orphansFound,
   };

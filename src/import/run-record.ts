@@ -13,11 +13,13 @@ import { lockPidFile } from '../util/pid-lock.js';
  * A run's record of what it did to the account, kept in the state folder so that `undo` can take
  * the run back. Written before each request leaves: the job a create sends, and for an update
  * the whole job as it was right before it (read then) and what was sent; after the answer, the
- * job as the run left it. Every line is signed, chained to the line before, with the state
- * folder's key: a record changed by hand does not verify, and undo refuses it.
+ * job as the run left it. The header names the import's journal (relative to the state folder),
+ * so that an undo makes the journal forget the rows it takes back. Every line is signed, chained
+ * to the line before, with the state folder's key: a record changed by hand does not verify, and
+ * undo refuses it.
  */
 export type RunEntry =
-  | { t: 'run'; run: string; at: number; file: string; baseUrl: string; account: string; putIsPartial: boolean; uuidKept?: boolean; pid: number; words?: ValueContext }
+  | { t: 'run'; run: string; at: number; file: string; baseUrl: string; account: string; putIsPartial: boolean; uuidKept?: boolean; pid: number; words?: ValueContext; journal?: string }
   /** Before a create: the uuid it carries and what it sends. */
   | { t: 'create'; row: number; uuid: string; sent: Job }
   /** Before an update: the job as it was (all of it but the server's bookkeeping) and what is sent. */
@@ -26,7 +28,8 @@ export type RunEntry =
   | { t: 'done'; row: number; uuid: string; outcome: string; id?: number; jobUuid?: string; after?: Job }
   /** What the server was seen to do with the uuid a POST carries. */
   | { t: 'server'; uuidKept: boolean }
-  | { t: 'undone'; uuid: string; outcome: string };
+  /** A job an undo took back (deleted or put back), and when. */
+  | { t: 'undone'; uuid: string; outcome: string; at?: number };
 
 /** A new run's id: its start time and a little randomness (`2026-11-27T01-02-03Z-a1b2`). */
 export function newRunId(now = new Date()): string {

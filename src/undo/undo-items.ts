@@ -5,6 +5,8 @@ import type { RunEntry } from '../import/run-record.js';
 export interface UndoItem {
   /** The job's uuid on the server. */
   uuid: string;
+  /** The uuid the run sent (the import's journal knows the row by it). */
+  sentUuid: string;
   id?: number;
   row: number;
   /** delete: the run created it; restore: the run updated it. */
@@ -23,6 +25,10 @@ export interface RunItems {
   /** Jobs the run wrote to that someone had made a moment before (a race): never deleted, listed. */
   notMade: UndoItem[];
   alreadyUndone: number;
+  /** The items an earlier undo took back. */
+  taken: UndoItem[];
+  /** When the last of those was taken back (records of earlier versions did not say). */
+  undoneAt?: number;
 }
 
 /**
@@ -34,9 +40,10 @@ export interface RunItems {
 export function runItems(entries: readonly RunEntry[]): RunItems {
   const byUuid = new Map<string, UndoItem & { outcome?: string }>();
   const undone = new Set<string>();
+  let undoneAt: number | undefined;
   for (const entry of entries) {
-    if (entry.t === 'create') byUuid.set(entry.uuid, { uuid: entry.uuid, row: entry.row, kind: 'delete', sent: entry.sent });
-    else if (entry.t === 'update') byUuid.set(entry.uuid, { uuid: entry.uuid, id: entry.id, row: entry.row, kind: 'restore', sent: entry.sent, before: entry.before });
+    if (entry.t === 'create') byUuid.set(entry.uuid, { uuid: entry.uuid, sentUuid: entry.uuid, row: entry.row, kind: 'delete', sent: entry.sent });
+    else if (entry.t === 'update') byUuid.set(entry.uuid, { uuid: entry.uuid, sentUuid: entry.uuid, id: entry.id, row: entry.row, kind: 'restore', sent: entry.sent, before: entry.before });
     else if (entry.t === 'done') {
       const item = byUuid.get(entry.uuid);
       if (!item) continue;
@@ -45,18 +52,24 @@ export function runItems(entries: readonly RunEntry[]): RunItems {
       item.after = entry.after;
       // The server made its own uuid for a POST: the job is known by that one.
       if (entry.jobUuid) item.uuid = entry.jobUuid;
-    } else if (entry.t === 'undone') undone.add(entry.uuid);
+    } else if (entry.t === 'undone') {
+      undone.add(entry.uuid);
+      if (entry.at !== undefined) undoneAt = Math.max(undoneAt ?? 0, entry.at);
+    }
   }
   const items: UndoItem[] = [];
   const notMade: UndoItem[] = [];
+  const taken: UndoItem[] = [];
   for (const { outcome, ...item } of byUuid.values()) {
-    if (undone.has(item.uuid)) continue;
     if (outcome !== undefined && outcome !== 'created' && outcome !== 'updated' && outcome !== 'unknown') continue;
     // A create that landed on a job made meanwhile is an update with no before-image: left alone.
-    if (item.kind === 'delete' && outcome === 'updated') notMade.push(item);
+    if (item.kind === 'delete' && outcome === 'updated') {
+      if (!undone.has(item.uuid)) notMade.push(item);
+      continue;
+    }
     // An update whose job was deleted meanwhile made a new job: the run did create that one.
-    else if (item.kind === 'restore' && outcome === 'created') items.push({ ...item, kind: 'delete' });
-    else items.push(item);
+    const it: UndoItem = item.kind === 'restore' && outcome === 'created' ? { ...item, kind: 'delete' } : item;
+    (undone.has(item.uuid) ? taken : items).push(it);
   }
-  return { items, notMade, alreadyUndone: undone.size };
+  return { items, notMade, alreadyUndone: undone.size, taken, ...(undoneAt === undefined ? {} : { undoneAt }) };
 }

@@ -25,13 +25,18 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
       out.result(
         [
           `Imported ${path.relative(process.cwd(), demo.input)} into the sandbox: ${c.created} jobs created, ${c.rejected + c.failed} problems.`,
-          ...describeImport(demo.imported).slice(1),
+          // The demo's sandbox stopped with it: its run cannot be undone, so no undo is offered.
+          ...describeImport(demo.imported, { undoHint: false }).slice(1),
           `Exported all ${demo.exported.rows} jobs back to ${demo.exported.file}: open it in Excel or LibreOffice.`,
           `The sandbox held ${demo.jobsOnServer} jobs at the end (it was stopped with the demo).`,
           '',
           'Next: run your own file the same way, first without sending anything:',
           '  coredination-batch import your-jobs.xlsx --dry-run',
           'and against a sandbox you keep running:  coredination-batch sandbox  (see README.md).',
+          'To try undo (the demo\'s run went with its sandbox): start  coredination-batch sandbox  and, in another terminal,',
+          '  export COREDINATION_BASE_URL=http://127.0.0.1:8080/api/1 COREDINATION_API_KEY=sandbox-key',
+          '  coredination-batch import samples/jobs.xlsx',
+          '  coredination-batch undo samples/jobs.results.csv',
         ].join('\n'),
         { sandboxUrl: demo.sandboxUrl, input: demo.input, counts: c, resultsFile: demo.imported.resultsFile, exportFile: demo.exported.file, exported: demo.exported.rows, jobsOnServer: demo.jobsOnServer },
       );

@@ -13,6 +13,13 @@ import { EXIT } from '../render-error.js';
 import { describeUndo, describeUndone, undoPlanJson } from '../render/undo-plan.js';
 import { settingsFrom } from '../settings.js';
 import { onStopSignals } from '../stop-signals.js';
+import { epochToWall, formatWall } from '../../time/zone-time.js';
+
+/** When an earlier undo took a run back, in this machine's time. */
+function undoneWhen(at: number | undefined): string {
+  if (at === undefined) return 'an earlier undo';
+  return `the undo of ${formatWall(epochToWall(at, Intl.DateTimeFormat().resolvedOptions().timeZone), 'second')}`;
+}
 
 async function confirm(io: CliIo): Promise<boolean> {
   const rl = createInterface({ input: io.stdin, output: io.stderr });
@@ -33,7 +40,14 @@ export async function undoHandler(args: UndoArgs, io: CliIo): Promise<number> {
   const account = accountId(settings.baseUrl, settings.apiKey);
   const target = await runOf(args.target, settings.stateDir, account);
   const { run } = target;
-  if (target.instead) out.info(`Run ${target.instead.named} (named by the results file) changed nothing; taking back run ${run}, the last run that changed these rows.`);
+  const named = target.instead?.named ? `Run ${target.instead.named} (named by the results file)` : 'The import that wrote this results file';
+  if (target.takenBack) {
+    // Taken back already: said, and nothing touched (never a walk back to older runs).
+    const why = target.instead ? `${named} changed nothing; run ${run}, which made its rows' jobs, was` : `Run ${run} was`;
+    out.result(`${why} taken back already (by ${undoneWhen(target.takenBack.at)}): nothing to undo.`, { run, takenBack: true, undoneAt: target.takenBack.at ?? null, instead: target.instead?.named ?? null });
+    return EXIT.ok;
+  }
+  if (target.instead) out.info(`${named} changed nothing (its rows were unchanged or done before); taking back run ${run}, the run that made or changed those rows' jobs (${target.instead.rows.length} of them).`);
   // One process at a time on a run: not while its import still goes, nor two undos at once.
   const unlock = lockRun(settings.stateDir, run, 'undo');
   const controller = new AbortController();
@@ -61,6 +75,7 @@ export async function undoHandler(args: UndoArgs, io: CliIo): Promise<number> {
     out.result([...(args.yes ? lines : []), ...describeUndone(plan, summary, interrupted)].join('\n'), {
       ...json,
       deleted: summary.deleted,
+      lostAnswer: summary.lostAnswer.length,
       restored: summary.restored,
       failed: summary.failed.length,
       changedSince: summary.changedSince.length,

@@ -105,7 +105,7 @@ export function describeDryRun(summary: ImportSummary, note: string[] = []): str
 }
 
 /** The end of a real import as lines. */
-export function describeImport(summary: ImportSummary): string[] {
+export function describeImport(summary: ImportSummary, options: { undoHint?: boolean } = {}): string[] {
   const c = summary.counts;
   const lines: string[] = [];
   lines.push(...describeWarnings(summary.check));
@@ -124,7 +124,8 @@ export function describeImport(summary: ImportSummary): string[] {
   }
   for (const job of summary.orphansFound.slice(0, 20)) lines.push(`Job ${job.id ?? job.uuid} was made by an earlier run whose answer was lost; no row of this file sends what it was sent with (an edited or removed row?): check it in Coredination.`);
   const changedSomething = c.created + c.updated + c.unknown > 0;
-  if (summary.resultsFile) lines.push(`Results: ${shownName(summary.resultsFile)}${summary.run && changedSomething ? ` (run ${summary.run}; "coredination-batch undo ${shellQuote(summary.resultsFile)}" takes it back)` : ''}`);
+  const undoable = summary.run && changedSomething && options.undoHint !== false;
+  if (summary.resultsFile) lines.push(`Results: ${shownName(summary.resultsFile)}${undoable ? ` (run ${summary.run}; "coredination-batch undo ${shellQuote(summary.resultsFile)}" takes it back)` : ''}`);
   // A run-wide failure is not the rows' fault: only the re-run advice applies then.
   if (summary.errorsFile && summary.status === 'done') lines.push(`Rejected and failed rows: ${shownName(summary.errorsFile)} (fix them there and import that file).`);
   if (summary.status === 'interrupted' || summary.status === 'aborted') lines.push('Run the same command again to resume: rows already done are skipped.');

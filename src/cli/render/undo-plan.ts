@@ -37,6 +37,7 @@ export function describeUndo(plan: UndoPlan): string[] {
 export function describeUndone(plan: UndoPlan, summary: UndoSummary, interrupted: boolean): string[] {
   const left = plan.changed.length + summary.changedSince.length;
   const lines = [`Undone: ${summary.deleted} deleted, ${summary.restored} put back, ${summary.failed.length} failed, ${left} left alone (changed since), ${plan.gone.length + summary.goneSince.length} no longer on the server.`];
+  for (const item of summary.lostAnswer.slice(0, SHOWN)) lines.push(`  ${job(item)}: deleted; the answer was lost, the job is gone`);
   for (const { item, fields, why } of summary.changedSince.slice(0, SHOWN)) lines.push(`  ${job(item)}: ${fields.length ? `${fields.join(', ')} changed` : why} after the plan was shown: left alone`);
   for (const item of summary.goneSince.slice(0, SHOWN)) lines.push(`  ${job(item)}: deleted by someone after the plan was shown: not made again`);
   for (const { item, reason } of summary.failed.slice(0, SHOWN)) lines.push(`  ${job(item)}: ${reason}`);
