@@ -10,7 +10,7 @@ import { pageParams, readPageJobs, type PageReader } from './read-page.js';
 import { DEFAULT_RETRY_POLICY, WRITE_METHODS, type RetryPolicy } from './retry-policy.js';
 import { answerStart, toApiError, unexpectedAnswer, type Asked } from './to-api-error.js';
 import type { Job, JobListing, ListJobsOptions, PageQuery, VersionInfo } from './types.js';
-import type { Clock } from './rate-gate.js';
+import type { Clock } from './clock.js';
 import { withRetry, type Gate, type RetryInfo } from './with-retry.js';
 import { ApiError } from '../errors.js';
 

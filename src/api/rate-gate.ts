@@ -1,16 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { realClock, type Clock } from './clock.js';
 import type { Gate } from './with-retry.js';
 
-/** Clock and sleep, injectable so that the arithmetic can be tested with fake timers. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
-};
+export type { Clock } from './clock.js';
 
 /** A burst of refusals lowers the rate once: at most one decrease a second. */
 const DECREASE_EVERY = 1000;

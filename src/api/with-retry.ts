@@ -1,5 +1,5 @@
 import { ApiError, CdbError } from '../errors.js';
-import { realClock, type Clock } from './rate-gate.js';
+import { realClock, type Clock } from './clock.js';
 import { decideRetry, DEFAULT_RETRY_POLICY, NOT_SENT_NETWORK_CODES, type RetryDecision, type RetryPolicy } from './retry-policy.js';
 
 /** What a caller hears before each wait. */

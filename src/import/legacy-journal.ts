@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readPrivate } from '../state/private-file.js';
-import type { JournalEntry, Outcome } from './journal.js';
+import type { JournalEntry, Outcome } from './journal-entry.js';
 
 /** A line of the journals of earlier versions, which knew rows by their number in one input file. */
 type LegacyEntry =

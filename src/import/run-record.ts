@@ -7,7 +7,7 @@ import { CdbError } from '../errors.js';
 import { writeChecked } from '../state/checked-write.js';
 import { openPrivateAppend, readPrivate } from '../state/private-file.js';
 import { stateKey } from '../state/state-key.js';
-import { lockPidFile } from '../util/pid-lock.js';
+import { lockPidFile } from '../state/pid-lock.js';
 
 /**
  * A run's record of what it did to the account, kept in the state folder so that `undo` can take

@@ -1,5 +1,5 @@
 import { ADDRESS_PART_NAMES, looseHeader, PLACE_FALLBACK_NAMES } from './header-names.js';
-import type { ColumnSample, SheetSample, StarterColumn } from './init-mapping.js';
+import type { ColumnSample, SheetSample, StarterColumn } from './starter-types.js';
 import type { ColumnSpec } from './types.js';
 
 /**

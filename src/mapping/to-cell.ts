@@ -1,9 +1,8 @@
 import { DATE_ONLY_PATTERN } from '../api/assumptions.js';
 import type { LocaleRules } from './locale.js';
-import type { ColumnSpec } from './types.js';
+import type { ColumnSpec, OutCell } from './types.js';
 import { epochToWall, formatWall } from '../time/zone-time.js';
 import { neutralise } from '../util/formula-text.js';
-import type { OutCell } from '../writers/rows-writer.js';
 
 /** How cells are written: to a workbook (typed cells) or to csv (text). */
 export interface CellTarget {

@@ -79,3 +79,9 @@ export interface RowIssue {
   field?: string;
   message: string;
 }
+
+/**
+ * A value a writer puts in a cell, as the mapping turns a job's field into one (to-cell.ts). Dates
+ * are wall-clock times (their UTC fields are what shows).
+ */
+export type OutCell = string | number | boolean | Date | null | undefined;

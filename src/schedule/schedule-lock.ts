@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
-import { lockPidFile } from '../util/pid-lock.js';
+import { lockPidFile } from '../state/pid-lock.js';
 import type { Schedule, ScheduleEntry } from './schedule-types.js';
 
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { processAlive } from './pid-lock.js';
+import { processAlive } from './process-alive.js';
 
 /**
  * Removes temporary files that a killed run left beside `target` (`.name.<pid>.<random>.tmp`),

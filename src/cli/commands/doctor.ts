@@ -1,9 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CliIo, GlobalArgs } from '../io.js';
-
-export interface DoctorArgs extends GlobalArgs {
-  write?: boolean;
-}
+import type { DoctorArgs } from '../command-args.js';
 
 /** `doctor`: the account checked against each assumption the tool makes about the API. The engine is loaded only when it runs. */
 export function doctorCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, DoctorArgs> {

@@ -6,30 +6,10 @@ import { exportFormat } from '../../export/export-format.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { MAPPING_OPTION } from '../mapping-args.js';
 import { checkPace, isTimeZone } from '../pace-flags.js';
-
-export interface ExportArgs extends GlobalArgs {
-  out: string;
-  mapping?: string;
-  format?: 'xlsx' | 'csv';
-  sheet?: string;
-  delimiter?: string;
-  bom?: boolean;
-  tz?: string;
-  since?: string;
-  details?: boolean;
-  state?: string;
-  allFields?: boolean;
-  raw?: boolean;
-  concurrency?: number;
-  rate?: number;
-}
+import { statesOf, type ExportArgs } from '../command-args.js';
 
 function isFolder(file: string): boolean {
   return statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
-}
-
-export function statesOf(flag: string | undefined): string[] | undefined {
-  return flag?.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** `export <out.xlsx|out.csv>`: jobs → spreadsheet (.tsv and .txt: tab-separated csv). */

@@ -1,28 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { CdbError } from '../../errors.js';
 import type { CliIo, GlobalArgs } from '../io.js';
-import { withMappingArgs, type MappingArgs } from '../mapping-args.js';
+import { withMappingArgs } from '../mapping-args.js';
 import { checkPace } from '../pace-flags.js';
-
-export interface ImportArgs extends GlobalArgs, MappingArgs {
-  file: string;
-  dryRun?: boolean;
-  payloads?: string;
-  errors?: string;
-  results?: string;
-  limit?: number;
-  concurrency?: number;
-  rate?: number;
-  key?: string;
-  only?: 'create' | 'update';
-  skipInvalid?: boolean;
-  maxErrors?: number;
-  fresh?: boolean;
-  plan?: string;
-  offline?: boolean;
-  unknown?: 'send' | 'skip';
-  putReplaces?: boolean;
-}
+import type { ImportArgs } from '../command-args.js';
 
 /** `import <file>`: spreadsheet → jobs. The engine is loaded only when the command runs. */
 export function importCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, ImportArgs> {

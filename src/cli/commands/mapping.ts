@@ -1,17 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CliIo, GlobalArgs } from '../io.js';
-import { withReadArgs, type MappingArgs } from '../mapping-args.js';
-
-export interface InitArgs extends GlobalArgs, MappingArgs {
-  file: string;
-  out?: string;
-  force?: boolean;
-}
-
-export interface CheckArgs extends GlobalArgs, MappingArgs {
-  mappingFile: string;
-  file?: string;
-}
+import { withReadArgs } from '../mapping-args.js';
+import type { InitArgs, CheckArgs } from '../command-args.js';
 
 /** `mapping init` and `mapping check`. */
 export function mappingCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, GlobalArgs> {

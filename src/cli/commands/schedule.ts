@@ -1,15 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { CdbError } from '../../errors.js';
 import type { CliIo, GlobalArgs } from '../io.js';
-
-export interface ScheduleArgs extends GlobalArgs {
-  file: string;
-  once?: string;
-  print?: 'systemd' | 'crontab';
-  out?: string;
-  force?: boolean;
-  next?: number;
-}
+import type { ScheduleArgs } from '../command-args.js';
 
 /** `schedule <schedules.yaml>`: the nightly exports and watched folders, as a daemon or for the OS scheduler. */
 export function scheduleCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, ScheduleArgs> {

@@ -1,11 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CliIo, GlobalArgs } from '../io.js';
-
-export interface UndoArgs extends GlobalArgs {
-  target: string;
-  dryRun?: boolean;
-  yes?: boolean;
-}
+import type { UndoArgs } from '../command-args.js';
 
 /** `undo <results file | run id>`: takes an import run back. The engine is loaded only when it runs. */
 export function undoCommand(io: CliIo, done: (code: number) => void): CommandModule<GlobalArgs, UndoArgs> {

@@ -1,7 +1,7 @@
 import { runDoctor } from '../../doctor/run-doctor.js';
 import { clientFor } from '../client-options.js';
 import { cliReporter } from '../cli-reporter.js';
-import type { DoctorArgs } from '../commands/doctor.js';
+import type { DoctorArgs } from '../command-args.js';
 import { Output, type CliIo } from '../io.js';
 import { EXIT } from '../render-error.js';
 import { describeDoctor, doctorJson } from '../render/doctor.js';

@@ -1,7 +1,6 @@
 import { runExport } from '../../export/run-export.js';
 import { clientFor } from '../client-options.js';
-import type { ExportArgs } from '../commands/export.js';
-import { statesOf } from '../commands/export.js';
+import { statesOf, type ExportArgs } from '../command-args.js';
 import { Output, type CliIo } from '../io.js';
 import { mappingFrom } from '../mapping-args.js';
 import { progressReporter } from '../progress.js';

@@ -2,7 +2,7 @@ import { accountId } from '../../api/account-id.js';
 import { runImport, type ImportOptions } from '../../import/run-import.js';
 import { clientFor } from '../client-options.js';
 import { cliReporter } from '../cli-reporter.js';
-import type { ImportArgs } from '../commands/import.js';
+import type { ImportArgs } from '../command-args.js';
 import { Output, type CliIo } from '../io.js';
 import { mappingFrom, readOptionsFrom } from '../mapping-args.js';
 import { progressReporter } from '../progress.js';

@@ -5,7 +5,7 @@ import { openForMapping } from '../../import/check-file.js';
 import { bindHeader } from '../../mapping/bind-header.js';
 import { matchHeaders, sampleRows, starterMapping } from '../../mapping/init-mapping.js';
 import { DEFAULT_MAPPING, loadMapping, MAPPING_SCHEMA } from '../../mapping/load-mapping.js';
-import type { CheckArgs, InitArgs } from '../commands/mapping.js';
+import type { CheckArgs, InitArgs } from '../command-args.js';
 import { Output, type CliIo } from '../io.js';
 import { mappingFrom, readOptionsFrom } from '../mapping-args.js';
 

@@ -20,7 +20,7 @@ import { accountFrom, clientFrom, resolveConnection } from '../client-options.js
 import { PACKAGE_BIN } from '../../tool-version.js';
 import { settingsFrom } from '../settings.js';
 import type { CliIo } from '../io.js';
-import type { ScheduleArgs } from '../commands/schedule.js';
+import type { ScheduleArgs } from '../command-args.js';
 import { Output } from '../io.js';
 import { EXIT, exitCodeOf } from '../render-error.js';
 import { onStopSignals, stopSignal } from '../stop-signals.js';

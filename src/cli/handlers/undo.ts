@@ -7,7 +7,7 @@ import { planUndo } from '../../undo/plan-undo.js';
 import { runOf } from '../../undo/run-of.js';
 import { clientFor } from '../client-options.js';
 import { cliReporter } from '../cli-reporter.js';
-import type { UndoArgs } from '../commands/undo.js';
+import type { UndoArgs } from '../command-args.js';
 import { Output, type CliIo } from '../io.js';
 import { EXIT } from '../render-error.js';
 import { describeUndo, describeUndone, undoPlanJson } from '../render/undo-plan.js';
