@@ -51,6 +51,12 @@ describe('mapping files', () => {
     expect(text).toMatch(/has 6 problems/); // schema and rules together
   });
 
+  test('a mapping whose columns are all still commented out (mapping init matched none) says so in words', async () => {
+    const error = await mappingError(() => checkMapping({ resource: 'job', columns: [] }, 'inline'));
+    expect(error.message).toMatch(/columns: is empty: list at least one/);
+    expect(error.message).not.toMatch(/fewer than/);
+  });
+
   test('rules after the schema: duplicate fields, bad time zone, unknown fields refused unless passthrough', async () => {
     const error = await mappingError(() =>
       checkMapping({ timezone: 'Europe/Gothenburg', columns: [{ column: 'A', field: 'title' }, { column: 'B', field: 'title' }, { column: 'C', field: 'colour' }] }, 'inline'),

@@ -75,6 +75,11 @@ export function schemaProblems(errors: readonly ErrorObject[], explain: (path: s
       case 'not':
         message = explain(at);
         break;
+      case 'minItems': {
+        const least = (error.params as { limit: number }).limit;
+        message = least === 1 ? 'is empty: list at least one' : `lists too few: at least ${least}`;
+        break;
+      }
       default:
         message = error.message ?? 'is not valid';
     }

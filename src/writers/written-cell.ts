@@ -1,5 +1,6 @@
-/** A value a writer puts in a cell. Dates are wall-clock times (their UTC fields are what shows). */
-export type OutCell = string | number | boolean | Date | null | undefined;
+import type { OutCell } from '../mapping/types.js';
+
+export type { OutCell } from '../mapping/types.js';
 
 /**
  * A cell written with what it had in the file it came from (an errors file keeps the input's
