@@ -1,12 +1,12 @@
-import { chmod, lstat, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
 import { CdbError } from '../src/errors.js';
-import { payloadHash } from '../src/import/journal.js';
+import { followMovedJournal, journalDir, payloadHash } from '../src/import/journal.js';
 import { runExport } from '../src/export/run-export.js';
 import { runImport, type ImportOptions } from '../src/import/run-import.js';
-import { loadMapping } from '../src/mapping/load-mapping.js';
+import { DEFAULT_MAPPING, loadMapping } from '../src/mapping/load-mapping.js';
 import type { Sandbox } from '../src/sandbox/server.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
@@ -114,6 +114,47 @@ describe('unkeyed rows are known by what they send', () => {
     const again = await importInto(s, file, state);
     expect(again.counts).toMatchObject({ skipped: 3, created: 0 });
     expect(s.jobs()).toHaveLength(3);
+  });
+});
+
+describe('a mapping keeps its journal while it is edited in what does not decide the job', () => {
+  test('rate, concurrency, a comment and an alias added: a re-run creates nothing', async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await csv(dir, [1, 2, 3].map((i) => line(i)));
+    const first = await importInto(s, file, state);
+    expect(first.counts.created).toBe(3);
+    const text = await readFile(DEFAULT_MAPPING, 'utf8');
+    const edited = path.join(dir, 'edited.mapping.yaml');
+    expect(text).toContain('aliases: [Titel, Rubrik,');
+    await writeFile(edited, `# edited by the office\n${text.replace('aliases: [Titel, Rubrik,', 'aliases: [Titel, Ärende, Rubrik,')}\nrate: 5\nconcurrency: 2\n`);
+    const { mapping } = await loadMapping(edited);
+    expect(mapping.rate).toBe(5);
+    const again = await importInto(s, file, state, { mapping });
+    expect(again.counts).toMatchObject({ created: 0, skipped: 3 });
+    expect(again.journalFile).toBe(first.journalFile);
+    expect(s.jobs()).toHaveLength(3);
+  });
+
+  test("a journal named the earlier way (by the mapping's whole content) is moved to its new name, and a note left for undo", async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await csv(dir, [1, 2].map((i) => line(i)));
+    const first = await importInto(s, file, state);
+    const { mapping } = await loadMapping();
+    const { source: _source, ...content } = mapping;
+    const earlier = journalDir(state, { account: s.url, mapping: payloadHash(content) });
+    const now = path.dirname(first.journalFile as string);
+    await rename(now, earlier);
+    const dry = await importInto(s, file, state, { dryRun: true });
+    expect(dry.plan?.counts).toMatchObject({ create: 0, done: 2 });
+    const again = await importInto(s, file, state);
+    expect(again.counts).toMatchObject({ created: 0, skipped: 2 });
+    expect(again.journalFile).toBe(first.journalFile);
+    expect(s.jobs()).toHaveLength(2);
+    // A run record of that version names the old folder: undo follows the note to the journal.
+    expect((await lstat(earlier)).isFile()).toBe(true);
+    expect(followMovedJournal(path.join(earlier, 'journal.jsonl'))).toBe(first.journalFile);
   });
 });
 

@@ -1,9 +1,9 @@
 import { createHash, hash } from 'node:crypto';
-import { closeSync, fsyncSync, ftruncateSync, fstatSync, readdirSync, readSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, fstatSync, lstatSync, readdirSync, readSync, renameSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { writeChecked } from '../state/checked-write.js';
-import { openPrivateAppend, openPrivateUpdate, readPrivate } from '../state/private-file.js';
+import { createPrivateExclusive, openPrivateAppend, openPrivateUpdate, readPrivate } from '../state/private-file.js';
 import { lockPidFile } from '../state/pid-lock.js';
 import type { JournalEntry } from './journal-entry.js';
 import { readLegacyJournals } from './legacy-journal.js';
@@ -31,13 +31,23 @@ export function payloadHash(payload: unknown): string {
   return hash('sha1', JSON.stringify(payload), 'base64url').slice(0, 16);
 }
 
-/** What names an import's work: the account and the mapping (by its content, not its path). */
+/** What names an import's work: the account and what of the mapping makes a job the same job. */
 export interface JournalIdentity {
   account: string;
   mapping: string;
 }
 
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/**
+ * What of a mapping names its journal: the resource, the key and the namespace, which decide
+ * which job a row stands for. Not its headers, aliases, formats, comments or settings (rate,
+ * concurrency): a row's payload says what it sends, so a mapping edited in those keeps its journal
+ * and a re-run still knows what was sent.
+ */
+export function mappingIdentity(mapping: { resource: string; key?: string; namespace?: string }): string {
+  return payloadHash({ resource: mapping.resource, key: mapping.key ?? null, namespace: mapping.namespace?.toLowerCase() ?? null });
+}
 
 /** The folder of one account's and mapping's journal (and of the older per-file journals). */
 export function journalDir(stateDir: string, identity: JournalIdentity): string {
@@ -51,6 +61,44 @@ export function journalDir(stateDir: string, identity: JournalIdentity): string 
  */
 export function journalPath(stateDir: string, identity: JournalIdentity): string {
   return path.join(journalDir(stateDir, identity), 'journal.jsonl');
+}
+
+/**
+ * Earlier versions named a journal's folder by the mapping's whole content. When this identity
+ * has no folder yet and that one exists, it is moved here, and a note at the old name says where
+ * to, for the run records that name the old path (undo follows it: `followMovedJournal`).
+ */
+export function adoptEarlierJournal(stateDir: string, identity: JournalIdentity, earlier: JournalIdentity): void {
+  const now = journalDir(stateDir, identity);
+  const before = journalDir(stateDir, earlier);
+  if (now === before || existsSync(now) || !lstatSafe(before)?.isDirectory()) return;
+  try {
+    renameSync(before, now);
+  } catch {
+    return; // another run moved it a moment before, or the folder cannot be written: said when the journal opens
+  }
+  const fd = createPrivateExclusive(before);
+  try {
+    writeChecked(fd, `${path.basename(now)}\n`, before, "The import's journal note");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A journal path a run record names, or where it was moved to when its folder became a note. */
+export function followMovedJournal(file: string): string {
+  const dir = path.dirname(file);
+  if (!lstatSafe(dir)?.isFile()) return file;
+  const to = (readPrivate(dir)?.toString('utf8') ?? '').trim();
+  return /^[0-9a-f]{16}$/.test(to) ? path.join(path.dirname(dir), to, path.basename(file)) : file;
+}
+
+function lstatSafe(file: string): Stats | undefined {
+  try {
+    return lstatSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The state a journal's lines add up to, on top of what `state` already holds. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PUT_IS_PARTIAL } from '../api/assumptions.js';
@@ -15,7 +16,7 @@ import { ErrorRows } from '../writers/error-rows.js';
 import { emptyPlan, type ImportPlan, type PlannedRow } from './actions.js';
 import { Applier } from './applier.js';
 import { checkFile, type FileCheck } from './check-file.js';
-import { Journal, journalPath, lockJournal, payloadHash, type JournalState, type Outcome } from './journal.js';
+import { adoptEarlierJournal, Journal, journalDir, journalPath, lockJournal, mappingIdentity, payloadHash, type JournalState, type Outcome } from './journal.js';
 import { keyedPlanner } from './keyed-setup.js';
 import type { OnlyChoice } from './keyed-planner.js';
 import { PlanPass, tally, type PlanRules } from './planner.js';
@@ -113,7 +114,12 @@ const NO_COUNTS = (): Record<Outcome, number> => ({ created: 0, updated: 0, unch
 /** The journal of this account and mapping: locked and opened for an import, only read for a dry run. */
 function openJournal(options: ImportOptions, account: string): { journal: Journal; state: JournalState; unlock: () => void } {
   const { source: _source, ...mappingContent } = options.mapping;
-  const journal = new Journal(journalPath(options.stateDir, { account, mapping: payloadHash(mappingContent) }));
+  const identity = { account, mapping: mappingIdentity(options.mapping) };
+  const earlier = { account, mapping: payloadHash(mappingContent) };
+  if (!options.dryRun) adoptEarlierJournal(options.stateDir, identity, earlier);
+  // A dry run moves nothing: it reads the earlier journal where it still is.
+  const unmoved = options.dryRun && !existsSync(journalDir(options.stateDir, identity)) && existsSync(journalDir(options.stateDir, earlier));
+  const journal = new Journal(journalPath(options.stateDir, unmoved ? earlier : identity));
   const empty: JournalState = { payloads: new Map(), cutLastLine: false };
   if (options.dryRun) return { journal, state: options.fresh || options.offline ? empty : journal.load(), unlock: () => {} };
   const unlock = lockJournal(journal.file);

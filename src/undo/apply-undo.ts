@@ -5,7 +5,7 @@ import type { Job } from '../api/types.js';
 import { ApiError } from '../errors.js';
 import { withoutServerFields } from '../import/job-diff.js';
 import { readJob } from '../api/read-job.js';
-import { Journal, lockJournal } from '../import/journal.js';
+import { followMovedJournal, Journal, lockJournal } from '../import/journal.js';
 import { RunRecord } from '../import/run-record.js';
 import type { Reporter } from '../reporter.js';
 import { judge } from './judge.js';
@@ -59,7 +59,7 @@ async function deleteOnce(client: CoredinationClient, uuid: string, signal?: Abo
  */
 function openJournal(stateDir: string, named: string | undefined): { journal?: Journal; unlock: () => void } {
   if (!named) return { unlock: () => {} };
-  const file = path.resolve(stateDir, named);
+  const file = followMovedJournal(path.resolve(stateDir, named));
   if (path.relative(path.resolve(stateDir, 'journals'), file).startsWith('..')) return { unlock: () => {} };
   const unlock = lockJournal(file);
   try {
