@@ -44,13 +44,13 @@ async function rows(dir: string, name: string, from: number, to: number, prefix:
 describe('undo never harms', () => {
   test('two keyed imports with 20 keys in common at once: undoing one never deletes what the other made', async () => {
     const s = await sandbox({ latency: 15 });
-    const [dir, state] = [await tempDir(), await tempDir()];
+    const [dir, state, other] = [await tempDir(), await tempDir(), await tempDir()];
     const a = await rows(dir, 'a.csv', 1, 40, 'A');
     const b = await rows(dir, 'b.csv', 21, 60, 'B');
-    // Two mappings (two journals, so they may run at once), keyed on the same field.
+    // Two people on two computers (two state folders, so they may run at once), keyed on the same field.
     const [ra, rb] = await Promise.all([
       importInto(s, a, state, { concurrency: 4 }),
-      importInto(s, b, state, { concurrency: 4, mapping: await keyed({ rate: 7 }) }),
+      importInto(s, b, other, { concurrency: 4 }),
     ]);
     expect(s.jobs()).toHaveLength(60);
     const createdByB = (await readAll(rb.resultsFile as string)).rows.filter((r) => r.cells[1] === 'created').map((r) => r.cells[3] as string);
@@ -63,6 +63,48 @@ describe('undo never harms', () => {
     for (const uuid of createdByB) expect(left.has(uuid)).toBe(true);
     for (let i = 21; i <= 60; i++) expect(byRef(s, i)).toBeDefined();
     for (let i = 1; i <= 20; i++) expect(byRef(s, i)).toBeUndefined();
+  });
+
+  test('a keyed create whose answer was lost and whose retry finds the job is created: results, record and undo agree', async () => {
+    const s = await sandbox({ dropAfterCommit: 0.5, seed: 9 });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await rows(dir, 'lost.csv', 1, 60, 'Lost');
+    const summary = await importInto(s, file, state);
+    expect(summary.retries).toBeGreaterThan(0);
+    expect(summary.counts).toMatchObject({ created: 60, updated: 0, unknown: 0 });
+    const results = await readAll(summary.resultsFile as string);
+    expect(results.rows.filter((r) => r.cells[1] === 'created')).toHaveLength(60);
+    expect(results.rows.some((r) => /first answer was lost/.test(r.cells[5] as string))).toBe(true);
+    s.setFaults({ dropAfterCommit: 0 });
+    const plan = await planUndo(client(s), state, summary.run as string);
+    expect(plan.deletes).toHaveLength(60);
+    expect(await applyUndo(client(s), state, plan)).toMatchObject({ deleted: 60, failed: [] });
+    expect(s.jobs()).toHaveLength(0);
+  });
+
+  test('a job another person made at the uuid between the read and the write is theirs, answer lost or not: updated, left by undo', async () => {
+    const s = await sandbox({ dropAfterCommit: 0.3, seed: 4 });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await rows(dir, 'race.csv', 1, 30, 'Mine');
+    // Right before each create lands, someone else makes that job, with more than the row sends.
+    const create = s.store.create.bind(s.store);
+    s.store.create = (body: Job, uuid?: string) => {
+      if (!uuid) return create(body, uuid);
+      const theirs = create({ title: 'Theirs', referenceNo: body.referenceNo, description: 'Made by the dispatcher' }, uuid);
+      return s.store.update(theirs, body);
+    };
+    const summary = await importInto(s, file, state);
+    expect(summary.retries).toBeGreaterThan(0);
+    // Never created; a row whose every answer was lost stays unknown (the next run settles it).
+    expect(summary.counts.created).toBe(0);
+    expect(summary.counts.updated + summary.counts.unknown).toBe(30);
+    expect(summary.counts.updated).toBeGreaterThan(20);
+    s.setFaults({ dropAfterCommit: 0 });
+    const plan = await planUndo(client(s), state, summary.run as string);
+    expect(plan.deletes).toHaveLength(0);
+    await applyUndo(client(s), state, plan);
+    expect(s.jobs()).toHaveLength(30);
+    expect(s.jobs().every((j) => j.description === 'Made by the dispatcher')).toBe(true);
   });
 
   test('jobs made between the plan and the write (a listing that missed them) are updated and restored, never deleted', async () => {

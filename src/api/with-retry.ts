@@ -13,6 +13,8 @@ export interface RetryInfo {
   networkCode?: string;
   /** A 429 or 503: the server asked everyone to slow down. */
   throttle: boolean;
+  /** The failed attempt may have reached the server and changed something there. */
+  mayHaveLanded: boolean;
 }
 
 /** Spaces attempts and hears of the server's refusals, so that every caller sharing it slows down. */
@@ -127,7 +129,7 @@ export function retrier(options: RetryOptions): Retrier {
       if (decision.action === 'give-up') throw error;
       if (decision.action === 'unknown') throw asUnknown(error);
       if (aborted) stop();
-      options.onRetry?.({ method: options.method, path: options.path, attempt: attempts, delayMs: decision.ms, status, networkCode: error.networkCode, throttle: decision.throttle });
+      options.onRetry?.({ method: options.method, path: options.path, attempt: attempts, delayMs: decision.ms, status, networkCode: error.networkCode, throttle: decision.throttle, mayHaveLanded });
       await clock.sleep(decision.ms, options.signal);
       if (options.signal?.aborted) stop();
     },

@@ -7,7 +7,7 @@ import type { Reporter } from '../reporter.js';
 import type { PlannedRow, SendingAction } from './actions.js';
 import type { AccountIndex } from './account-index.js';
 import { keptText } from './empty-cells.js';
-import { describeChange, diffJob, withoutServerFields, type ValueContext } from './job-diff.js';
+import { describeChange, diffJob, sameValue, withoutServerFields, type ValueContext } from './job-diff.js';
 import type { Journal, JournalEntry, Outcome } from './journal.js';
 import { readJob } from '../api/read-job.js';
 import { asError, type ResultsInOrder, type RowResult } from './results.js';
@@ -255,9 +255,15 @@ export class Applier {
     } finally {
       if (method === 'POST' && --this.posting <= this.waiting.size && this.waiting.size) this.learned(undefined);
     }
-    // A keyed create that the server took as an update: the job was made between the read and the
-    // write. Said, and recorded as such (undo leaves a job it did not make).
-    if (method === 'PUT' && result.outcome === 'updated') return this.finish(at, planned, { ...result, reason: 'another run or person made this job a moment before: it was updated with the row\'s values' }, action.uuid, 'updated');
+    if (method === 'PUT' && result.outcome === 'updated') {
+      // The first answer was lost and the retry found the job: made by that first attempt when it
+      // holds nothing but this row's values (the job was absent right before, and this mapping's
+      // journal lock keeps its other runs out). Recorded as created, so undo takes it back.
+      if (result.earlierMayHaveLanded && result.job && madeOf(result.job, body)) return this.finish(at, planned, { ...result, reason: 'created (its first answer was lost; the retry found the job it had made)' }, action.uuid, 'created');
+      // Else the job was made between the read and the write: said, and recorded as such (undo
+      // leaves a job it did not make).
+      return this.finish(at, planned, { ...result, reason: 'another run or person made this job a moment before: it was updated with the row\'s values' }, action.uuid, 'updated');
+    }
     return this.finish(at, planned, result, action.uuid, 'created');
   }
 
@@ -393,3 +399,18 @@ export class Applier {
     ctx.reporter.progress?.({ phase: 'send', done: applied.reported, total: ctx.total, retries: ctx.uploader.retries, rejected: applied.counts.rejected, failed: applied.counts.failed });
   }
 }
+
+/**
+ * Whether a job holds exactly what was sent, the server's bookkeeping, the uuid and the empty
+ * values a server gives a new job (`items: []`, `customFields: {}`) aside.
+ */
+function madeOf(job: Job, sent: Job): boolean {
+  const held = jobImage(job);
+  const body = jobImage(sent);
+  const keys = new Set([...Object.keys(held), ...Object.keys(body)]);
+  keys.delete('uuid');
+  return [...keys].every((key) => sameValue(held[key], body[key]) || (body[key] === undefined && isBlank(held[key])));
+}
+
+const isBlank = (value: unknown) =>
+  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);

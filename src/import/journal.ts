@@ -5,6 +5,7 @@ import { CdbError } from '../errors.js';
 import { writeChecked } from '../state/checked-write.js';
 import { createPrivateExclusive, openPrivateAppend, openPrivateUpdate, readPrivate } from '../state/private-file.js';
 import { lockPidFile } from '../state/pid-lock.js';
+import type { Mapping } from '../mapping/types.js';
 import type { JournalEntry } from './journal-entry.js';
 import { readLegacyJournals } from './legacy-journal.js';
 
@@ -40,14 +41,24 @@ export interface JournalIdentity {
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
 /**
- * What of a mapping names its journal: the resource, the key and the namespace, which decide
+ * What of a mapping names its journal: the resource, the key's field and the namespace, which decide
  * which job a row stands for. Not its headers, aliases, formats, comments or settings (rate,
  * concurrency): a row's payload says what it sends, so a mapping edited in those keeps its journal
  * and a re-run still knows what was sent.
  */
-export function mappingIdentity(mapping: { resource: string; key?: string; namespace?: string }): string {
-  return payloadHash({ resource: mapping.resource, key: mapping.key ?? null, namespace: mapping.namespace?.toLowerCase() ?? null });
+export function mappingIdentity(mapping: Pick<Mapping, 'resource' | 'key' | 'namespace' | 'columns'>): string {
+  return payloadHash({ resource: mapping.resource, key: keyFieldOf(mapping) ?? null, namespace: mapping.namespace?.toLowerCase() ?? null });
 }
+
+/** The field the key column fills (its header may be renamed without changing what it names). */
+function keyFieldOf(mapping: Pick<Mapping, 'key' | 'columns'>): string | undefined {
+  if (mapping.key === undefined) return undefined;
+  const wanted = headerWords(mapping.key);
+  const column = mapping.columns.find((c) => [c.column, ...c.aliases].some((name) => name !== undefined && headerWords(name) === wanted));
+  return column?.field ?? mapping.key;
+}
+
+const headerWords = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** The folder of one account's and mapping's journal (and of the older per-file journals). */
 export function journalDir(stateDir: string, identity: JournalIdentity): string {

@@ -13,6 +13,8 @@ export interface SendResult {
   job?: Job;
   reason?: string;
   status?: number;
+  /** An attempt before the one answered may have reached the server (its answer was lost). */
+  earlierMayHaveLanded?: boolean;
 }
 
 /** Tunables of the uploader. */
@@ -97,6 +99,7 @@ export class Uploader {
     const method = uuid ? 'PUT' : 'POST';
     let tries = 0;
     let throttled = 0;
+    let landed = false;
     const call: CallOptions = {
       signal: this.options.signal,
       gate: this.gate,
@@ -110,12 +113,13 @@ export class Uploader {
       onRetry: (info) => {
         this.retries++;
         if (info.throttle) throttled++;
+        else if (info.mayHaveLanded) landed = true;
         this.options.onRetry?.({ status: info.status, networkCode: info.networkCode, delayMs: info.delayMs, paused: this.gate.pausedUntil() });
       },
     };
     try {
       const answer = uuid ? await this.client.putJob(uuid, job, call) : await this.client.createJob(job, call);
-      return { outcome: uuid && !putCreated(answer) ? 'updated' : 'created', job: answer };
+      return { outcome: uuid && !putCreated(answer) ? 'updated' : 'created', job: answer, ...(landed ? { earlierMayHaveLanded: true } : {}) };
     } catch (error) {
       if (error === STOPPED || (error instanceof CdbError && error.code === 'INTERRUPTED')) {
         // Sent and then stopped: the server may have applied it, so the outcome is unknown (a re-run settles it).
