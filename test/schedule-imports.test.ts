@@ -78,6 +78,19 @@ async function webhook(): Promise<{ url: string; bodies: Record<string, unknown>
 }
 
 describe('watched import folders', () => {
+  test('--next says that a watched folder is missing, before the daemon runs; once it is made, nothing is said', async () => {
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, entry('erp'));
+    const missing = await cli(['schedule', file, '--next', '2', '--json'], { PATH: process.env.PATH });
+    expect(missing.code).toBe(0);
+    expect(missing.stderr).toContain(`"erp": its watched folder ${path.join(dir, 'erp-inbox')} does not exist`);
+    expect(JSON.parse(missing.stdout)).toMatchObject({ entries: [{ name: 'erp', problem: expect.stringContaining('does not exist') }] });
+    await mkdir(path.join(dir, 'erp-inbox'));
+    const made = await cli(['schedule', file, '--next', '2'], { PATH: process.env.PATH });
+    expect(made.stderr).toBe('');
+    expect(made.stdout).toContain('erp: looks at its folder every');
+  });
+
   test('names: the pattern ignores case and takes {a,b}; temporary names are never picked', () => {
     const match = globMatcher('*.{csv,xlsx}');
     expect(['jobs.csv', 'JOBS.CSV', 'a b.xlsx'].map(match)).toEqual([true, true, true]);

@@ -192,6 +192,26 @@ describe('schedule', () => {
     expect(unknown.stderr).toContain('no entry named "weekly"; it has "nightly"');
   });
 
+  test('since: last run twice on one {date}: the second run writes beside the first, never over it; a whole export replaces its file', async () => {
+    const s = await sandbox({ generate: 3 });
+    const dir = await tempDir();
+    const file = await scheduleFile(dir, 'exports:\n  - name: changes\n    cron: "0 * * * *"\n    output: changes-{date}.csv\n    since: last\n  - name: all\n    cron: "0 2 * * *"\n    output: all-{date}.csv\n');
+    const first = await cli(['schedule', file, '--once', 'changes'], envFor(s, dir));
+    expect(JSON.parse(first.stdout)).toMatchObject({ outcome: 'ok', rows: 3 });
+    const firstFile = (JSON.parse(first.stdout) as { file: string }).file;
+    const second = await cli(['schedule', file, '--once', 'changes'], envFor(s, dir));
+    expect(JSON.parse(second.stdout)).toMatchObject({ outcome: 'ok', rows: 0 });
+    const secondFile = (JSON.parse(second.stdout) as { file: string }).file;
+    expect(secondFile).toBe(firstFile.replace(/\.csv$/, '-2.csv'));
+    // The first run's changes are still there.
+    expect((await readFile(firstFile, 'utf8')).trim().split('\n')).toHaveLength(4);
+    expect((await readFile(secondFile, 'utf8')).trim().split('\n')).toHaveLength(1);
+    const whole = [await cli(['schedule', file, '--once', 'all'], envFor(s, dir)), await cli(['schedule', file, '--once', 'all'], envFor(s, dir))];
+    const [a, b] = whole.map((r) => (JSON.parse(r.stdout) as { file: string }).file);
+    expect(b).toBe(a);
+    expect(a).toMatch(/all-\d{4}-\d{2}-\d{2}\.csv$/);
+  });
+
   test('--once stops on SIGTERM as export does: the record says interrupted, exit 1, no temporary and no file', async () => {
     const s = await sandbox({ generate: 1200, latency: 700 });
     const dir = await tempDir();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runExport } from '../export/run-export.js';
@@ -21,6 +22,22 @@ export function outputName(pattern: string, name: string, at: Date, timezone: st
     .replaceAll('{date}', formatWall(w, 'date'))
     .replaceAll('{time}', `${pad(w.hour)}${pad(w.minute)}${pad(w.second)}`)
     .replaceAll('{name}', name);
+}
+
+/**
+ * Where a run writes: the output pattern's name, or, for an export of changes only (`since: last`)
+ * when a file of that name is there already (run twice on one {date}), the first free name with
+ * `-2`, `-3`… before the extension. Those changes are in no other file, so one is never replaced
+ * by the next; a whole export may replace its file, since the new one holds everything.
+ */
+export function freeName(file: string, incremental: boolean): string {
+  if (!incremental || !existsSync(file)) return file;
+  const ext = path.extname(file);
+  const stem = file.slice(0, file.length - ext.length);
+  for (let n = 2; ; n++) {
+    const candidate = `${stem}-${n}${ext}`;
+    if (!existsSync(candidate)) return candidate;
+  }
 }
 
 /**
@@ -59,11 +76,13 @@ class Ledger {
 /** One try of an export: the file written, or the failure. */
 async function exportOnce(entry: ExportEntry, scheduled: Date, ctx: RunContext, n: number): Promise<TryResult<RunRecord>> {
   const zone = ctx.schedule.timezone;
-  const file = outputName(entry.output, entry.name, scheduled, zone);
+  const named = outputName(entry.output, entry.name, scheduled, zone);
+  let file = named;
   const base = { name: entry.name, kind: 'export' as const, scheduled: isoInZone(scheduled, zone), start: isoInZone(Date.now(), zone), try: n };
   let unlock: (() => void) | undefined;
   try {
     unlock = lockEntry(ctx.stateDir, ctx.schedule, entry);
+    file = freeName(named, entry.since === 'last');
     const summary = await runExport({
       client: ctx.client,
       mapping: entry.mapping,

@@ -49,6 +49,28 @@ export async function prepareFolders(entry: ImportEntry): Promise<string> {
   return work;
 }
 
+/**
+ * What would stop an entry's folders from working, found without making anything (for
+ * `schedule --next`): the watched folder missing or not a folder, or the archive or failed
+ * folder, where it exists, on another disk. Undefined when they look right.
+ */
+export async function folderProblem(entry: ImportEntry): Promise<string | undefined> {
+  let watched;
+  try {
+    watched = await stat(entry.watch);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return `its watched folder ${entry.watch} ${code === 'ENOENT' ? 'does not exist: create it (the ERP drops its files there), or fix watch: in the schedule file' : `cannot be read (${code})`}`;
+  }
+  if (!watched.isDirectory()) return `its watched folder ${entry.watch} is a file, not a folder`;
+  for (const [key, folder] of [['archive', entry.archive], ['failed', entry.failed]] as const) {
+    const found = await stat(folder).catch(() => undefined);
+    if (found && !found.isDirectory()) return `its ${key} folder ${folder} is a file, not a folder`;
+    if (found && found.dev !== watched.dev) return `its ${key} folder ${folder} is on another disk than ${entry.watch} (files are moved by renaming, which needs one disk)`;
+  }
+  return undefined;
+}
+
 async function contentId(file: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(file), hash);

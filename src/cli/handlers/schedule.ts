@@ -12,7 +12,7 @@ import { lockSchedule } from '../../schedule/schedule-lock.js';
 import type { RunRecord } from '../../schedule/schedule-record.js';
 import { scheduleEntries } from '../../schedule/schedule-types.js';
 import { POLL_MS, startScheduler } from '../../schedule/scheduler.js';
-import { prepareFolders } from '../../schedule/watch-folder.js';
+import { folderProblem, prepareFolders } from '../../schedule/watch-folder.js';
 import { enableSteps, isUserUnitFolder, writeUnitFiles } from '../../schedule/write-units.js';
 import { durationText } from '../../schedule/duration.js';
 import { isoInZone, wallInZone } from '../../schedule/zone-stamp.js';
@@ -109,13 +109,21 @@ export async function scheduleHandler(args: ScheduleArgs, io: CliIo): Promise<nu
   }
   if (args.next !== undefined) {
     const count = Math.max(1, Math.floor(args.next) || 5);
+    // A watched folder that is not there would fail every look: said now, before the daemon runs.
+    const problems = new Map<string, string>();
+    for (const entry of schedule.imports) {
+      const problem = await folderProblem(entry);
+      if (problem) problems.set(entry.name, problem);
+    }
     const listing = scheduleEntries(schedule).map((entry) => {
-      if (!entry.cron) return { name: entry.name, cron: null, every: POLL_MS / 1000, next: [], local: [] };
+      const problem = problems.has(entry.name) ? { problem: problems.get(entry.name) } : {};
+      if (!entry.cron) return { name: entry.name, cron: null, every: POLL_MS / 1000, next: [], local: [], ...problem };
       const job = cronOf(entry.cron, zone);
       const times = job.nextRuns(count);
       job.stop();
-      return { name: entry.name, cron: entry.cron, next: times.map((t) => t.toISOString()), local: times.map((t) => wallInZone(t, zone)) };
+      return { name: entry.name, cron: entry.cron, next: times.map((t) => t.toISOString()), local: times.map((t) => wallInZone(t, zone)), ...problem };
     });
+    for (const [name, problem] of problems) out.warn(`"${name}": ${problem}.`);
     out.result(
       [`Next runs (${zone}):`, ...listing.map((l) => (l.cron ? `  ${l.name} (${l.cron}): ${l.local.join(', ')}` : `  ${l.name}: looks at its folder every ${POLL_MS / 1000} s`))].join('\n'),
       { timezone: zone, entries: listing },
