@@ -69,6 +69,24 @@ class WriteAhead {
   write(journal: JournalEntry, record?: RunEntry): Promise<void> {
     this.journalLines.push(journal);
     if (record) this.recordLines.push(record);
+    return this.scheduled();
+  }
+
+  /**
+   * An entry that need not be on disk before any request (an answer's after-image): written with
+   * the next batch. A write the disk refuses is handed to `failed` (the run stops).
+   */
+  after(record: RunEntry, failed: (error: unknown) => void): void {
+    this.recordLines.push(record);
+    this.scheduled().catch(failed);
+  }
+
+  /** Waits for the entries queued so far to be written (or refused). */
+  async settled(): Promise<void> {
+    await this.flush?.catch(() => undefined);
+  }
+
+  private scheduled(): Promise<void> {
     this.flush ??= new Promise<void>((resolve, reject) =>
       setImmediate(() => {
         this.flush = undefined;
@@ -76,7 +94,7 @@ class WriteAhead {
         const recordLines = this.recordLines.splice(0);
         try {
           if (recordLines.length) this.record.append(...recordLines);
-          this.journal.append(...journalLines);
+          if (journalLines.length) this.journal.append(...journalLines);
           resolve();
         } catch (error) {
           reject(asError(error));
@@ -188,6 +206,7 @@ export class Applier {
       }
     } finally {
       while (this.open.size) await Promise.all([...this.open]);
+      await this.ahead.settled();
     }
   }
 
@@ -366,13 +385,11 @@ export class Applier {
     const id = result.job?.id;
     const jobUuid = typeof result.job?.uuid === 'string' ? result.job.uuid.toLowerCase() : uuid;
     this.ctx.journal.note({ t: 'done', at: Date.now(), hash, uuid, outcome, ...(id === undefined ? {} : { id }) });
-    try {
-      // The job as the run left it: what undo compares the job with before it touches it.
-      this.ctx.record.append({ t: 'done', row: row.row, uuid, outcome, id, ...(jobUuid === uuid ? {} : { jobUuid }), ...(result.job ? { after: jobImage(result.job) } : {}) });
-    } catch (error) {
-      // The run stops; this row's request was answered, so it is reported below.
+    // The job as the run left it: what undo compares the job with before it touches it. A record
+    // the disk refuses stops the run; this row's request was answered, so it is reported below.
+    this.ahead.after({ t: 'done', row: row.row, uuid, outcome, id, ...(jobUuid === uuid ? {} : { jobUuid }), ...(result.job ? { after: jobImage(result.job) } : {}) }, (error) => {
       if (error instanceof CdbError) uploader.fatal ??= error;
-    }
+    });
     this.ended(at, row, { outcome, id, uuid: jobUuid, changed: outcome === 'updated' ? changed : undefined, reason: result.reason ?? (outcome === 'updated' ? words : undefined) });
   }
 
