@@ -56,6 +56,16 @@ describe('usage errors are usage errors, through the CLI', () => {
     expect(run.stderr).toBe('');
   });
 
+  test('a key copied with its line break is a usage error (exit 2) that never shows the key; nothing is sent', async () => {
+    const s = await sandbox();
+    const before = s.requests.length;
+    const run = await cli(['version', '--base-url', s.url], { COREDINATION_API_KEY: `${KEY}\n` });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/The API key holds a space, a line break or another invisible character/);
+    expect(run.stderr).not.toContain(KEY);
+    expect(s.requests.length).toBe(before);
+  });
+
   test('a base URL without /api/1: the 404 from /version says where the API is', async () => {
     const s = await sandbox();
     const run = await cli(['version', '--base-url', s.url.replace(/\/api\/1$/, ''), '--api-key', KEY]);

@@ -56,6 +56,16 @@ describe('expected failures are exit 2 with a plain message', () => {
     expect(next.stderr).toContain('The schedule file uses YAML aliases');
   });
 
+  test('import: --results r.pdf is refused before anything is read or sent, saying csv or xlsx', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const input = await jobsCsv(dir, 3);
+    const run = await cli(['import', input, '--results', path.join(dir, 'r.pdf')], env(s, dir));
+    plain(run);
+    expect(run.stderr).toContain('these files are written as csv or xlsx, and the name says ".pdf"');
+    expect(s.jobs()).toHaveLength(0);
+  });
+
   test('import: --results naming a folder, or results in a folder that cannot be written: nothing is sent', async () => {
     const s = await sandbox();
     const dir = await tempDir();

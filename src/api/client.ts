@@ -12,7 +12,7 @@ import { answerStart, toApiError, unexpectedAnswer, type Asked } from './to-api-
 import type { Job, JobListing, ListJobsOptions, PageQuery, VersionInfo } from './types.js';
 import type { Clock } from './clock.js';
 import { withRetry, type Gate, type RetryInfo } from './with-retry.js';
-import { ApiError } from '../errors.js';
+import { ApiError, CdbError } from '../errors.js';
 
 /** How to reach the API. */
 export interface ClientOptions {
@@ -132,6 +132,14 @@ function refuseCrossOrigin(basePath: string, next: { url?: string | URL }, respo
 /** Builds the one configured HTTP client of the project. */
 export function createClient(options: ClientOptions = {}): CoredinationClient {
   const baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.insecure);
+  for (const secret of [options.apiKey, options.apiToken]) {
+    // In a header, such a key fails as a network error far from its cause: said here, never shown.
+    if (secret !== undefined && /[\s\p{Cc}]/u.test(secret)) {
+      throw new CdbError('USAGE', 'The API key holds a space, a line break or another invisible character, which no key has.', {
+        hint: 'Copy the key again without what came with it (a line break often does), then run again; nothing was sent.',
+      });
+    }
+  }
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const secrets = [options.apiKey, options.apiToken];
   const asked = (method: string, path: string): Asked => ({ method, path, baseUrl, secrets });

@@ -60,6 +60,13 @@ export async function refuseInputAsOutput(file: string, outputs: ImportOutputs):
   const named: [string, string | undefined][] = [['--results', outputs.results], ['--errors', outputs.errors], ['--plan', outputs.plan], ['--payloads', outputs.payloads]];
   for (const [flag, output] of named) {
     if (!output) continue;
+    const ext = path.extname(output).toLowerCase();
+    const folder = await stat(output).then((o) => o.isDirectory(), () => false); // said by the check of what can be written
+    if (flag !== '--payloads' && ext !== '.csv' && ext !== '.xlsx' && !folder) {
+      throw new CdbError('USAGE', `${flag} ${output}: these files are written as csv or xlsx, and the name says ${ext ? `"${ext}"` : 'neither'}. Nothing was read or sent.`, {
+        hint: `Name it .csv or .xlsx (e.g. ${flag} ${path.basename(output, path.extname(output))}.csv).`,
+      });
+    }
     const same = path.resolve(output) === path.resolve(file) || (input !== undefined && (await stat(output).then((o) => o.dev === input.dev && o.ino === input.ino, () => false)));
     if (same) {
       throw new CdbError('USAGE', `${flag} names the file being imported: writing there would replace it. Nothing was read or sent.`, {

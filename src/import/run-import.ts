@@ -214,7 +214,7 @@ async function apply(
   for (const output of [p.outputs.results, p.outputs.errors]) await removeStaleTemporaries(output); // a killed run's
   const sending = plan.counts.create + plan.counts.update + plan.counts.settle;
   const already = plan.counts.done ? ` (${plan.counts.done} done by an earlier run are skipped)` : '';
-  if (!sending) reporter.info(plan.counts.done ? `Nothing to send: all ${plan.counts.done} rows were done by an earlier run.` : 'Nothing to send.');
+  if (!sending) reporter.info(plan.counts.done ? `Nothing to send: ${plan.counts.done === 1 ? 'the row was' : `all ${plan.counts.done} rows were`} done by an earlier run.` : 'Nothing to send.');
   else reporter.info(`Sending ${sending} row${sending === 1 ? '' : 's'}${already} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${Math.ceil(sending / rate)} s` : ', with no rate cap'}.`);
 
   const run = newRunId();

@@ -1,3 +1,4 @@
+import { rowsText } from '../util/plural.js';
 /** One run of one schedule entry, as it is told to webhooks, mail and the log. */
 export interface RunEvent {
   /** The entry's name in the schedule file. */
@@ -27,7 +28,7 @@ const OTHER_COUNTS = ['unchanged', 'skipped', 'not-sent', 'invalid', 'rejected',
 function importCounts(counts: Record<string, number>): string {
   const parts = ['created', 'updated'].map((k) => `${counts[k] ?? 0} ${k}`);
   for (const k of OTHER_COUNTS) if (counts[k]) parts.push(`${counts[k]} ${k}`);
-  return `${counts.rows ?? 0} rows: ${parts.join(', ')}`;
+  return `${rowsText(counts.rows ?? 0)}: ${parts.join(', ')}`;
 }
 
 /** The one line Slack, Teams and the mail's subject line show. */

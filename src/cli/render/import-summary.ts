@@ -1,4 +1,5 @@
 import type { ImportPlan } from '../../import/actions.js';
+import { rowsText } from '../../util/plural.js';
 import type { FileCheck } from '../../import/check-file.js';
 import type { IssueGroup } from '../../import/issue-groups.js';
 import type { ImportSummary } from '../../import/run-import.js';
@@ -13,7 +14,7 @@ const s = (n: number) => (n === 1 ? '' : 's');
 export function describeCheck(check: FileCheck): string[] {
   const d = check.detected;
   const how = d.format === 'csv' ? `csv, ${d.encoding}${d.bom ? ' with BOM' : ''}, delimiter ${d.delimiter === '\t' ? 'tab' : `"${d.delimiter}"`}` : `${d.format}, sheet "${d.sheet}"`;
-  const lines = [`Checked ${shownName(check.file)} (${how}): ${check.rows} rows, ${check.valid} valid, ${check.invalid} invalid.`];
+  const lines = [`Checked ${shownName(check.file)} (${how}): ${rowsText(check.rows)}, ${check.valid} valid, ${check.invalid} invalid.`];
   // The same problem of the same column on many rows is one line.
   let shown = 0;
   for (const group of check.issueGroups.slice(0, SHOWN_ISSUES)) {
@@ -109,7 +110,7 @@ export function describeImport(summary: ImportSummary, options: { undoHint?: boo
   const c = summary.counts;
   const lines: string[] = [];
   lines.push(...describeWarnings(summary.check));
-  const what = `${summary.reported} rows: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c['not-sent'] ? `${c['not-sent']} not sent, ` : ''}${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
+  const what = `${rowsText(summary.reported)}: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c['not-sent'] ? `${c['not-sent']} not sent, ` : ''}${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
   // The plan of a keyed import says what matched; an unkeyed one's is the counts below.
   if (summary.plan?.account) lines.push(...describePlan(summary.plan));
   if (summary.status === 'done') lines.push(`Done in ${summary.seconds.toFixed(1)} s. ${what}.`);
@@ -119,7 +120,7 @@ export function describeImport(summary: ImportSummary, options: { undoHint?: boo
   if (summary.limited) lines.push('--limit: only the first rows were sent. Run again without --limit to send the rest; rows already sent are skipped.');
   if (summary.unknownRows.length) {
     const rows = summary.unknownRows.slice(0, 20).join(', ');
-    lines.push(`${summary.unknownRows.length} rows may or may not have created a job: no answer came (rows ${rows}${summary.unknownRows.length > 20 ? ', …' : ''}).`);
+    lines.push(`${rowsText(summary.unknownRows.length)} may or may not have created a job: no answer came (rows ${rows}${summary.unknownRows.length > 20 ? ', …' : ''}).`);
     lines.push('Run the same command again: it looks each one up on the server by the uuid it sent and sends only those not there. Where the server cannot say, decide with --unknown send or --unknown skip.');
   }
   for (const job of summary.orphansFound.slice(0, 20)) lines.push(`Job ${job.id ?? job.uuid} was made by an earlier run whose answer was lost; no row of this file sends what it was sent with (an edited or removed row?): check it in Coredination.`);
