@@ -28,4 +28,18 @@ describe('an errors file imported again', () => {
     expect(second[1]).toMatch(/^First;abc;.*number/);
     expect(s.jobs()).toHaveLength(0);
   });
+
+  test('fixed and sent with --skip-invalid: its results file has the run\'s Reason only, not the old one after it', async () => {
+    const s = await sandbox();
+    const dir = await tempDir();
+    const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: path.join(dir, 'state') };
+    const fixed = path.join(dir, 'bad.errors.csv');
+    await writeFile(fixed, 'Title;Duration;Reason\r\nFirst;45;Duration: expected a number, got "abc"\r\nThird;-5;Duration: must be 0 or more\r\n');
+    const run = await cli(['import', fixed, '--skip-invalid', '--results', path.join(dir, 'r.csv')], env);
+    expect(run.code).toBe(3); // the row still invalid is rejected
+    const lines = (await readFile(path.join(dir, 'r.csv'), 'utf8')).replace(/^\ufeff/, '').split('\r\n');
+    expect(lines[0]).toBe('Row;Outcome;Job id;UUID;Changed;Reason;Run;Title;Duration');
+    expect(lines[1]).not.toContain('expected a number');
+    expect(s.jobs()).toHaveLength(1);
+  });
 });

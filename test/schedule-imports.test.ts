@@ -128,7 +128,7 @@ describe('watched import folders', () => {
     // Only the failure is told (on: [failure] by default).
     expect(hook.bodies).toHaveLength(1);
     expect(hook.bodies[0]).toMatchObject({ entry: 'erp', kind: 'import', outcome: 'failed', file: path.join(inbox, 'failed', 'bad.csv'), errors: path.join(inbox, 'failed', 'bad.errors.csv'), counts: { rows: 4, invalid: 2 } });
-    expect(hook.bodies[0]?.text).toMatch(/import erp FAILED: .*bad\.csv \(4 rows: 0 created, 0 updated, 2 invalid\): 2 of 4 rows are invalid/);
+    expect(hook.bodies[0]?.text).toMatch(/import erp FAILED: .*bad\.csv \(4 rows: 0 created, 0 updated, 2 not sent, 2 invalid\): 2 of 4 rows are invalid/);
 
     // The same file again: nothing sent, archived beside the first under a new name.
     await csv(path.join(inbox, 'good.csv'), 5);

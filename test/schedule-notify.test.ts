@@ -179,7 +179,7 @@ describe('schedule notifications', () => {
     expect(run.code).toBe(0);
     expect(hooks.received).toHaveLength(2);
     const logged = run.lines.filter((l) => l.notification);
-    expect(logged).toEqual([expect.objectContaining({ notification: 'webhook', to: `${hooks.url}/…`, entry: 'nightly', outcome: 'ok', attempt: 1, of: 4, error: 'answered 500', retryInMs: 1000 })]);
+    expect(logged).toEqual([expect.objectContaining({ notification: 'webhook', to: `${hooks.url}/…`, entry: 'nightly', delivered: false, runOutcome: 'ok', attempt: 1, of: 4, error: 'answered 500', retryInMs: 1000 })]);
     expect(run.stderr).toMatch(/nightly: the webhook to http:\/\/127\.0\.0\.1:\d+\/… was not delivered \(attempt 1 of 4\): answered 500; trying again in 1 s/);
     expect(run.stdout + run.stderr).not.toContain('secret-part');
   });

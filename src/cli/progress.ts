@@ -49,7 +49,9 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
         return;
       }
       started ??= Date.now(); // the rate counts from the first row done, not from reading the file
-      const rate = rateSince(started, update.done, update.done === update.total);
+      // Of the rows sent: rows skipped (done by an earlier run) or left out take no time of the server's.
+      const sent = typeof update.sent === 'number' ? update.sent : update.done;
+      const rate = sent ? rateSince(started, sent, update.done === update.total) : undefined;
       // While the server has every sender waiting (429/503), the line says so and for how long.
       const pausedMs = typeof update.paused === 'number' ? update.paused - Date.now() : 0;
       const paused = pausedMs > 0 ? ` | paused ${Math.ceil(pausedMs / 1000)} s (the server asked to wait)` : '';

@@ -122,6 +122,8 @@ export class Applier {
   private posting = 0;
   private readonly waiting = new Set<(kept: boolean | undefined) => void>();
   private failures = 0;
+  /** Rows whose request was answered (or given up on): what the progress line's rate counts. */
+  private sent = 0;
 
   constructor(private readonly ctx: ApplyContext) {
     this.ahead = new WriteAhead(ctx.journal, ctx.record);
@@ -374,6 +376,7 @@ export class Applier {
   private finish(at: number, planned: PlannedRow, result: SendResult, uuid: string, success: 'created' | 'updated', changed?: string, words?: string): void {
     const { row, hash } = planned;
     const { uploader } = this.ctx;
+    this.sent++;
     if (result.outcome === 'not-sent') return this.report(at, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
     if (result.outcome === 'failed' && uploader.fatal && result.status !== undefined && [401, 403].includes(result.status)) {
       // Refused for the whole run (the key): nothing was made, and the row is not at fault.
@@ -413,7 +416,7 @@ export class Applier {
     if (result.outcome === 'unknown') applied.unknownRows.push(row.row);
     applied.reported++;
     ctx.results.put(at, row, result);
-    ctx.reporter.progress?.({ phase: 'send', done: applied.reported, total: ctx.total, retries: ctx.uploader.retries, rejected: applied.counts.rejected, failed: applied.counts.failed });
+    ctx.reporter.progress?.({ phase: 'send', done: applied.reported, sent: this.sent, total: ctx.total, retries: ctx.uploader.retries, rejected: applied.counts.rejected, failed: applied.counts.failed });
   }
 }
 

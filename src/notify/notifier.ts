@@ -9,8 +9,10 @@ export interface NotifyLogLine {
   /** Where it was going, as much as may be shown: an origin, or the mail's addresses and server. */
   to: string;
   entry: string;
-  /** The run's outcome, which it was telling. */
-  outcome: RunEvent['outcome'];
+  /** Never delivered by this attempt (a line is logged only then). */
+  delivered: false;
+  /** The outcome of the run it was telling (not of the delivery). */
+  runOutcome: RunEvent['outcome'];
   attempt: number;
   of: number;
   error: string;
@@ -86,7 +88,7 @@ export class Notifier {
         const error = await attempt().catch((e: unknown) => `unexpected error: ${(e as Error)?.message ?? String(e)}`);
         if (error === undefined) return;
         const pause = this.closing.signal.aborted ? undefined : pauses[i];
-        this.options.log({ notification, to, entry: event.entry, outcome: event.outcome, attempt: i + 1, of: pauses.length + 1, error, ...(pause !== undefined ? { retryInMs: pause } : {}) });
+        this.options.log({ notification, to, entry: event.entry, delivered: false, runOutcome: event.outcome, attempt: i + 1, of: pauses.length + 1, error, ...(pause !== undefined ? { retryInMs: pause } : {}) });
         if (pause === undefined) return;
         try {
           await sleep(pause, undefined, { signal: this.closing.signal });

@@ -27,7 +27,7 @@ const OTHER_COUNTS = ['unchanged', 'skipped', 'not-sent', 'invalid', 'rejected',
 /** `12 rows: 10 created, 0 updated, 2 rejected`: created and updated always, the rest when there are any. */
 function importCounts(counts: Record<string, number>): string {
   const parts = ['created', 'updated'].map((k) => `${counts[k] ?? 0} ${k}`);
-  for (const k of OTHER_COUNTS) if (counts[k]) parts.push(`${counts[k]} ${k}`);
+  for (const k of OTHER_COUNTS) if (counts[k]) parts.push(`${counts[k]} ${k.replace('-', ' ')}`);
   return `${rowsText(counts.rows ?? 0)}: ${parts.join(', ')}`;
 }
 

@@ -58,9 +58,9 @@ async function tryFile(entry: ImportEntry, ctx: RunContext, file: WorkFile, outp
   const outputsLeft = { resultsFile: summary.resultsFile, errorsFile: summary.errorsFile };
   if (summary.status === 'invalid') {
     const error = summary.maxErrors !== undefined
-      ? `${invalid} of ${rows} rows are invalid, more than maxErrors (${entry.maxErrors}) allows: nothing was sent. Is it the file the mapping is for (its columns in the right order)? The errors file says why`
-      : `${invalid} of ${rows} rows are invalid: nothing was sent (without skipInvalid, one invalid row stops the file). The errors file says why; fix the rows and drop the file in again`;
-    return { value: { record: { ...base, end: end(), rows, counts: { rows, invalid }, outcome: 'failed', error, code: 'INPUT' }, state: 'failed', ...outputsLeft } };
+      ? `${invalid} of ${rows} rows are invalid, more than maxErrors (${entry.maxErrors}) allows: nothing was sent, the valid rows neither. Is it the file the mapping is for (its columns in the right order)? The errors file says why`
+      : `${invalid} of ${rows} rows are invalid: nothing was sent, the valid rows neither (without skipInvalid, one invalid row stops the file). The errors file beside it says why: fix those rows in the file itself (not in the errors file, which holds only them) and drop the whole file in again`;
+    return { value: { record: { ...base, end: end(), rows, counts: { rows, invalid, 'not-sent': rows - invalid }, outcome: 'failed', error, code: 'INPUT' }, state: 'failed', ...outputsLeft } };
   }
   const counts: Record<string, number> = { rows, ...summary.counts };
   const record = { ...base, end: end(), rows, counts };

@@ -70,7 +70,10 @@ export function enableSteps(folder: string, written: readonly string[], user: st
     );
   } else {
     lines.push(
-      `They are system units (User=${user ?? 'CHANGE-ME'}; the base URL and key in /etc/coredination-batch.env, chmod 600). Install and enable them:`,
+      `They are system units (User=${user ?? 'CHANGE-ME'}), reading the base URL and key from /etc/coredination-batch.env. Write it first, readable by root only:`,
+      "  sudo install -m 600 /dev/null /etc/coredination-batch.env",
+      "  sudoedit /etc/coredination-batch.env   # two lines: COREDINATION_BASE_URL=https://… and COREDINATION_API_KEY=…",
+      'Then install and enable the units:',
       `  sudo cp ${written.map(shown).join(' ')} /etc/systemd/system/`,
       '  sudo systemctl daemon-reload',
       `  sudo systemctl enable --now ${timers.join(' ')}`,

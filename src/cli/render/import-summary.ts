@@ -110,6 +110,17 @@ export function describeImport(summary: ImportSummary, options: { undoHint?: boo
   const c = summary.counts;
   const lines: string[] = [];
   lines.push(...describeWarnings(summary.check));
+  const { check } = summary;
+  if (check.invalid) {
+    // --skip-invalid: what was wrong with the rows left out, as the dry run says it.
+    lines.push(`${rowsText(check.invalid)} invalid, not sent (--skip-invalid):`);
+    let shown = 0;
+    for (const group of check.issueGroups.slice(0, SHOWN_REJECTIONS)) {
+      lines.push(`  ${groupText(group)}`);
+      shown += group.count;
+    }
+    if (check.issueCount > shown) lines.push(`  … and ${check.issueCount - shown} more problems (all of them are in the errors file).`);
+  }
   const what = `${rowsText(summary.reported)}: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c['not-sent'] ? `${c['not-sent']} not sent, ` : ''}${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
   // The plan of a keyed import says what matched; an unkeyed one's is the counts below.
   if (summary.plan?.account) lines.push(...describePlan(summary.plan));
