@@ -8,6 +8,7 @@ import { lookOnce } from './run-entry.js';
 import { skippedRecord, type RunRecord } from './schedule-record.js';
 import type { ImportEntry, Schedule } from './schedule-types.js';
 import { isoInZone } from './zone-stamp.js';
+import { stopController } from '../util/stop-controller.js';
 
 /** How often a watched folder without cron: is looked at. */
 export const POLL_MS = 2000;
@@ -32,7 +33,7 @@ const lookTrouble = (records: RunRecord[]) => records.find((r) => r.outcome === 
  * once, and looked at again after growing pauses.
  */
 export function startScheduler(schedule: Schedule, base: Omit<RunContext, 'stop'>): Scheduler {
-  const stopping = new AbortController();
+  const stopping = stopController();
   const ctx: RunContext = { ...base, stop: stopping.signal };
   const running = new Map<string, Promise<unknown>>();
   const jobs: Cron[] = [];

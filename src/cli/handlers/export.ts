@@ -7,6 +7,7 @@ import { progressReporter } from '../progress.js';
 import { EXIT } from '../render-error.js';
 import { settingsFrom } from '../settings.js';
 import { onStopSignals } from '../stop-signals.js';
+import { stopController } from '../../util/stop-controller.js';
 
 /** `export`: flags into options, one call of the engine, its summary rendered. */
 export async function exportHandler(args: ExportArgs, io: CliIo): Promise<number> {
@@ -14,7 +15,7 @@ export async function exportHandler(args: ExportArgs, io: CliIo): Promise<number
   const settings = settingsFrom(args, io);
   const client = clientFor(settings);
   const mapping = await mappingFrom(args, out);
-  const controller = new AbortController();
+  const controller = stopController();
   const offSignals = onStopSignals(() => controller.abort());
   const reporter = progressReporter(io, args, 'Exporting');
   try {

@@ -10,6 +10,7 @@ import { EXIT, renderError } from '../render-error.js';
 import { checkJson, describeCheck, describeDryRun, describeImport, importJson } from '../render/import-summary.js';
 import { pace, settingsFrom } from '../settings.js';
 import { onStopSignals } from '../stop-signals.js';
+import { stopController } from '../../util/stop-controller.js';
 
 /** `import`: flags into options, one call of the engine, its summary rendered. */
 export async function importHandler(args: ImportArgs, io: CliIo): Promise<number> {
@@ -50,7 +51,7 @@ export async function importHandler(args: ImportArgs, io: CliIo): Promise<number
     return summary.plan?.counts.rejected ? EXIT.partial : EXIT.ok;
   }
 
-  const controller = new AbortController();
+  const controller = stopController();
   const reporter = progressReporter(io, args, 'Importing');
   const offSignals = onStopSignals(() => {
     if (controller.signal.aborted) process.exit(EXIT.aborted);

@@ -24,6 +24,7 @@ import type { ScheduleArgs } from '../command-args.js';
 import { Output } from '../io.js';
 import { EXIT, exitCodeOf } from '../render-error.js';
 import { onStopSignals, stopSignal } from '../stop-signals.js';
+import { stopController } from '../../util/stop-controller.js';
 
 /** A record as a readable line, its time on the schedule's wall clock. */
 function human(record: RunRecord, zone: string): string {
@@ -162,7 +163,7 @@ export async function scheduleHandler(args: ScheduleArgs, io: CliIo): Promise<nu
     const entry = entryNamed(schedule, args.once);
     // As in export: SIGINT or SIGTERM stops the run (an export leaves no temporary and nothing
     // at its path; an import stops sending, its journal kept), and the pause before another try.
-    const controller = new AbortController();
+    const controller = stopController();
     const offSignals = onStopSignals(() => {
       controller.abort();
       notifier.close();

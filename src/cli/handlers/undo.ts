@@ -14,6 +14,7 @@ import { describeUndo, describeUndone, undoPlanJson } from '../render/undo-plan.
 import { settingsFrom } from '../settings.js';
 import { onStopSignals } from '../stop-signals.js';
 import { epochToWall, formatWall } from '../../time/zone-time.js';
+import { stopController } from '../../util/stop-controller.js';
 
 /** When an earlier undo took a run back, in this machine's time. */
 function undoneWhen(at: number | undefined): string {
@@ -50,7 +51,7 @@ export async function undoHandler(args: UndoArgs, io: CliIo): Promise<number> {
   if (target.instead) out.info(`${named} changed nothing (its rows were unchanged or done before); taking back run ${run}, the run that made or changed those rows' jobs (${target.instead.rows.length} of them).`);
   // One process at a time on a run: not while its import still goes, nor two undos at once.
   const unlock = lockRun(settings.stateDir, run, 'undo');
-  const controller = new AbortController();
+  const controller = stopController();
   const offSignals = onStopSignals(() => controller.abort());
   try {
     const plan = await planUndo(client, settings.stateDir, run, { account, reporter: cliReporter(out), signal: controller.signal });
