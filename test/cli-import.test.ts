@@ -132,5 +132,9 @@ describe('configuration', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/baseUrl: expected a string/);
     expect(bad.stderr).toMatch(/colour: not a known setting/);
+    await writeFile(config, 'apikey: x\n');
+    const slip = await cli(['version', '--config', config]);
+    expect(slip.code).toBe(2);
+    expect(slip.stderr).toMatch(/apikey: not a known setting; did you mean apiKey\?/);
   });
 });

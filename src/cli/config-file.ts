@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { parseSettings, readSettingsFileSync, yamlData, yamlProblems } from '../util/yaml-data.js';
 import type { CliIo } from './io.js';
+import { editDistance } from '../util/edit-distance.js';
 
 /** What a config file may set; flags and environment variables win over it. */
 export interface ConfigFile {
@@ -59,7 +60,11 @@ export function readConfig(file: string | undefined, io: CliIo): ConfigFile {
   for (const [key, value] of Object.entries(raw)) {
     // The tool's own settings only: `constructor:` or `toString:` are not found on the prototype chain.
     const type = Object.hasOwn(KEYS, key) ? KEYS[key as keyof ConfigFile] : undefined;
-    if (!type) problems.push(`${key}: not a known setting (${Object.keys(KEYS).join(', ')})`);
+    if (!type) {
+      // Case and a slip of the finger: `apikey:` means apiKey.
+      const near = Object.keys(KEYS).find((known) => known.toLowerCase() === key.toLowerCase()) ?? Object.keys(KEYS).find((known) => editDistance(known.toLowerCase(), key.toLowerCase()) <= 2);
+      problems.push(`${key}: not a known setting${near ? `; did you mean ${near}?` : ''} (${Object.keys(KEYS).join(', ')})`);
+    }
     else if (typeof value !== type) problems.push(`${key}: expected a ${type}`);
   }
   if (problems.length) throw new CdbError('USAGE', `The config file has problems:\n${problems.map((p) => `  ${p}`).join('\n')}`, { context: { file } });
