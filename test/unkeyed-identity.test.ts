@@ -1,4 +1,4 @@
-import { chmod, lstat, mkdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
@@ -165,6 +165,18 @@ describe('the journal is the tool\'s own', () => {
     const summary = await importInto(s, await csv(dir, [line(1)]), state);
     expect((await stat(summary.journalFile as string)).mode & 0o777).toBe(0o600);
     expect((await stat(path.dirname(summary.journalFile as string))).mode & 0o777).toBe(0o700);
+  });
+
+  test('a symlink planted at journals/ is refused: nothing is written through it, nothing sent', async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const elsewhere = await tempDir();
+    await symlink(elsewhere, path.join(state, 'journals'));
+    const error = await importInto(s, await csv(dir, [line(1)]), state).then(() => undefined, (e: unknown) => e as CdbError);
+    expect(error?.code).toBe('USAGE');
+    expect(error?.message).toMatch(/symbolic link/);
+    expect(await readdir(elsewhere)).toEqual([]);
+    expect(s.jobs()).toHaveLength(0);
   });
 
   test('a symlink planted at its path is refused, and its target is left as it was', async () => {

@@ -22,15 +22,32 @@ export function stateProblem(target: string, error: unknown, what = 'the state f
   });
 }
 
-/** Makes a folder (and its parents) owned by this user, 0700; an existing one is left as it is. */
+/** The folders the tool makes inside the state folder (and its 16-hex journal folders). */
+const OWN_FOLDERS = new Set(['journals', 'runs', 'schedules']);
+const isOwnFolder = (name: string) => OWN_FOLDERS.has(name) || /^[0-9a-f]{16}$/.test(name);
+
+/**
+ * Makes a folder (and its parents) owned by this user, 0700; an existing one is left as it is.
+ * The folder and each of the tool's own folders above it, up to and including the state folder,
+ * must be real folders: a link planted at `journals/` would take everything under it elsewhere.
+ */
 export function privateDir(dir: string): void {
   try {
+    // Looked at before anything is made (a folder made through a link is made elsewhere), and after.
+    realFolders(dir, false);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const info = lstatSync(dir);
-    if (!info.isDirectory()) throw Object.assign(new Error('not a folder'), { code: info.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR' });
+    realFolders(dir, true);
   } catch (error) {
     if (error instanceof CdbError) throw error;
-    throw stateProblem(dir, error);
+    throw stateProblem((error as { path?: string }).path ?? dir, error);
+  }
+}
+
+function realFolders(dir: string, made: boolean): void {
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
+    const info = lstatSync(at, { throwIfNoEntry: made });
+    if (info && !info.isDirectory()) throw Object.assign(new Error('not a folder'), { code: info.isSymbolicLink() ? 'ELOOP' : 'ENOTDIR', path: at });
+    if (!isOwnFolder(path.basename(at)) || path.dirname(at) === at) break;
   }
 }
 
