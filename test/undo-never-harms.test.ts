@@ -107,6 +107,26 @@ describe('undo never harms', () => {
     expect(s.jobs().every((j) => j.description === 'Made by the dispatcher')).toBe(true);
   });
 
+  test('a server whose answers leave out created: a job someone made at the uuid right before the write is theirs, never deleted; undo lists it', async () => {
+    const s = await sandbox({ hideCreated: true });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await rows(dir, 'race.csv', 1, 3, 'Mine');
+    const create = s.store.create.bind(s.store);
+    s.store.create = (body: Job, uuid?: string) => {
+      if (!uuid) return create(body, uuid);
+      const theirs = create({ title: 'Theirs', referenceNo: body.referenceNo, description: 'Made by the dispatcher' }, uuid);
+      return s.store.update(theirs, body);
+    };
+    const summary = await importInto(s, file, state);
+    expect(summary.counts).toMatchObject({ created: 0, updated: 3 });
+    const plan = await planUndo(client(s), state, summary.run as string);
+    expect(plan.deletes).toHaveLength(0);
+    expect(plan.notMade).toHaveLength(3);
+    const shown = await cli(['undo', summary.resultsFile as string, '--dry-run'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
+    expect(shown.stdout + shown.stderr).toMatch(/3 jobs the run wrote to had just been made by another run or person: .*left as they are: job \d+ \(row 2\)/);
+    expect(s.jobs()).toHaveLength(3);
+  });
+
   test('jobs made between the plan and the write (a listing that missed them) are updated and restored, never deleted', async () => {
     const s = await sandbox();
     const [dir, state] = [await tempDir(), await tempDir()];

@@ -7,7 +7,7 @@ import type { Reporter } from '../reporter.js';
 import type { PlannedRow, SendingAction } from './actions.js';
 import type { AccountIndex } from './account-index.js';
 import { keptText } from './empty-cells.js';
-import { describeChange, diffJob, sameValue, withoutServerFields, type ValueContext } from './job-diff.js';
+import { describeChange, diffJob, withoutServerFields, type ValueContext } from './job-diff.js';
 import type { Journal, JournalEntry, Outcome } from './journal.js';
 import { readJob } from '../api/read-job.js';
 import { asError, type ResultsInOrder, type RowResult } from './results.js';
@@ -285,6 +285,9 @@ export class Applier {
       // leaves a job it did not make).
       return this.finish(at, planned, { ...result, reason: 'another run or person made this job a moment before: it was updated with the row\'s values' }, action.uuid, 'updated');
     }
+    // Taken by the server as a create (or it cannot tell, answering without `created`), yet the
+    // job holds what the row never sent: someone made it between the read and the write.
+    if (method === 'PUT' && result.outcome === 'created' && result.job && !madeOf(result.job, body)) return this.finish(at, planned, { ...result, reason: 'another run or person made this job a moment before (it holds values this row does not send): it was updated with the row\'s values' }, action.uuid, 'updated');
     return this.finish(at, planned, result, action.uuid, 'created');
   }
 
@@ -421,16 +424,15 @@ export class Applier {
 }
 
 /**
- * Whether a job holds exactly what was sent, the server's bookkeeping, the uuid and the empty
- * values a server gives a new job (`items: []`, `customFields: {}`) aside.
+ * Whether a job, as a write to it answered, can be the one this write made: it holds nothing
+ * beyond what was sent, but the server's bookkeeping and the empty values a server gives a new
+ * job (`items: []`, `customFields: {}`, `false`, `0`). What was sent proves nothing either way (the
+ * write put it there); a value the row never sent was put there by someone else, before.
  */
 function madeOf(job: Job, sent: Job): boolean {
-  const held = jobImage(job);
   const body = jobImage(sent);
-  const keys = new Set([...Object.keys(held), ...Object.keys(body)]);
-  keys.delete('uuid');
-  return [...keys].every((key) => sameValue(held[key], body[key]) || (body[key] === undefined && isBlank(held[key])));
+  return Object.entries(jobImage(job)).every(([key, value]) => key === 'uuid' || key in body || isBlank(value));
 }
 
 const isBlank = (value: unknown) =>
-  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+  value === undefined || value === null || value === '' || value === false || value === 0 || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);

@@ -144,7 +144,8 @@ export async function runOf(target: string, stateDir: string, account?: string):
   const { runs, rows } = await readResults(target);
   const named = runs.at(-1);
   const own = named ? recordOf(stateDir, named, account) : undefined;
-  if (named && own?.items.length) return { run: named };
+  // A run whose only writes landed on jobs others had just made: its plan lists them, left alone.
+  if (named && (own?.items.length || own?.notMade.length)) return { run: named };
   if (named && own?.alreadyUndone) return { run: named, takenBack: own.undoneAt === undefined ? {} : { at: own.undoneAt } };
   return earlierRun(target, rows, stateDir, account, named, own !== undefined);
 }

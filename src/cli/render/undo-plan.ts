@@ -27,7 +27,10 @@ export function describeUndo(plan: UndoPlan): string[] {
     lines.push(`${plan.changed.length} job${plan.changed.length === 1 ? ' was' : 's were'} changed since the run (or cannot be proven untouched) and will be left alone:`);
     for (const { item, fields, why } of plan.changed.slice(0, SHOWN)) lines.push(`  ${job(item)}: ${fields.length ? `${fields.join(', ')} differ${fields.length === 1 ? 's' : ''} from what the run left` : why}`);
   }
-  if (plan.notMade.length) lines.push(`${plan.notMade.length} job${s(plan.notMade.length)} the run wrote to had just been made by another run or person: not the run's to delete, left alone.`);
+  if (plan.notMade.length) {
+    const shown = plan.notMade.slice(0, 10).map((item) => `job ${item.id ?? item.uuid} (row ${item.row})`).join(', ');
+    lines.push(`${plan.notMade.length} job${s(plan.notMade.length)} the run wrote to had just been made by another run or person: not the run's to delete, and what ${plan.notMade.length === 1 ? 'it' : 'they'} held before the run's write is not known, so ${plan.notMade.length === 1 ? 'it is' : 'they are'} left as ${plan.notMade.length === 1 ? 'it is' : 'they are'}: ${shown}${plan.notMade.length > 10 ? ', …' : ''}. Check ${plan.notMade.length === 1 ? 'it' : 'them'} in Coredination.`);
+  }
   if (plan.gone.length) lines.push(`${plan.gone.length} job${plan.gone.length === 1 ? ' is' : 's are'} no longer on the server (deleted since): never made again.`);
   if (plan.alreadyUndone) lines.push(`${plan.alreadyUndone} job${plan.alreadyUndone === 1 ? ' was' : 's were'} taken back by an earlier undo.`);
   return lines;
