@@ -127,6 +127,22 @@ describe('undo never harms', () => {
     expect(s.jobs()).toHaveLength(3);
   });
 
+  test('a server that answers DELETE 204 and keeps the job: undo says it failed, and a re-import makes nothing twice', async () => {
+    const s = await sandbox({ ignoreDelete: true });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const file = await rows(dir, 'kept.csv', 1, 4, 'Kept');
+    const mapping = (await loadMapping()).mapping; // unkeyed: the journal alone knows these rows
+    const summary = await importInto(s, file, state, { mapping });
+    const plan = await planUndo(client(s), state, summary.run as string);
+    const done = await applyUndo(client(s), state, plan);
+    expect(done.deleted).toBe(0);
+    expect(done.failed).toHaveLength(4);
+    expect(done.failed[0]?.reason).toMatch(/answered the DELETE, but the job is still there/);
+    const again = await importInto(s, file, state, { mapping });
+    expect(again.counts).toMatchObject({ created: 0, skipped: 4 });
+    expect(s.jobs()).toHaveLength(4);
+  });
+
   test('jobs made between the plan and the write (a listing that missed them) are updated and restored, never deleted', async () => {
     const s = await sandbox();
     const [dir, state] = [await tempDir(), await tempDir()];

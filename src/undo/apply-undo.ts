@@ -40,7 +40,12 @@ async function deleteOnce(client: CoredinationClient, uuid: string, signal?: Abo
   let attempts = 0;
   try {
     await client.deleteJob(uuid, { beforeAttempt: () => void attempts++ });
-    return { ended: 'deleted' };
+    // An answer that says deleted is believed only once the job is gone: a server that answers
+    // 204 and keeps the job would have the next import make it a second time.
+    const after = await readJob(client, uuid, { signal }).catch(() => undefined);
+    if (after === null) return { ended: 'deleted' };
+    const error = new ApiError('HTTP', after === undefined ? 'the server answered the DELETE, but the job could not be read again to see that it is gone' : 'the server answered the DELETE, but the job is still there', { method: 'DELETE', path: `job/${uuid}` });
+    return { ended: 'failed', error, stillThere: after !== undefined };
   } catch (error) {
     // A 404 to a DELETE sent again: the first one did it, and its answer was lost.
     if (error instanceof ApiError && error.status === 404) return { ended: attempts > 1 ? 'lost' : 'gone' };
