@@ -143,6 +143,21 @@ describe('undo never harms', () => {
     expect(s.jobs()).toHaveLength(4);
   });
 
+  test('a server whose PUT replaces the job, taken for a partial one: the run stops at the first cleared field, and undo puts every field back', async () => {
+    const s = await sandbox({ putReplaces: true });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const c = client(s);
+    for (let i = 1; i <= 20; i++) await c.createJob({ title: `Before ${i}`, referenceNo: String(i).padStart(7, '0'), description: `Note ${i}`, customerName: 'Kund' });
+    const summary = await importInto(s, await rows(dir, 'w.csv', 1, 20, 'After'), state, { concurrency: 1 });
+    expect(summary.status).toBe('aborted');
+    expect(summary.error?.message).toMatch(/PUT replaced job \d+ whole: it cleared customerName, description/);
+    expect(summary.counts.updated).toBe(1);
+    const plan = await planUndo(c, state, summary.run as string);
+    await applyUndo(c, state, plan);
+    expect(s.jobs().filter((j) => j.description === undefined)).toHaveLength(0);
+    expect(byRef(s, 1)).toMatchObject({ title: 'Before 1', description: 'Note 1', customerName: 'Kund' });
+  });
+
   test('jobs made between the plan and the write (a listing that missed them) are updated and restored, never deleted', async () => {
     const s = await sandbox();
     const [dir, state] = [await tempDir(), await tempDir()];

@@ -328,6 +328,15 @@ export class Applier {
     );
     // Deleted between the read and the write: the PUT made a new job of what it carried. Said.
     if (result.outcome === 'created') return this.finish(at, planned, { ...result, reason: 'the job was deleted while it was being updated: the update made a new job holding only the changed fields; check it in Coredination' }, uuid, 'created', changed);
+    // A server whose PUT replaces the job, taken for one that leaves the rest: the answer shows
+    // fields the update did not send cleared. Said on the row, and the run stops before more.
+    const cleared = ctx.putIsPartial && result.outcome === 'updated' && result.job ? clearedBy(fresh, body, result.job) : [];
+    if (cleared.length) {
+      ctx.uploader.fatal ??= new CdbError('HTTP', `The server's PUT replaced job ${fresh.id ?? uuid} whole: it cleared ${cleared.join(', ')}, which the update did not send. The run stopped so that no more jobs lose fields.`, {
+        hint: `Undo this run (it puts the cleared fields back: "coredination-batch undo <the results file>"), then import with --put-replaces, which sends each job whole.`,
+      });
+      return this.finish(at, planned, { ...result, reason: `updated, and the server cleared ${cleared.join(', ')} (its PUT replaces the job): undo this run, then import with --put-replaces` }, uuid, 'updated', changed);
+    }
     return this.finish(at, planned, result, uuid, 'updated', changed, words);
   }
 
@@ -436,3 +445,10 @@ function madeOf(job: Job, sent: Job): boolean {
 
 const isBlank = (value: unknown) =>
   value === undefined || value === null || value === '' || value === false || value === 0 || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+
+/** The fields a job had before a write that did not send them and no longer has after it. */
+function clearedBy(before: Job, sent: Job, after: Job): string[] {
+  const was = jobImage(before);
+  const now = jobImage(after);
+  return Object.keys(was).filter((key) => !(key in sent) && !isBlank(was[key]) && isBlank(now[key])).sort();
+}

@@ -11,6 +11,7 @@ import type { Reporter } from '../reporter.js';
 import { judge } from './judge.js';
 import type { UndoPlan } from './plan-undo.js';
 import type { UndoItem } from './undo-items.js';
+import { sameValue } from '../import/job-diff.js';
 
 /** How an undo ended. */
 export interface UndoSummary {
@@ -29,6 +30,11 @@ export interface UndoSummary {
 function restoreBody(item: UndoItem, job: Job, putIsPartial: boolean): Job {
   const body: Job = {};
   for (const key of Object.keys(item.sent)) if (key !== 'uuid') body[key] = item.before?.[key] ?? null;
+  // What the write changed beyond what it sent (a server whose PUT replaced the job cleared the
+  // rest): put back too, as the job was before.
+  if (item.before && item.after) {
+    for (const [key, value] of Object.entries(item.before)) if (!(key in body) && key !== 'uuid' && !sameValue(value, item.after[key])) body[key] = value;
+  }
   // A PUT that replaces the job must carry all of it, or it would clear what the run did not touch.
   return putIsPartial ? body : { ...withoutServerFields(job), ...body };
 }
