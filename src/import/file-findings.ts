@@ -36,7 +36,11 @@ function isTimeOfDay(cell: Cell): boolean {
   return typeof cell === 'string' && TIME_TEXT.test(cell.trim());
 }
 
-const quoted = (names: readonly string[]) => names.map((n) => `"${n}"`).join(', ');
+/** Header names as a message shows them: each at most 60 characters, at most 10 names. */
+const quoted = (names: readonly string[]) => {
+  const shown = names.slice(0, 10).map((n) => `"${n.length > 60 ? `${n.slice(0, 59)}…` : n}"`);
+  return `${shown.join(', ')}${names.length > 10 ? ` and ${names.length - 10} more` : ''}`;
+};
 
 /** The column(s) a bound column reads, as the file spells them. */
 function labelOf(column: BoundColumn): string {
