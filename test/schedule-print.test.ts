@@ -114,4 +114,18 @@ describe('schedule --print systemd --out', () => {
       expect(run.stderr).toMatch(/--(out|force) goes with/);
     }
   });
+
+  test('--out naming a file, or a folder that cannot be made (under /proc): one message, exit 2, at once', async () => {
+    const file = await scheduleIn('plain');
+    const dir = await tempDir();
+    const afile = path.join(dir, 'afile');
+    await writeFile(afile, 'x\n');
+    const onFile = await cli(['schedule', file, '--print', 'systemd', '--out', afile], env());
+    expect(onFile.code).toBe(2);
+    expect(onFile.stderr).toContain(`Cannot write the unit files into ${afile}: it is a file, not a folder`);
+    expect(await readFile(afile, 'utf8')).toBe('x\n');
+    const onProc = await cli(['schedule', file, '--print', 'systemd', '--out', '/proc/coredination-units'], env(), { stopAfterMs: 10_000 });
+    expect(onProc.code).toBe(2);
+    expect(onProc.stderr).toContain('Cannot write the unit files into /proc/coredination-units');
+  });
 });

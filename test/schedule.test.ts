@@ -3,7 +3,7 @@
 // and its lock is held against other processes); the rest in this process.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -151,6 +151,12 @@ describe('schedule', () => {
     // The same file by another spelling of its path is the same lock.
     const other = await cli(['schedule', path.relative(process.cwd(), file)], envFor(s, dir), { stopAfterMs: 10_000 });
     expect(other.code).toBe(1);
+    // And by a hard link: the lock is the file's own, not its path's.
+    const hard = path.join(dir, 'same-file.yaml');
+    await link(file, hard);
+    const linked = await cli(['schedule', hard], envFor(s, dir), { stopAfterMs: 10_000 });
+    expect(linked.code).toBe(1);
+    expect(linked.stderr).toContain(`process ${first.child.pid}`);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     // Released on stop: a new daemon starts.

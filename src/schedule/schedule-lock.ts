@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { lockPidFile } from '../state/pid-lock.js';
@@ -6,9 +7,13 @@ import type { Schedule, ScheduleEntry } from './schedule-types.js';
 
 const short = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** Where a schedule file's lock is: the state folder, named by a hash of the file's absolute path. */
+/**
+ * Where a schedule file's lock is: the state folder, named by the file itself (its device and
+ * inode), so that a second path to it, a symlink or a hard link, meets the same lock.
+ */
 export function scheduleLockFile(stateDir: string, schedule: Schedule, entry?: ScheduleEntry): string {
-  const id = short(path.resolve(schedule.file));
+  const found = statSync(schedule.file, { throwIfNoEntry: false });
+  const id = short(found ? `${found.dev}:${found.ino}` : path.resolve(schedule.file));
   return path.join(stateDir, 'schedules', entry ? `${id}.${short(entry.name)}.lock` : `${id}.lock`);
 }
 

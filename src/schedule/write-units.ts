@@ -1,7 +1,9 @@
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { lstat, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { temporaryPathFor } from '../util/atomic-write.js';
+import { fileErrorReason } from '../util/file-errors.js';
+import { makeFolder } from '../util/make-folder.js';
 import type { UnitFile } from './os-scheduler.js';
 
 /** A folder systemd's user manager reads units from (~/.config/systemd/user, /etc/systemd/user). */
@@ -26,7 +28,14 @@ async function exists(file: string): Promise<boolean> {
  * than writing where it points. Returns the paths written.
  */
 export async function writeUnitFiles(folder: string, files: readonly UnitFile[], force: boolean): Promise<string[]> {
-  await mkdir(folder, { recursive: true, mode: 0o700 });
+  try {
+    makeFolder(folder, 0o700);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CdbError('USAGE', `Cannot write the unit files into ${folder}: ${code === 'EEXIST' ? 'it is a file, not a folder' : `${fileErrorReason(error)} (${code ?? 'error'})`}; nothing was written.`, {
+      hint: 'Give --out a folder you can write (it is made if missing), e.g. --out units.',
+    });
+  }
   const targets = files.map((f) => path.join(folder, f.name));
   if (!force) {
     const taken: string[] = [];

@@ -1,7 +1,8 @@
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CdbError } from '../errors.js';
 import { errorCode, fileErrorReason } from '../util/file-errors.js';
+import { makeFolder } from '../util/make-folder.js';
 
 /**
  * State files (journals, locks, run records, watermarks) are the tool's own: created 0600 in
@@ -35,7 +36,7 @@ export function privateDir(dir: string): void {
   try {
     // Looked at before anything is made (a folder made through a link is made elsewhere), and after.
     realFolders(dir, false);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeFolder(dir, 0o700);
     realFolders(dir, true);
   } catch (error) {
     if (error instanceof CdbError) throw error;

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { stringify, type Options } from 'csv-stringify/sync';
@@ -10,6 +10,7 @@ import { fileErrorReason, isSpaceProblem } from '../util/file-errors.js';
 import { release } from './release-stream.js';
 import { plainValue, type OutCell, type WrittenCell } from './written-cell.js';
 import { xlsxWriter, type FormatWriter, type XlsxSheetOptions } from './xlsx-writer.js';
+import { makeFolder } from '../util/make-folder.js';
 
 export type { OutCell, TypedCell, WrittenCell } from './written-cell.js';
 
@@ -53,7 +54,11 @@ function writeFailure(error: unknown, file: string): unknown {
 
 /** Opens a csv or xlsx writer. */
 export async function openRowsWriter(file: string, options: RowsWriterOptions): Promise<RowsWriter> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  try {
+    makeFolder(path.dirname(path.resolve(file)));
+  } catch (error) {
+    throw writeFailure(error, file);
+  }
   const temporary = temporaryPathFor(path.resolve(file));
   // Made new, with the permissions asked (never through a link someone put at that name).
   try {
