@@ -153,13 +153,14 @@ export async function importThroughput(): Promise<void> {
     const sandbox = await startSandboxProcess(['--latency', '10']);
     try {
       const thousand = await jobsFile(1000);
-      const { payloads } = await payloadsOf(thousand);
+      const { file: payloadsFile, payloads } = await payloadsOf(thousand);
       // The ideal whole command: 1,000 requests of 10 ms, 16 at a time, plus starting node.
-      const [command, bareNode] = (await pairedMedians([() => importCommand(sandbox.url, thousand, 16).then((r) => r.seconds), () => nodeStart()], 7)) as [number, number];
+      const [command, bareNode, bare] = (await pairedMedians([() => importCommand(sandbox.url, thousand, 16).then((r) => r.seconds), () => nodeStart(), () => bareScript(sandbox.url, payloadsFile, 16).then((r) => r.seconds)], 7)) as [number, number, number];
       const ideal = (1000 * 0.01) / 16 + bareNode;
       const theirs = await newman(sandbox.url, payloads);
       const ours = 1000 / command;
       console.log(`10 ms latency, 1,000 rows, concurrency 16, whole command (median of 7, paired with node -e 0): ${command.toFixed(2)} s = ${(command / ideal).toFixed(2)}× the ideal ${ideal.toFixed(2)} s (1,000 × 10 ms / 16 + node -e 0 ${bareNode.toFixed(2)} s; target ≤ 1.6×)`);
+      console.log(`  a bare got + p-limit script posting the same payloads, a process of its own: ${bare.toFixed(2)} s = ${(bare / ideal).toFixed(2)}× the ideal; the import is ${(command / bare).toFixed(2)}× that script`);
       if (theirs === undefined) console.log(`  newman not available for the comparison`);
       else console.log(`  newman (sequential, Postman's runner) on the same work: ${theirs.toFixed(0)} rows/s; the import ${ours.toFixed(0)} rows/s, ${(ours / theirs).toFixed(1)}× newman`);
     } finally {

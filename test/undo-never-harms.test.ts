@@ -159,6 +159,20 @@ describe('undo never harms', () => {
     expect(byRef(s, 1)).toMatchObject({ title: 'Before 1', description: 'Note 1', customerName: 'Kund' });
   });
 
+  test('a run record cut short at its end (a kill, or lines removed) is used with a warning that it stops before the run did', async () => {
+    const s = await sandbox();
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const summary = await importInto(s, await rows(dir, 'cut.csv', 1, 4, 'Cut'), state);
+    expect((await planUndo(client(s), state, summary.run as string)).ended).toBe(true);
+    const record = runFile(state, summary.run as string);
+    const lines = (await readFile(record, 'utf8')).split('\n');
+    await writeFile(record, `${lines.slice(0, 5).join('\n')}\n`);
+    const plan = await planUndo(client(s), state, summary.run as string);
+    expect(plan.ended).toBe(false);
+    const shown = await cli(['undo', summary.run as string, '--dry-run'], { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: state });
+    expect(shown.stdout + shown.stderr).toContain("the run's record stops before the run's end");
+  });
+
   test('jobs made between the plan and the write (a listing that missed them) are updated and restored, never deleted', async () => {
     const s = await sandbox();
     const [dir, state] = [await tempDir(), await tempDir()];

@@ -284,6 +284,7 @@ async function apply(
     if (resultsWritten && !results.errorsUsed && p.outputs.errorsIsDefault) await rm(p.outputs.errors, { force: true });
     try {
       p.journal.close();
+      record.append({ t: 'end', at: Date.now() });
       record.close();
     } catch (error) {
       if (error instanceof CdbError) uploader.fatal ??= error;

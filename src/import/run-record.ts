@@ -29,7 +29,9 @@ export type RunEntry =
   /** What the server was seen to do with the uuid a POST carries. */
   | { t: 'server'; uuidKept: boolean }
   /** A job an undo took back (deleted or put back), and when. */
-  | { t: 'undone'; uuid: string; outcome: string; at?: number };
+  | { t: 'undone'; uuid: string; outcome: string; at?: number }
+  /** The run ended (not killed): everything it wrote is above. */
+  | { t: 'end'; at: number };
 
 /** A new run's id: its start time and a little randomness (`2026-11-27T01-02-03Z-a1b2`). */
 export function newRunId(now = new Date()): string {

@@ -27,6 +27,8 @@ export interface UndoPlan {
   alreadyUndone: number;
   /** The record's last signature, to append what is taken back. */
   lastMac: string;
+  /** False when the record has no end: the run was killed, or the record was cut short. */
+  ended: boolean;
 }
 
 /** A run's verified record, or a message saying why undo cannot use it. */
@@ -56,7 +58,7 @@ export async function planUndo(client: CoredinationClient, stateDir: string, run
   const { file, header, entries, lastMac } = readRun(stateDir, run, options.account);
   const { items, notMade, alreadyUndone } = runItems(entries);
   reporter.info(`Checking ${items.length} job${items.length === 1 ? '' : 's'} run ${run} created or updated…`);
-  const plan: UndoPlan = { run, file, header, deletes: [], restores: [], changed: [], gone: [], notMade, alreadyUndone, lastMac };
+  const plan: UndoPlan = { run, file, header, deletes: [], restores: [], changed: [], gone: [], notMade, alreadyUndone, lastMac, ended: entries.some((e) => e.t === 'end') };
   const judged = mapInOrder(items, async (item) => ({ item, job: await readJob(client, item.uuid, { signal: options.signal }) }), 8);
   for await (const { item, job } of judged) {
     item.id ??= job?.id;

@@ -33,6 +33,7 @@ export function describeUndo(plan: UndoPlan): string[] {
   }
   if (plan.gone.length) lines.push(`${plan.gone.length} job${plan.gone.length === 1 ? ' is' : 's are'} no longer on the server (deleted since): never made again.`);
   if (plan.alreadyUndone) lines.push(`${plan.alreadyUndone} job${plan.alreadyUndone === 1 ? ' was' : 's were'} taken back by an earlier undo.`);
+  if (!plan.ended) lines.push("Warning: the run's record stops before the run's end (the run was killed, the record was cut short, or an earlier version wrote it): undo takes back what it holds; a job the run wrote after its last line is not known to undo. The run's results file, when it wrote one, lists every row it made.");
   return lines;
 }
 
