@@ -8,11 +8,13 @@ import type { PlannedRow, SendingAction } from './actions.js';
 import type { AccountIndex } from './account-index.js';
 import { keptText } from './empty-cells.js';
 import { describeChange, diffJob, withoutServerFields, type ValueContext } from './job-diff.js';
-import type { Journal, JournalEntry, Outcome } from './journal.js';
+import type { Journal, Outcome } from './journal.js';
 import { readJob } from '../api/read-job.js';
-import { asError, type ResultsInOrder, type RowResult } from './results.js';
-import { jobImage, type RunEntry, type RunRecord } from './run-record.js';
+import type { ResultsInOrder, RowResult } from './results.js';
+import { jobImage, type RunRecord } from './run-record.js';
 import type { SendResult, Uploader } from './uploader.js';
+import { clearedBy, madeOf } from './answer-checks.js';
+import { WriteAhead } from './write-ahead.js';
 import type { UnknownChoice } from './unkeyed-planner.js';
 
 /** What the applier works with. */
@@ -49,60 +51,6 @@ export interface Applied {
   reported: number;
   unknownRows: number[];
   limited: boolean;
-}
-
-/**
- * Writes what undo and the journal need before a batch of requests leaves: every entry queued in
- * one turn of the event loop goes out in one checked write per file, the run record first.
- */
-class WriteAhead {
-  private journalLines: JournalEntry[] = [];
-  private recordLines: RunEntry[] = [];
-  private flush: Promise<void> | undefined;
-
-  constructor(
-    private readonly journal: Journal,
-    private readonly record: RunRecord,
-  ) {}
-
-  /** Resolves once these entries are with the operating system; rejects when the disk refused them. */
-  write(journal: JournalEntry, record?: RunEntry): Promise<void> {
-    this.journalLines.push(journal);
-    if (record) this.recordLines.push(record);
-    return this.scheduled();
-  }
-
-  /**
-   * An entry that need not be on disk before any request (an answer's after-image): written with
-   * the next batch. A write the disk refuses is handed to `failed` (the run stops).
-   */
-  after(record: RunEntry, failed: (error: unknown) => void): void {
-    this.recordLines.push(record);
-    this.scheduled().catch(failed);
-  }
-
-  /** Waits for the entries queued so far to be written (or refused). */
-  async settled(): Promise<void> {
-    await this.flush?.catch(() => undefined);
-  }
-
-  private scheduled(): Promise<void> {
-    this.flush ??= new Promise<void>((resolve, reject) =>
-      setImmediate(() => {
-        this.flush = undefined;
-        const journalLines = this.journalLines.splice(0);
-        const recordLines = this.recordLines.splice(0);
-        try {
-          if (recordLines.length) this.record.append(...recordLines);
-          if (journalLines.length) this.journal.append(...journalLines);
-          resolve();
-        } catch (error) {
-          reject(asError(error));
-        }
-      }),
-    );
-    return this.flush;
-  }
 }
 
 const EMPTY_COUNTS = (): Record<Outcome, number> => ({ created: 0, updated: 0, unchanged: 0, skipped: 0, 'not-sent': 0, rejected: 0, failed: 0, unknown: 0 });
@@ -430,25 +378,4 @@ export class Applier {
     ctx.results.put(at, row, result);
     ctx.reporter.progress?.({ phase: 'send', done: applied.reported, sent: this.sent, total: ctx.total, retries: ctx.uploader.retries, rejected: applied.counts.rejected, failed: applied.counts.failed });
   }
-}
-
-/**
- * Whether a job, as a write to it answered, can be the one this write made: it holds nothing
- * beyond what was sent, but the server's bookkeeping and the empty values a server gives a new
- * job (`items: []`, `customFields: {}`, `false`, `0`). What was sent proves nothing either way (the
- * write put it there); a value the row never sent was put there by someone else, before.
- */
-function madeOf(job: Job, sent: Job): boolean {
-  const body = jobImage(sent);
-  return Object.entries(jobImage(job)).every(([key, value]) => key === 'uuid' || key in body || isBlank(value));
-}
-
-const isBlank = (value: unknown) =>
-  value === undefined || value === null || value === '' || value === false || value === 0 || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
-
-/** The fields a job had before a write that did not send them and no longer has after it. */
-function clearedBy(before: Job, sent: Job, after: Job): string[] {
-  const was = jobImage(before);
-  const now = jobImage(after);
-  return Object.keys(was).filter((key) => !(key in sent) && !isBlank(was[key]) && isBlank(now[key])).sort();
 }
