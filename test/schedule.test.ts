@@ -212,6 +212,11 @@ describe('schedule', () => {
     // The first run's changes are still there.
     expect((await readFile(firstFile, 'utf8')).trim().split('\n')).toHaveLength(4);
     expect((await readFile(secondFile, 'utf8')).trim().split('\n')).toHaveLength(1);
+    // That empty file (no job changed) is not kept once the next one is written; the first is.
+    const third = await cli(['schedule', file, '--once', 'changes'], envFor(s, dir));
+    expect(JSON.parse(third.stdout)).toMatchObject({ outcome: 'ok', rows: 0, deleted: [secondFile] });
+    expect(existsSync(secondFile)).toBe(false);
+    expect(existsSync(firstFile)).toBe(true);
     const whole = [await cli(['schedule', file, '--once', 'all'], envFor(s, dir)), await cli(['schedule', file, '--once', 'all'], envFor(s, dir))];
     const [a, b] = whole.map((r) => (JSON.parse(r.stdout) as { file: string }).file);
     expect(b).toBe(a);

@@ -51,20 +51,22 @@ class Ledger {
     this.file = path.join(stateDir, 'schedules', `${entry.name}-${id}.json`);
   }
 
-  async files(): Promise<string[]> {
+  /** The files kept by `keep`, and the empty files of a changes export (no job changed), which it does not count. */
+  async files(): Promise<{ files: string[]; empty: string[] }> {
     try {
-      return (JSON.parse(readPrivate(this.file)?.toString('utf8') ?? '{"files":[]}') as { files: string[] }).files;
+      const read = JSON.parse(readPrivate(this.file)?.toString('utf8') ?? '{"files":[]}') as { files: string[]; empty?: string[] };
+      return { files: read.files, empty: read.empty ?? [] };
     } catch {
-      return [];
+      return { files: [], empty: [] };
     }
   }
 
   /** Written whole (a temporary, then a rename), 0600, like every state file. */
-  async save(files: string[]): Promise<void> {
+  async save(files: string[], empty: string[]): Promise<void> {
     privateDir(path.dirname(this.file));
     const temporary = temporaryPathFor(this.file);
     try {
-      await writeFile(temporary, JSON.stringify({ files }, null, 1), { flag: 'wx', mode: 0o600 });
+      await writeFile(temporary, JSON.stringify({ files, empty }, null, 1), { flag: 'wx', mode: 0o600 });
       await rename(temporary, this.file);
     } catch (error) {
       await rm(temporary, { force: true });
@@ -101,9 +103,17 @@ async function exportOnce(entry: ExportEntry, scheduled: Date, ctx: RunContext, 
       signal: ctx.signal,
     });
     const ledger = new Ledger(ctx.stateDir, ctx.schedule, entry);
-    const files = (await ledger.files()).filter((f) => f !== file);
-    files.push(file);
+    const known = await ledger.files();
+    const files = known.files.filter((f) => f !== file);
+    // A changes export that found no change writes a file with its header only, which keep does
+    // not count (it would push real ones out): it is deleted once the next file is written.
     const deleted: string[] = [];
+    for (const old of known.empty.filter((f) => f !== file)) {
+      await rm(old, { force: true });
+      deleted.push(old);
+    }
+    const empty = entry.since === 'last' && summary.rows === 0 ? [file] : [];
+    if (!empty.length) files.push(file);
     if (entry.keep !== undefined) {
       while (files.length > entry.keep) {
         const old = files.shift() as string;
@@ -111,7 +121,7 @@ async function exportOnce(entry: ExportEntry, scheduled: Date, ctx: RunContext, 
         deleted.push(old);
       }
     }
-    await ledger.save(files);
+    await ledger.save(files, empty);
     return { value: { ...base, end: isoInZone(Date.now(), zone), rows: summary.rows, file, outcome: 'ok', error: null, ...(deleted.length ? { deleted } : {}) } };
   } catch (error) {
     return { value: { ...base, end: isoInZone(Date.now(), zone), rows: null, file: null, outcome: 'failed', ...failure(error) }, error };
