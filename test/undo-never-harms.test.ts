@@ -83,6 +83,20 @@ describe('undo never harms', () => {
     expect(s.jobs()).toHaveLength(0);
   });
 
+  test('a keyed row whose every answer was lost (unknown): its job, modified only by its own retries, is taken back by undo', async () => {
+    const s = await sandbox({ dropAfterCommit: 0.6, seed: 3 });
+    const [dir, state] = [await tempDir(), await tempDir()];
+    const summary = await importInto(s, await rows(dir, 'lost-all.csv', 1, 20, 'Lost'), state, { retry: { ...FAST, limit: 1 } });
+    expect(summary.counts.unknown).toBeGreaterThan(0);
+    s.setFaults({ dropAfterCommit: 0 });
+    const made = s.jobs().length;
+    const plan = await planUndo(client(s), state, summary.run as string);
+    expect(plan.changed).toEqual([]);
+    expect(plan.deletes).toHaveLength(made);
+    await applyUndo(client(s), state, plan);
+    expect(s.jobs()).toHaveLength(0);
+  });
+
   test('a job another person made at the uuid between the read and the write is theirs, answer lost or not: updated, left by undo', async () => {
     const s = await sandbox({ dropAfterCommit: 0.3, seed: 4 });
     const [dir, state] = [await tempDir(), await tempDir()];

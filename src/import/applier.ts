@@ -350,7 +350,7 @@ export class Applier {
     this.ctx.journal.note({ t: 'done', at: Date.now(), hash, uuid, outcome, ...(id === undefined ? {} : { id }) });
     // The job as the run left it: what undo compares the job with before it touches it. A record
     // the disk refuses stops the run; this row's request was answered, so it is reported below.
-    this.ahead.after({ t: 'done', row: row.row, uuid, outcome, id, ...(jobUuid === uuid ? {} : { jobUuid }), ...(result.job ? { after: jobImage(result.job) } : {}) }, (error) => {
+    this.ahead.after({ t: 'done', row: row.row, uuid, outcome, id, ...(jobUuid === uuid ? {} : { jobUuid }), ...(result.job ? { after: jobImage(result.job) } : {}), ...(outcome === 'unknown' ? { at: Date.now() } : {}) }, (error) => {
       if (error instanceof CdbError) uploader.fatal ??= error;
     });
     this.ended(at, row, { outcome, id, uuid: jobUuid, changed: outcome === 'updated' ? changed : undefined, reason: result.reason ?? (outcome === 'updated' ? words : undefined) });

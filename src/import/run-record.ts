@@ -25,7 +25,7 @@ export type RunEntry =
   /** Before an update: the job as it was (all of it but the server's bookkeeping) and what is sent. */
   | { t: 'update'; row: number; uuid: string; id?: number; before: Job; sent: Job }
   /** An answer: how the write ended and the job as the run left it (when the answer held it). */
-  | { t: 'done'; row: number; uuid: string; outcome: string; id?: number; jobUuid?: string; after?: Job }
+  | { t: 'done'; row: number; uuid: string; outcome: string; id?: number; jobUuid?: string; after?: Job; at?: number }
   /** What the server was seen to do with the uuid a POST carries. */
   | { t: 'server'; uuidKept: boolean }
   /** A job an undo took back (deleted or put back), and when. */

@@ -1,4 +1,5 @@
 import type { Job } from '../api/types.js';
+import { madeOf } from '../import/answer-checks.js';
 import { sameValue } from '../import/job-diff.js';
 import { jobImage } from '../import/run-record.js';
 import type { UndoItem } from './undo-items.js';
@@ -39,10 +40,24 @@ export function judge(item: UndoItem, job: Job | null): Verdict {
   if (item.kind === 'delete') {
     const fields = Object.keys(item.sent).filter((key) => key !== 'uuid' && !sameValue(job[key], item.sent[key]));
     if (fields.length) return { act: 'leave', fields, why: 'changed since the run' };
-    if (job.created === undefined || job.created !== job.modified) return { act: 'leave', fields: [], why: "the run was stopped before the server's answer came, and the job has been modified since it was made" };
+    if (job.created === undefined || (job.created !== job.modified && !ownRetries(item, job))) return { act: 'leave', fields: [], why: "the run was stopped before the server's answer came, and the job has been modified since it was made" };
     return { act: 'delete' };
   }
   const expected = { ...item.before, ...item.sent };
   const fields = differing(job, expected);
   return fields.length ? { act: 'leave', fields, why: "the run was stopped before the server's answer came, and the job is not exactly what it left" } : { act: 'restore' };
+}
+
+/** Some seconds for the server's clock to be behind this machine's. */
+const CLOCK_SLACK_MS = 5000;
+
+/**
+ * Whether a job modified after it was made was modified only by the run's own attempts: the run
+ * gave up on their answers (it knows when), the job was last modified before that, and it holds
+ * nothing but what the run sent (a value the run never sent was put there by someone else).
+ */
+function ownRetries(item: UndoItem, job: Job): boolean {
+  const modified = typeof job.modified === 'number' ? job.modified : Date.parse(String(job.modified));
+  if (item.endedAt === undefined || !Number.isFinite(modified) || modified > item.endedAt + CLOCK_SLACK_MS) return false;
+  return madeOf(job, item.sent);
 }

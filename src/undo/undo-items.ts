@@ -17,6 +17,8 @@ export interface UndoItem {
   before?: Job;
   /** The job as the run left it; absent when the answer never came (the run was killed). */
   after?: Job;
+  /** When the run gave up on an answer that never came (its last attempt had left by then). */
+  endedAt?: number;
 }
 
 /** What a run's record says it did, less what an earlier undo took back. */
@@ -50,6 +52,7 @@ export function runItems(entries: readonly RunEntry[]): RunItems {
       item.outcome = entry.outcome;
       item.id = entry.id ?? item.id;
       item.after = entry.after;
+      if (entry.at !== undefined) item.endedAt = entry.at;
       // The server made its own uuid for a POST: the job is known by that one.
       if (entry.jobUuid) item.uuid = entry.jobUuid;
     } else if (entry.t === 'undone') {
