@@ -3,7 +3,7 @@
 // and its lock is held against other processes); the rest in this process.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { link, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -157,6 +157,12 @@ describe('schedule', () => {
     const linked = await cli(['schedule', hard], envFor(s, dir), { stopAfterMs: 10_000 });
     expect(linked.code).toBe(1);
     expect(linked.stderr).toContain(`process ${first.child.pid}`);
+    // And saved by an editor that writes a new file and renames it over the old (a new inode).
+    await writeFile(`${file}.tmp`, await readFile(file));
+    await rename(`${file}.tmp`, file);
+    const saved = await cli(['schedule', file], envFor(s, dir), { stopAfterMs: 10_000 });
+    expect(saved.code).toBe(1);
+    expect(saved.stderr).toContain(`process ${first.child.pid}`);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     // Released on stop: a new daemon starts.

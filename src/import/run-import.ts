@@ -215,8 +215,6 @@ async function apply(
   for (const output of [p.outputs.results, p.outputs.errors]) await removeStaleTemporaries(output); // a killed run's
   const sending = plan.counts.create + plan.counts.update + plan.counts.settle;
   const already = plan.counts.done ? ` (${plan.counts.done} done by an earlier run are skipped)` : '';
-  if (!sending) reporter.info(plan.counts.done ? `Nothing to send: ${plan.counts.done === 1 ? 'the row was' : `all ${plan.counts.done} rows were`} done by an earlier run.` : 'Nothing to send.');
-  else reporter.info(`Sending ${sending} row${sending === 1 ? '' : 's'}${already} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${Math.ceil(sending / rate)} s` : ', with no rate cap'}.`);
 
   const run = newRunId();
   const putIsPartial = options.putIsPartial ?? PUT_IS_PARTIAL;
@@ -229,8 +227,11 @@ async function apply(
   if (recorded) {
     record.open();
     record.append({ t: 'run', run, at: Date.now(), file: path.resolve(options.file), baseUrl: client.baseUrl, account: p.account, putIsPartial, ...(p.state.uuidKept === undefined ? {} : { uuidKept: p.state.uuidKept }), pid: process.pid, words: wordsOf(options.mapping), journal: path.relative(options.stateDir, p.journal.file) });
-    reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
   }
+  // Said once the state folder has taken the run's record: a folder that refuses it sends nothing.
+  if (!sending) reporter.info(plan.counts.done ? `Nothing to send: ${plan.counts.done === 1 ? 'the row was' : `all ${plan.counts.done} rows were`} done by an earlier run.` : 'Nothing to send.');
+  else reporter.info(`Sending ${sending} row${sending === 1 ? '' : 's'}${already} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${Math.ceil(sending / rate)} s` : ', with no rate cap'}.`);
+  if (recorded) reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
 
   const gate = new RateGate(rate, options.clock);
   // eslint-disable-next-line prefer-const -- made after the uploader, whose progress reads it

@@ -48,17 +48,25 @@ export async function writeUnitFiles(folder: string, files: readonly UnitFile[],
   }
   for (const [i, file] of files.entries()) {
     const target = targets[i] as string;
-    if (!force) {
-      await writeFile(target, file.text, { flag: 'wx', mode: 0o600 });
-      continue;
-    }
-    const temporary = temporaryPathFor(target);
     try {
-      await writeFile(temporary, file.text, { flag: 'wx', mode: 0o600 });
-      await rename(temporary, target);
+      if (!force) {
+        await writeFile(target, file.text, { flag: 'wx', mode: 0o600 });
+        continue;
+      }
+      const temporary = temporaryPathFor(target);
+      try {
+        await writeFile(temporary, file.text, { flag: 'wx', mode: 0o600 });
+        await rename(temporary, target);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
     } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EISDIR' || code === 'ENOTEMPTY' ? 'a folder has its name' : `${fileErrorReason(error)} (${code ?? 'error'})`;
+      throw new CdbError('USAGE', `Cannot write ${target}: ${why}.${i ? ` The ${i} unit file${i === 1 ? '' : 's'} before it ${i === 1 ? 'was' : 'were'} written.` : ' Nothing was written.'}`, {
+        hint: 'Give --out a folder of your own that you can write, then run again.',
+      });
     }
   }
   return targets;

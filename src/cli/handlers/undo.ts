@@ -73,7 +73,7 @@ export async function undoHandler(args: UndoArgs, io: CliIo): Promise<number> {
     }
     const summary = await applyUndo(client, settings.stateDir, plan, { signal: controller.signal, reporter: cliReporter(out) });
     const interrupted = controller.signal.aborted;
-    out.result([...(args.yes ? lines : []), ...describeUndone(plan, summary, interrupted)].join('\n'), {
+    out.result([...(args.yes && !args.quiet ? lines : []), ...describeUndone(plan, summary, interrupted)].join('\n'), {
       ...json,
       deleted: summary.deleted,
       lostAnswer: summary.lostAnswer.length,
