@@ -5,6 +5,7 @@ import { CdbError } from '../errors.js';
 import { writeChecked } from '../state/checked-write.js';
 import { createPrivateExclusive, openPrivateAppend, openPrivateUpdate, readPrivate } from '../state/private-file.js';
 import { lockPidFile } from '../state/pid-lock.js';
+import { normaliseHeader } from '../mapping/bind-header.js';
 import type { Mapping } from '../mapping/types.js';
 import type { JournalEntry } from './journal-entry.js';
 import { readLegacyJournals } from './legacy-journal.js';
@@ -53,12 +54,11 @@ export function mappingIdentity(mapping: Pick<Mapping, 'resource' | 'key' | 'nam
 /** The field the key column fills (its header may be renamed without changing what it names). */
 function keyFieldOf(mapping: Pick<Mapping, 'key' | 'columns'>): string | undefined {
   if (mapping.key === undefined) return undefined;
-  const wanted = headerWords(mapping.key);
-  const column = mapping.columns.find((c) => [c.column, ...c.aliases].some((name) => name !== undefined && headerWords(name) === wanted));
+  const wanted = normaliseHeader(mapping.key);
+  const column = mapping.columns.find((c) => [c.column, ...c.aliases].some((name) => name !== undefined && normaliseHeader(name) === wanted));
   return column?.field ?? mapping.key;
 }
 
-const headerWords = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** The folder of one account's and mapping's journal (and of the older per-file journals). */
 export function journalDir(stateDir: string, identity: JournalIdentity): string {
