@@ -30,6 +30,12 @@ export async function moveNoClobber(from: string, to: string): Promise<void> {
         hint: 'Put the archive and failed folders on the same disk as the watched folder.',
       });
     }
+    if (code === 'ENOENT' && !(await exists(from))) {
+      // Taken meanwhile: another daemon (another schedule file, or another state folder) watching the same folder.
+      throw new CdbError('OUTPUT', `${path.basename(from)} is no longer in ${path.dirname(from)}: another process moved it away first (a second daemon watching this folder?).`, {
+        hint: 'Let one schedule file, run by one daemon with one COREDINATION_STATE_DIR, watch each folder.',
+      });
+    }
     if (!NO_LINKS.has(code)) throw error;
     if (await exists(to)) throw Object.assign(new Error(`${to} exists`), { code: 'EEXIST' });
     await rename(from, to);
