@@ -10,7 +10,7 @@ import { CdbError } from '../errors.js';
 import type { Mapping } from '../mapping/types.js';
 import type { ReadOptions } from '../readers/types.js';
 import { silentReporter, type Reporter } from '../reporter.js';
-import { reasonColumnOf } from '../writers/error-rows.js';
+import { inputColumns } from '../writers/error-rows.js';
 import { checkWritable } from '../util/check-writable.js';
 import { removeStaleTemporaries } from '../util/stale-temporaries.js';
 import { ErrorRows } from '../writers/error-rows.js';
@@ -165,7 +165,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     if (mapping.key) rules.keyed = await keyedPlanner({ client, mapping, bound: check.bound, account, only: options.only, reporter, signal: options.signal });
     const plan = base.plan;
     if (rules.keyed) plan.account = { jobs: rules.keyed.setup.index.reading.jobs, readings: rules.keyed.setup.index.reading.readings, changedWhileRead: rules.keyed.setup.index.reading.why };
-    const planFile = outputs.plan ? await PlanFile.open(outputs.plan, reasonColumnOf(check.header) === undefined ? check.header : check.header.slice(0, -1), check.detected, mode, mapping) : undefined;
+    const planFile = outputs.plan ? await PlanFile.open(outputs.plan, inputColumns(check.header), check.detected, mode, mapping) : undefined;
     const planning = new PlanPass(rules);
     const held: PlannedRow[] | undefined = checked.held && !options.dryRun ? [] : undefined;
     try {
@@ -244,7 +244,7 @@ async function apply(
     onRetry: (retry) => reporter.progress?.({ phase: 'send', done: applier?.applied.reported ?? 0, total: check.rows, retries: uploader.retries, paused: retry.paused }),
   });
   // An errors file imported again: its old Reason is not repeated after the new run's own.
-  const inputHeader = reasonColumnOf(check.header) === undefined ? check.header : check.header.slice(0, -1);
+  const inputHeader = inputColumns(check.header);
   const results = new ResultsInOrder(await openResults(p.outputs.results, inputHeader, check.detected, p.mode), new ErrorRows(p.outputs.errors, check.header, check.detected, p.mode), inputHeader, recorded ? run : '', (error) => {
     // The results cannot be written: stop sending (the journal still knows every row).
     if (error instanceof CdbError) uploader.fatal ??= error;

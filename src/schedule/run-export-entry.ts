@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runExport } from '../export/run-export.js';
@@ -12,6 +11,7 @@ import { lockEntry } from './schedule-lock.js';
 import { failure, type RunRecord } from './schedule-record.js';
 import type { ExportEntry, Schedule } from './schedule-types.js';
 import { isoInZone } from './zone-stamp.js';
+import { freeNames } from './safe-move.js';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -30,14 +30,11 @@ export function outputName(pattern: string, name: string, at: Date, timezone: st
  * `-2`, `-3`… before the extension. Those changes are in no other file, so one is never replaced
  * by the next; a whole export may replace its file, since the new one holds everything.
  */
-export function freeName(file: string, incremental: boolean): string {
-  if (!incremental || !existsSync(file)) return file;
+async function outputFor(file: string, incremental: boolean): Promise<string> {
+  if (!incremental) return file;
   const ext = path.extname(file);
-  const stem = file.slice(0, file.length - ext.length);
-  for (let n = 2; ; n++) {
-    const candidate = `${stem}-${n}${ext}`;
-    if (!existsSync(candidate)) return candidate;
-  }
+  const [free] = await freeNames(file.slice(0, file.length - ext.length), [ext]);
+  return free as string;
 }
 
 /**
@@ -84,7 +81,7 @@ async function exportOnce(entry: ExportEntry, scheduled: Date, ctx: RunContext, 
   let unlock: (() => void) | undefined;
   try {
     unlock = lockEntry(ctx.stateDir, ctx.schedule, entry);
-    file = freeName(named, entry.since === 'last');
+    file = await outputFor(named, entry.since === 'last');
     const summary = await runExport({
       client: ctx.client,
       mapping: entry.mapping,

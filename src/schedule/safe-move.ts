@@ -52,13 +52,21 @@ export async function moveNoClobber(from: string, to: string): Promise<void> {
  * Returns where each went.
  */
 export async function moveTogether(files: readonly (readonly [string, string])[], folder: string, stem: string): Promise<string[]> {
+  const targets = await freeNames(path.join(folder, stem), files.map(([, suffix]) => suffix));
+  for (let i = files.length - 1; i >= 0; i--) await moveNoClobber((files[i] as readonly [string, string])[0], targets[i] as string);
+  return targets;
+}
+
+/**
+ * The first names `base` + suffix that are all free (nothing there, not even a dangling link):
+ * `jobs.csv`, else `jobs-2.csv`, `jobs-3.csv`…, one number for every suffix.
+ */
+export async function freeNames(base: string, suffixes: readonly string[]): Promise<string[]> {
   for (let n = 1; n < 10_000; n++) {
-    const targets = files.map(([, suffix]) => path.join(folder, `${n === 1 ? stem : `${stem}-${n}`}${suffix}`));
+    const names = suffixes.map((suffix) => `${n === 1 ? base : `${base}-${n}`}${suffix}`);
     let taken = false;
-    for (const target of targets) if (await exists(target)) taken = true;
-    if (taken) continue;
-    for (let i = files.length - 1; i >= 0; i--) await moveNoClobber((files[i] as readonly [string, string])[0], targets[i] as string);
-    return targets;
+    for (const name of names) if (await exists(name)) taken = true;
+    if (!taken) return names;
   }
-  throw new CdbError('OUTPUT', `${folder} holds 10,000 files named like ${stem}; move some away.`);
+  throw new CdbError('OUTPUT', `${path.dirname(base)} holds 10,000 files named like ${path.basename(base)}; move some away.`);
 }

@@ -57,6 +57,11 @@ export function reasonColumnOf(header: readonly string[]): number | undefined {
   return header.length > 1 && header.at(-1)?.trim() === REASON_COLUMN ? header.length - 1 : undefined;
 }
 
+/** The input's own columns: an errors file's Reason left out, for the files that add their own. */
+export function inputColumns(header: readonly string[]): readonly string[] {
+  return header.slice(0, reasonColumnOf(header) ?? header.length);
+}
+
 const MAX_WIDTH = 50;
 const MIN_WIDTH = 18;
 
