@@ -68,6 +68,37 @@ export function unexpectedAnswer(asked: Asked, what: string, details: { status?:
 }
 
 /**
+ * An answer whose status says the request was refused or failed (4xx, 5xx), as an ApiError that
+ * names the request, holds the trimmed body (secrets removed) and the server's Retry-After.
+ */
+export function statusError(asked: Asked, answer: { status: number; body: unknown; headers: Record<string, string | string[] | undefined> }): ApiError {
+  const { method, path, baseUrl, secrets } = asked;
+  const where = `${method} /${path}`;
+  const status = answer.status;
+  const body = trimBody(answer.body);
+  const safeBody = body === undefined ? undefined : redact(body, secrets);
+  if (status === 401) {
+    return new ApiError('AUTH', `The API at ${baseUrl} refused the API key (401${safeBody ? ` ${safeBody}` : ''}).`, {
+      method, path, status, body: safeBody,
+      hint: 'Check the key in COREDINATION_API_KEY or --api-key, and that it is authorized for your group.',
+    });
+  }
+  if (status === 403) {
+    return new ApiError('AUTH', `The API key has no permission for ${where} at ${baseUrl} (403${safeBody ? ` ${safeBody}` : ''}).`, {
+      method, path, status, body: safeBody,
+      hint: 'Ask your Coredination administrator to grant the key access to jobs.',
+    });
+  }
+  // A server error names the server; a refusal of this request (404, 406) is about the request.
+  const prefix = status >= 500 ? `The API at ${baseUrl} failed: ` : '';
+  return new ApiError('HTTP', `${prefix}${where} answered ${status}${safeBody ? `: ${safeBody}` : ''}`, {
+    method, path, status, body: safeBody, retryAfterMs: parseRetryAfter(answer.headers['retry-after']),
+    // Every Coredination API answers /version: a 404 there means the base URL is not the API's.
+    hint: status === 404 && path === 'version' ? `Check the base URL: it ends in /api/1, as in ${DEFAULT_BASE_URL}.` : status >= 500 ? 'The server may be overloaded or down; try again later.' : undefined,
+  });
+}
+
+/**
  * Turns whatever got threw into an ApiError that holds method, path, status and a trimmed body,
  * and nothing else of the request: got's own errors carry the options, headers and so the key,
  * and must never be printed. Messages about a server that cannot be reached or fails name it.
@@ -78,30 +109,7 @@ export function toApiError(error: unknown, asked: Asked): ApiError {
   if (error instanceof RequestError && error.cause instanceof ApiError) return error.cause;
   const { method, path, baseUrl, secrets } = asked;
   const where = `${method} /${path}`;
-  if (error instanceof HTTPError) {
-    const status = error.response.statusCode;
-    const body = trimBody(error.response.body);
-    const safeBody = body === undefined ? undefined : redact(body, secrets);
-    if (status === 401) {
-      return new ApiError('AUTH', `The API at ${baseUrl} refused the API key (401${safeBody ? ` ${safeBody}` : ''}).`, {
-        method, path, status, body: safeBody,
-        hint: 'Check the key in COREDINATION_API_KEY or --api-key, and that it is authorized for your group.',
-      });
-    }
-    if (status === 403) {
-      return new ApiError('AUTH', `The API key has no permission for ${where} at ${baseUrl} (403${safeBody ? ` ${safeBody}` : ''}).`, {
-        method, path, status, body: safeBody,
-        hint: 'Ask your Coredination administrator to grant the key access to jobs.',
-      });
-    }
-    // A server error names the server; a refusal of this request (404, 406) is about the request.
-    const prefix = status >= 500 ? `The API at ${baseUrl} failed: ` : '';
-    return new ApiError('HTTP', `${prefix}${where} answered ${status}${safeBody ? `: ${safeBody}` : ''}`, {
-      method, path, status, body: safeBody, retryAfterMs: parseRetryAfter(error.response.headers['retry-after']),
-      // Every Coredination API answers /version: a 404 there means the base URL is not the API's.
-      hint: status === 404 && path === 'version' ? `Check the base URL: it ends in /api/1, as in ${DEFAULT_BASE_URL}.` : status >= 500 ? 'The server may be overloaded or down; try again later.' : undefined,
-    });
-  }
+  if (error instanceof HTTPError) return statusError(asked, { status: error.response.statusCode, body: error.response.body, headers: error.response.headers });
   const code = error instanceof RequestError ? error.code : (error as NodeJS.ErrnoException | undefined)?.code;
   const sent = !(code && NOT_SENT_NETWORK_CODES.has(code));
   const outcomeUnknown = sent && WRITE_METHODS.has(method);
