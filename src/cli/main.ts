@@ -63,8 +63,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .help()
     .alias('help', 'h')
     .epilogue(`Exit codes: 0 done, 3 some rows rejected or failed (doctor: an assumption does not hold), 2 invalid usage or input (nothing sent), 1 aborted.\n${BIN} ${TOOL_VERSION}`)
-    // yargs renders the help of every command it runs (to keep it): unwrapped it costs half.
-    .wrap(argv.includes('--help') || argv.includes('-h') ? helpWidth(io.stdout.columns) : null)
+    .wrap(helpWidth(io.stdout.columns))
     .exitProcess(false)
     .fail((message, error) => {
       // yargs rethrows an error from a coerce function as its own YError, keeping only the message:
