@@ -169,6 +169,7 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
    */
   function attempt(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, json: unknown, signal: AbortSignal | undefined): Promise<{ status: number; value: unknown }> {
     const write = WRITE_METHODS.has(method);
+    const request = asked(method, path);
     return new Promise((resolve, reject) => {
       // Answers to writes are one small job: asking for no compression saves a zlib stream each.
       // A redirect of a write is not followed: its target (a login page, say) is not the API's answer.
@@ -192,15 +193,15 @@ export function createClient(options: ClientOptions = {}): CoredinationClient {
         }
         chunks.push(chunk);
       });
-      stream.once('error', (error) => reject(toApiError(error, asked(method, path))));
+      stream.once('error', (error) => reject(toApiError(error, request)));
       // A write without a body (DELETE) is a stream to be written: it leaves once its end is written.
       if (json === undefined && method !== 'GET') stream.end();
       stream.once('end', () => {
         const body = Buffer.concat(chunks, bytes).toString('utf8');
-        if (status >= 400) return reject(statusError(asked(method, path), { status, body, headers }));
+        if (status >= 400) return reject(statusError(request, { status, body, headers }));
         if (status >= 300) {
           const location = headers.location;
-          return reject(unexpectedAnswer(asked(method, path), `a redirect (${status}${location ? ` to ${String(location)}` : ''}), not followed`, { status, body }));
+          return reject(unexpectedAnswer(request, `a redirect (${status}${location ? ` to ${String(location)}` : ''}), not followed`, { status, body }));
         }
         if (body.trim() === '') return resolve({ status, value: undefined });
         try {
