@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import got from 'got';
 import pLimit from 'p-limit';
-import { PACKAGE_ROOT } from '../src/tool-version.js';
+import { PACKAGE_BIN, PACKAGE_ROOT } from '../src/tool-version.js';
 import { createClient } from '../src/api/client.js';
 import { runImport } from '../src/import/run-import.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
@@ -20,7 +20,7 @@ import { BENCH_KEY, startSandboxProcess, timed } from './sandbox-process.js';
 
 const run = promisify(execFile);
 const DIR = path.join(PACKAGE_ROOT, '.bench-tmp', 'import');
-const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+const CLI = PACKAGE_BIN;
 const NEWMAN_DIR = path.join(PACKAGE_ROOT, '.bench-tmp', 'newman');
 const NEWMAN_VERSION = '6.2.2';
 

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { DateTime } from 'luxon';
-import { PACKAGE_ROOT } from '../src/tool-version.js';
+import { PACKAGE_BIN, PACKAGE_ROOT } from '../src/tool-version.js';
 import { loadMapping } from '../src/mapping/load-mapping.js';
 import { generateJobs } from '../src/sandbox/generate-jobs.js';
 import { ROUNDS } from './rounds.js';
@@ -28,7 +28,7 @@ import { BENCH_KEY } from './sandbox-process.js';
 import type { ImportPlan } from '../src/import/actions.js';
 
 const DIR = path.join(PACKAGE_ROOT, '.bench-tmp', 'keyed');
-const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+const CLI = PACKAGE_BIN;
 const SANDBOX_CHILD = path.join(PACKAGE_ROOT, 'dist', 'bench', 'keyed-sandbox-child.js');
 const TIME = '/usr/bin/time';
 const COUNT = 100_000;

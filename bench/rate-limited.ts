@@ -6,12 +6,12 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PACKAGE_ROOT } from '../src/tool-version.js';
+import { PACKAGE_BIN, PACKAGE_ROOT } from '../src/tool-version.js';
 import { BENCH_KEY, startSandboxProcess, timed } from './sandbox-process.js';
 
 const run = promisify(execFile);
 const DIR = path.join(PACKAGE_ROOT, '.bench-tmp', 'rate-limited');
-const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+const CLI = PACKAGE_BIN;
 const LIMIT = 10;
 const ROWS = 300;
 

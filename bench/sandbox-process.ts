@@ -1,14 +1,12 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { PACKAGE_ROOT } from '../src/tool-version.js';
+import { PACKAGE_BIN } from '../src/tool-version.js';
 
 export const BENCH_KEY = 'bench-key';
 
 /** The sandbox in its own process (as users run it), so that it does not share the client's event loop. */
 export async function startSandboxProcess(flags: string[] = []): Promise<{ url: string; stop: () => Promise<void> }> {
-  const bin = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
-  const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0', '--json', '--api-key', BENCH_KEY, ...flags], {
+  const child = spawn(process.execPath, [PACKAGE_BIN, 'sandbox', '--port', '0', '--json', '--api-key', BENCH_KEY, ...flags], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });

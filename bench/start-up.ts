@@ -5,11 +5,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { PACKAGE_ROOT } from '../src/tool-version.js';
+import { PACKAGE_BIN, PACKAGE_ROOT } from '../src/tool-version.js';
 import { nodeStart, pairedMedians } from './rounds.js';
 
 const exec = promisify(execFile);
-const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+const CLI = PACKAGE_BIN;
 
 async function timedRun(args: string[]): Promise<number> {
   const start = process.hrtime.bigint();

@@ -25,4 +25,4 @@ export const TOOL_VERSION: string = manifest.version;
  * The built bin, as package.json names it: what a printed crontab line or systemd unit runs,
  * whether the CLI was loaded from dist/ or (in a test) from its sources.
  */
-export const PACKAGE_BIN: string = path.join(PACKAGE_ROOT, manifest.bin['coredination-batch'] ?? 'dist/src/cli/bin.js');
+export const PACKAGE_BIN: string = path.join(PACKAGE_ROOT, manifest.bin['coredination-batch'] ?? 'dist/cli/bin.js');

@@ -3,10 +3,9 @@
 // where the test needs one: a kill -9, a signal, a resource limit (ulimit), a daemon that runs
 // until stopped, or the bin's own start-up.
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { runCli } from '../../src/cli/main.js';
-import { PACKAGE_ROOT } from '../../src/tool-version.js';
+import { PACKAGE_BIN, PACKAGE_ROOT } from '../../src/tool-version.js';
 
 /** What a CLI run printed, and its exit code (null: the process was ended by a signal). */
 export interface CliRun {
@@ -72,8 +71,8 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}, options: { stop
   return startCli(args, env, options).done;
 }
 
-/** The built CLI (npm test builds first). */
-export const CLI = path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'bin.js');
+/** The built CLI, as package.json names it (npm test builds first). */
+export const CLI = PACKAGE_BIN;
 
 /** Runs the built CLI in a child process, to its end. */
 export function cliProcess(args: string[], env: NodeJS.ProcessEnv = {}, options: { cwd?: string } = {}): Promise<CliRun> {
