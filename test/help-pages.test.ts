@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { runCli } from '../src/cli/main.js';
 import { helpPage, type HelpPages } from '../src/cli/help-pages.js';
-import { PACKAGE_ROOT } from '../src/tool-version.js';
+import { PACKAGE_BIN, PACKAGE_ROOT } from '../src/tool-version.js';
+import { tempDir } from './helpers/files.js';
 
 // npm test builds first; the pages are what bin.js prints for --help without loading yargs.
 const pages = JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'help-pages.json'), 'utf8')) as HelpPages;
@@ -40,5 +42,22 @@ describe('help pages rendered at build time', () => {
     expect(helpPage(['--json', '--help'], undefined, pages)).toBeUndefined();
     expect(helpPage(['import'], undefined, pages)).toBeUndefined();
     expect(helpPage(['--help'], undefined, undefined)).toBeUndefined();
+  });
+
+  test('are what the built bin prints, without loading the rest of the command line', async () => {
+    // A copy of the bundled bin without its yargs chunk (main-*.js): a page it had to render
+    // instead of serving would fail to load it.
+    const dir = await tempDir();
+    try {
+      const bundle = path.dirname(PACKAGE_BIN);
+      cpSync(bundle, dir, { recursive: true, filter: (file) => !/^main-.*\.js$/.test(path.basename(file)) });
+      writeFileSync(path.join(dir, 'package.json'), '{ "type": "module" }\n');
+      for (const words of [[], ['import'], ['mapping', 'init']]) {
+        const printed = execFileSync(process.execPath, [path.join(dir, path.basename(PACKAGE_BIN)), ...words, '--help'], { encoding: 'utf8' });
+        expect(printed).toBe(pages['100']?.[words.join(' ')]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

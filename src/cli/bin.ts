@@ -3,7 +3,7 @@ import { builtHelpPages, helpPage } from './help-pages.js';
 
 const argv = process.argv.slice(2);
 // A command's help as the build rendered it from the same definitions: no yargs to load.
-const page = helpPage(argv, process.stdout.columns, builtHelpPages());
+const page = helpPage(argv, process.stdout.columns, builtHelpPages(new URL('help-pages.json', import.meta.url)));
 if (page !== undefined) {
   process.stdout.write(page);
 } else {

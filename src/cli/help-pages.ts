@@ -24,10 +24,13 @@ export function helpPage(argv: readonly string[], columns: number | undefined, p
   return pages[String(helpWidth(columns))]?.[argv.slice(0, -1).join(' ')];
 }
 
-/** The pages the build wrote beside this module, or undefined when there are none. */
-export function builtHelpPages(): HelpPages | undefined {
+/**
+ * The pages the build wrote to `file` (help-pages.json beside the bin, which names it: in the
+ * bundle this module is a chunk in a folder of its own), or undefined when there are none.
+ */
+export function builtHelpPages(file: URL): HelpPages | undefined {
   try {
-    return JSON.parse(readFileSync(new URL('help-pages.json', import.meta.url), 'utf8')) as HelpPages;
+    return JSON.parse(readFileSync(file, 'utf8')) as HelpPages;
   } catch {
     return undefined; // not built (run from the sources): yargs renders every page
   }
