@@ -3,7 +3,8 @@
 //     beside a bare got + p-limit script posting the same payloads from a process of its own.
 //  2. 0 ms latency, concurrency 32: rows/s as a share of a bare got + p-limit loop posting the
 //     same payloads.
-//  3. 1,000 rows at 10 ms latency: the import against newman (Postman's runner, --iteration-data).
+//  3. 1,000 rows at 10 ms latency: the import against the ideal, a bare got script, the same
+//     payloads over node:http alone, and newman (Postman's runner, --iteration-data).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -56,11 +57,11 @@ async function payloadsOf(file: string): Promise<{ file: string; payloads: unkno
   return { file: out, payloads: (await readFile(out, 'utf8')).trim().split('\n').map((line) => (JSON.parse(line) as { job: unknown }).job) };
 }
 
-/** A bare got + p-limit script in a process of its own, timed whole like the command. */
-async function bareScript(url: string, payloadsFile: string, concurrency: number): Promise<Run> {
+/** A bare got + p-limit script (or, with `child` http-post-child.js, node:http alone) in a process of its own, timed whole like the command. */
+async function bareScript(url: string, payloadsFile: string, concurrency: number, child = 'post-child.js'): Promise<Run> {
   let rows = 0;
   const seconds = await timed(async () => {
-    const { stdout } = await run(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', 'post-child.js'), url, payloadsFile, String(concurrency)]);
+    const { stdout } = await run(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'bench', child), url, payloadsFile, String(concurrency)]);
     rows = (JSON.parse(stdout) as { rows: number }).rows;
   });
   return { rows, seconds };
@@ -155,12 +156,18 @@ export async function importThroughput(): Promise<void> {
       const thousand = await jobsFile(1000);
       const { file: payloadsFile, payloads } = await payloadsOf(thousand);
       // The ideal whole command: 1,000 requests of 10 ms, 16 at a time, plus starting node.
-      const [command, bareNode, bare] = (await pairedMedians([() => importCommand(sandbox.url, thousand, 16).then((r) => r.seconds), () => nodeStart(), () => bareScript(sandbox.url, payloadsFile, 16).then((r) => r.seconds)], 7)) as [number, number, number];
+      const [command, bareNode, bare, bareHttp] = (await pairedMedians([
+        () => importCommand(sandbox.url, thousand, 16).then((r) => r.seconds),
+        () => nodeStart(),
+        () => bareScript(sandbox.url, payloadsFile, 16).then((r) => r.seconds),
+        () => bareScript(sandbox.url, payloadsFile, 16, 'http-post-child.js').then((r) => r.seconds),
+      ], 7)) as [number, number, number, number];
       const ideal = (1000 * 0.01) / 16 + bareNode;
       const theirs = await newman(sandbox.url, payloads);
       const ours = 1000 / command;
       console.log(`10 ms latency, 1,000 rows, concurrency 16, whole command (median of 7, paired with node -e 0): ${command.toFixed(2)} s = ${(command / ideal).toFixed(2)}× the ideal ${ideal.toFixed(2)} s (1,000 × 10 ms / 16 + node -e 0 ${bareNode.toFixed(2)} s; target ≤ 1.6×)`);
       console.log(`  a bare got + p-limit script posting the same payloads, a process of its own: ${bare.toFixed(2)} s = ${(bare / ideal).toFixed(2)}× the ideal; the import is ${(command / bare).toFixed(2)}× that script`);
+      console.log(`  the same payloads over node:http alone (no got), a process of its own: ${bareHttp.toFixed(2)} s = ${(bareHttp / ideal).toFixed(2)}× the ideal`);
       if (theirs === undefined) console.log(`  newman not available for the comparison`);
       else console.log(`  newman (sequential, Postman's runner) on the same work: ${theirs.toFixed(0)} rows/s; the import ${ours.toFixed(0)} rows/s, ${(ours / theirs).toFixed(1)}× newman`);
     } finally {
