@@ -99,7 +99,7 @@ describe('import via the CLI', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('36 jobs created');
     // Its sandbox stopped with it: no undo is offered that cannot work, only how to try one.
-    expect(run.stdout).not.toContain('takes it back');
+    expect(run.stdout + run.stderr).not.toContain('takes it back');
     expect(run.stdout).toContain('To try undo (the demo\'s run went with its sandbox): start  coredination-batch sandbox  and, in another terminal,');
     expect(run.stdout).toContain('  coredination-batch undo samples/jobs.results.csv\n');
     const results = await readAll(path.join(dir, 'import-results.csv'));

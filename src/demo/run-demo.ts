@@ -37,6 +37,8 @@ export async function runDemo(options: { outDir: string; reporter?: Reporter }):
       concurrency: 4,
       rate: 20,
       fresh: true,
+      // Its sandbox stops with it: no undo can take the run back.
+      undoHint: false,
       resultsFile: path.join(options.outDir, 'import-results.csv'),
       errorsFile: path.join(options.outDir, 'import-errors.csv'),
       // The demo's journal and run record stay in its own folder, not the user's state folder.

@@ -47,6 +47,8 @@ export interface ImportOptions {
   maxErrors?: number;
   /** Forget what earlier runs of this account and mapping sent. */
   fresh?: boolean;
+  /** False leaves out the line naming the run and the undo that takes it back: the demo's server goes with it. */
+  undoHint?: boolean;
   /** Results file (csv or xlsx); default beside the input. */
   resultsFile?: string;
   /** Errors file; default beside the input. */
@@ -231,7 +233,7 @@ async function apply(
   // Said once the state folder has taken the run's record: a folder that refuses it sends nothing.
   if (!sending) reporter.info(plan.counts.done ? `Nothing to send: ${plan.counts.done === 1 ? 'the row was' : `all ${plan.counts.done} rows were`} done by an earlier run.` : 'Nothing to send.');
   else reporter.info(`Sending ${sending} row${sending === 1 ? '' : 's'}${already} to ${client.baseUrl}, ${concurrency} at a time${Number.isFinite(rate) ? ` and at most ${rate} per second: about ${Math.ceil(sending / rate)} s` : ', with no rate cap'}.`);
-  if (recorded) reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
+  if (recorded && options.undoHint !== false) reporter.info(`Run ${run} (undo takes it back: coredination-batch undo ${run}).`);
 
   const gate = new RateGate(rate, options.clock);
   // eslint-disable-next-line prefer-const -- made after the uploader, whose progress reads it
