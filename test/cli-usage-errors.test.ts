@@ -49,6 +49,13 @@ describe('usage errors are usage errors, through the CLI', () => {
     expectUsageError(await runSandboxCli(args), message);
   }, 15_000);
 
+  test.each([
+    [['import', 'x.csv', '--rate', 'abc'], /--rate takes requests per second \(0 for no cap\), got something that is not a number\./],
+    [['export', 'out.csv', '--concurrency', 'many'], /--concurrency takes a whole number above 0, got something that is not a number\./],
+  ])('%j: a number flag given a word is said so, not shown as null', async (args, message) => {
+    expectUsageError(await cli(args), message);
+  });
+
   test.each([['--version'], ['-V']])('%s prints the version, exit 0', async (flag) => {
     const run = await cli([flag]);
     expect(run.code).toBe(0);
