@@ -158,7 +158,7 @@ describe('mapping init and check', () => {
   test('check takes its mapping one way: the positional; --mapping is a usage error, and --help does not offer it', async () => {
     const run = await cli(['mapping', 'check', 'samples/erp.mapping.yaml', '-m', fixture('many-problems.mapping.yaml')]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/Unknown argument: m/);
+    expect(run.stderr).toMatch(/Unknown option for mapping check: -m\./);
     for (const command of ['check', 'init']) {
       const help = await cli(['mapping', command, '--help']);
       expect(help.stdout).not.toContain('--mapping');

@@ -38,8 +38,8 @@ describe('version via the CLI', () => {
   });
 
   test.each([
-    [['version', '--no-such-flag'], /Unknown argument/],
-    [['frobnicate'], /Unknown argument: frobnicate/],
+    [['version', '--no-such-flag'], /Unknown option for version: --no-such-flag\./],
+    [['frobnicate'], /No command "frobnicate"\./],
     [[], /Name a command/],
     [['version', '--base-url', 'http://jobs.example.com/api/1', '--api-key', KEY], /plain http/],
   ])('invalid usage %j: exit 2 with one clear message', async (args, message) => {

@@ -15,8 +15,10 @@ import type { CliIo, GlobalArgs } from './io.js';
 import { callsApi } from './api-options.js';
 import { errorJson, renderError } from './render-error.js';
 import { helpWidth } from './help-pages.js';
+import { usageHint, usageMessage } from './usage-words.js';
 
 const BIN = 'coredination-batch';
+const COMMANDS = ['demo', 'import', 'undo', 'export', 'schedule', 'mapping', 'template', 'version', 'doctor', 'sandbox'];
 
 /**
  * The arguments after `--` are file names, even when they start with `-` (yargs would leave the
@@ -69,7 +71,11 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
       // yargs rethrows an error from a coerce function as its own YError, keeping only the message:
       // that is a usage error (a bad flag value), not a bug.
       if (error && error.name !== 'YError') throw error;
-      throw new CdbError('USAGE', message ?? error?.message ?? 'Invalid usage.', { hint: `Run "${BIN} --help" for the commands and their options.` });
+      // The options of the command being parsed, for the nearest to a mistyped one (getOptions is
+      // yargs's own, left out of its types).
+      const options = (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+      const known = [...Object.keys(options.key), ...Object.values(options.alias).flat()];
+      throw new CdbError('USAGE', usageMessage(message ?? error?.message ?? 'Invalid usage.', argv, known, COMMANDS), { hint: usageHint(argv, COMMANDS) });
     });
   let helpShown = false;
   try {
