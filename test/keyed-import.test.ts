@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { createClient } from '../src/api/client.js';
@@ -10,6 +10,7 @@ import { checkMapping, loadMapping } from '../src/mapping/load-mapping.js';
 import type { Mapping } from '../src/mapping/types.js';
 import { cellText } from '../src/readers/cell.js';
 import type { Sandbox } from '../src/sandbox/server.js';
+import { stopController } from '../src/util/stop-controller.js';
 import { readAll, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
@@ -181,6 +182,28 @@ describe('keyed import against the account', () => {
     expect(summary.counts.updated).toBe(1);
     const job = await client(s).getJob(made.uuid as string);
     expect(job).toMatchObject({ title: 'Service av värmepump 1', customerName: 'Bostads AB', description: 'Keep me' });
+  });
+
+  test('a run stopped while it reads jobs before writing them leaves those rows not sent, not failed', async () => {
+    const s = await sandbox({ latency: 20 });
+    const dir = await tempDir();
+    const file = await jobsCsv(dir, 60);
+    await importInto(s, file);
+    // Every row changed: each is an update, the job read again right before its PUT.
+    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('Service av', 'Översyn av'));
+    const controller = stopController();
+    const stopped = await importInto(s, file, {
+      concurrency: 4,
+      signal: controller.signal,
+      reporter: { info() {}, detail() {}, warn() {}, progress: (p) => void (p.done === 6 && controller.abort()) },
+    });
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.counts.failed).toBe(0);
+    expect(stopped.counts.updated + stopped.counts['not-sent']).toBe(60);
+    expect(stopped.errorsFile).toBeUndefined();
+    const again = await importInto(s, file);
+    expect(again.counts).toMatchObject({ updated: stopped.counts['not-sent'], failed: 0, created: 0 });
+    expect(s.jobs().filter((job) => job.title?.startsWith('Översyn'))).toHaveLength(60);
   });
 });
 

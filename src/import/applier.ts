@@ -246,6 +246,11 @@ export class Applier {
     try {
       return await readJob(ctx.client, action.uuid, { signal: ctx.signal });
     } catch (error) {
+      // Stopped (Ctrl+C) while the job was read: nothing was written, the row is for the next run.
+      if (ctx.signal?.aborted) {
+        this.report(at, row, { outcome: 'not-sent', reason: 'not sent: the run stopped first' });
+        return undefined;
+      }
       if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
         ctx.uploader.fatal ??= error;
         this.report(at, row, { outcome: 'not-sent', reason: `not sent: ${error.message}` });
