@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import path from 'node:path';
@@ -59,5 +59,17 @@ describe('help pages rendered at build time', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a reader that goes away after the first bytes (| head -c 10) ends the output quietly, exit 0', async () => {
+    // Some 200 kB: more than a pipe holds, so the bin is still writing when head has gone.
+    const words = ['schedule', 'samples/schedules.yaml', '--next', '5000'];
+    // A process of its own, its stdout a pipe that head closes; pipefail gives the bin's own exit code.
+    const child = spawn('bash', ['-c', 'set -o pipefail; "$0" "$@" | head -c 10 >/dev/null', process.execPath, PACKAGE_BIN, ...words], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });

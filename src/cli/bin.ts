@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 import { builtHelpPages, helpPage } from './help-pages.js';
 
+// A reader that goes away (`| head -1`) ends what is shown, not the command: an import goes on to
+// its end and its journal, results and run record, and the exit code is the command's own.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const argv = process.argv.slice(2);
 // A command's help as the build rendered it from the same definitions: no yargs to load.
 const page = helpPage(argv, process.stdout.columns, builtHelpPages(new URL('help-pages.json', import.meta.url)));
