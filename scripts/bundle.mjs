@@ -8,7 +8,7 @@
 //     node_modules of this checkout; an installed package's dependencies are the user's).
 // A chunk is made for every import() (a command's engine, a format's writer), so a command still
 // loads only what it runs.
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +39,35 @@ const BANNER = [
   'const __cdbBuffer = (value, encodingOrOffset, length) => (typeof value === "number" ? Buffer.alloc(value) : Buffer.from(value, encodingOrOffset, length));',
 ].join('\n');
 
+/**
+ * The licence of every package a bundle holds, in one file beside it: the bundle is a copy of
+ * their code, and their licences (MIT and the like) ask for their notices to go with it.
+ */
+function writeLicences(metafile, outdir) {
+  const packages = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const at = input.lastIndexOf('node_modules/');
+    if (at === -1) continue;
+    const parts = input.slice(at + 'node_modules/'.length).split('/');
+    const dir = path.join(root, input.slice(0, at), 'node_modules', ...parts.slice(0, parts[0].startsWith('@') ? 2 : 1));
+    packages.add(dir);
+  }
+  // A package copied to several places in node_modules (one version) is named once.
+  const sections = new Map();
+  for (const dir of packages) {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    // An old package.json names it as { type } or a list of them.
+    const named = [manifest.license, ...(manifest.licenses ?? [])].map((entry) => (typeof entry === 'string' ? entry : entry?.type)).find(Boolean);
+    const file = readdirSync(dir).find((name) => /^(licen[cs]e|copying)/i.test(name));
+    const text = file ? readFileSync(path.join(dir, file), 'utf8').trim() : `(no licence file; package.json says: ${named ?? 'nothing'})`;
+    sections.set(`${manifest.name}@${manifest.version}`, `${manifest.name}@${manifest.version} (${named ?? 'no licence named'})\n\n${text}`);
+  }
+  writeFileSync(path.join(outdir, 'THIRD-PARTY-LICENSES.txt'), `The packages bundled into this folder, each with its licence.\n\n${[...sections.keys()].sort().map((name) => sections.get(name)).join(`\n\n${'-'.repeat(72)}\n\n`)}\n`);
+}
+
 async function bundle(entry, outdir) {
   rmSync(outdir, { recursive: true, force: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: [entry],
     outdir,
     bundle: true,
@@ -53,8 +79,10 @@ async function bundle(entry, outdir) {
     banner: { js: BANNER },
     plugins: [legacyBuffer],
     legalComments: 'linked',
+    metafile: true,
     logLevel: 'warning',
   });
+  writeLicences(metafile, outdir);
 }
 
 await bundle(path.join(root, 'dist', 'src', 'cli', 'bin.js'), path.join(root, 'dist', 'cli'));

@@ -48,4 +48,13 @@ describe('the package as installed, without a node_modules', () => {
     expect(listed.stdout.trim()).toBe('12');
     expect(listed.stderr).toBe('');
   });
+
+  test('each bundle holds the licences of the packages bundled into it', () => {
+    for (const dir of ['cli', 'lib']) {
+      const text = readFileSync(path.join(PACKAGE_ROOT, 'dist', dir, 'THIRD-PARTY-LICENSES.txt'), 'utf8');
+      for (const name of ['got@', 'csv-parse@', 'luxon@']) expect(text).toContain(`\n${name}`);
+      expect(text).toContain('Permission is hereby granted');
+    }
+    expect(readFileSync(path.join(PACKAGE_ROOT, 'dist', 'cli', 'THIRD-PARTY-LICENSES.txt'), 'utf8')).toMatch(/\nexceljs@4\.4\.0 \(MIT\)/);
+  });
 });
