@@ -88,7 +88,7 @@ describe('doctor --write', () => {
     const { s, run, doc, check } = await doctorWrite({ readOnlyKeys: ['read-only-key'] }, 'read-only-key');
     expect(run.code).toBe(0);
     for (const id of WRITE) expect(check(id)).toMatchObject({ verdict: 'not-checked', evidence: 'the key may not write (POST /job answered 403)' });
-    expect(doc.scratch).toEqual({ made: [], removed: [], left: [] });
+    expect(doc.scratch).toEqual({ made: [], removed: [], left: [], unseen: 0 });
     expect(s.jobs()).toHaveLength(20);
   });
 });
@@ -109,6 +109,16 @@ describe('what --write made is removed whatever happens', () => {
     await expect(runDoctor({ client, write: true, reporter })).rejects.toMatchObject({ code: 'HTTP', message: expect.stringContaining('PUT /job/') });
     expect(scratchJobs(s)).toEqual([]);
     expect(lines).toContainEqual(expect.stringMatching(/^Removed the scratch job 100004 \(uuid [0-9a-f-]{36}\)\.$/));
+  });
+
+  test('the POST answer lost on a server that gives jobs uuids of its own: the job it may have made is named by its title', async () => {
+    const s = await sandbox({ generate: 3, ignorePostUuid: true, dropAfterCommit: 1 });
+    const lines: string[] = [];
+    const client = createClient({ baseUrl: s.url, apiKey: KEY, retry: { baseDelayMs: 1 } });
+    await expect(runDoctor({ client, write: true, reporter: hearing(() => undefined, lines) })).rejects.toMatchObject({ code: 'UNREACHABLE' });
+    // Made under the server's own uuid, which no answer told: it cannot be found to be removed.
+    expect(scratchJobs(s)).toHaveLength(1);
+    expect(lines).toContainEqual(`warn: A write of a scratch job went unanswered, and no job holds the uuid sent: a server that gives jobs uuids of its own may have made one all the same. Look for "${SCRATCH_TITLE}" in Coredination and delete what you find.`);
   });
 
   test('stopped (Ctrl+C) before the first PUT: INTERRUPTED, and the draft the POST made is removed', async () => {

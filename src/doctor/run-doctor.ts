@@ -7,7 +7,7 @@ import { checkListFields } from './list-fields.js';
 import { checkPaging } from './paging.js';
 import { Probe } from './probe.js';
 import { checkAllDayDates, checkStates } from './sample-checks.js';
-import { Scratch, SCRATCH_TITLE } from './scratch.js';
+import { Scratch, SCRATCH_TITLE, unseenWarning } from './scratch.js';
 import { CHECK_IDS, type CheckResult, type DoctorReport, type ScratchReport } from './types.js';
 import { checkWrites, WRITE_CHECKS, type WriteFindings } from './write-checks.js';
 
@@ -30,6 +30,7 @@ export const MOST_REQUESTS = { read: 7, write: 15 } as const;
 function tellScratch(reporter: Reporter, scratch: ScratchReport): void {
   for (const job of scratch.removed) reporter.info(`Removed the scratch job ${job.id ?? job.uuid} (uuid ${job.uuid}).`);
   for (const job of scratch.left) reporter.warn(`The scratch job ${job.id === undefined ? '' : `${job.id} `}(uuid ${job.uuid}, "${SCRATCH_TITLE}") may still be there: delete it in Coredination.`);
+  if (scratch.unseen) reporter.warn(unseenWarning(scratch.unseen));
 }
 
 /**

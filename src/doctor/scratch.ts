@@ -11,6 +11,11 @@ interface Entry extends ScratchJob {
   gone: boolean;
 }
 
+/** Said when a write's answer was lost and no job holds the uuid it sent. */
+export function unseenWarning(count: number): string {
+  return `${count === 1 ? 'A write' : `${count} writes`} of a scratch job went unanswered, and no job holds the uuid sent: a server that gives jobs uuids of its own may have made ${count === 1 ? 'one' : 'them'} all the same. Look for "${SCRATCH_TITLE}" in Coredination and delete what you find.`;
+}
+
 const plain = ({ uuid, id }: Entry): ScratchJob => ({ uuid, ...(id === undefined ? {} : { id }) });
 
 /** The scratch jobs `--write` made or may have made, until each is known gone. */
@@ -60,6 +65,7 @@ export class Scratch {
       made: made.map(plain),
       removed: made.filter((job) => job.gone).map(plain),
       left: made.filter((job) => !job.gone).map(plain),
+      unseen: [...this.jobs.values()].filter((job) => !job.made).length,
     };
   }
 }

@@ -52,6 +52,11 @@ export interface ScratchReport {
   removed: ScratchJob[];
   /** Still there (or perhaps there) after every try to remove it: the user's to delete. */
   left: ScratchJob[];
+  /**
+   * Writes whose answer was lost and whose job is not under the uuid sent: a server that gives
+   * jobs uuids of its own may have made one, which only its title can find.
+   */
+  unseen: number;
 }
 
 /** What `runDoctor` found. */

@@ -1,4 +1,5 @@
 import type { CheckResult, DoctorReport, ScratchJob, Verdict } from '../../doctor/types.js';
+import { unseenWarning } from '../../doctor/scratch.js';
 
 const MARK: Record<Verdict, string> = { holds: '✓ holds', 'does-not-hold': '✗ does not hold', 'not-checked': '– not checked' };
 const WIDTH = Math.max(...Object.values(MARK).map((mark) => mark.length)) + 2;
@@ -40,6 +41,7 @@ export function describeDoctor(report: DoctorReport): string[] {
     const made = scratch.made.length;
     lines.push(made ? `Scratch jobs: made ${made} (${scratch.made.map((job) => job.id ?? job.uuid).join(', ')}), removed ${removedWord(scratch.removed.length, made)}.` : 'Scratch jobs: none was made.');
     for (const job of scratch.left) lines.push(`The scratch job ${named(job)} could not be removed: delete it in Coredination.`);
+    if (scratch.unseen) lines.push(unseenWarning(scratch.unseen));
   }
   return lines;
 }
