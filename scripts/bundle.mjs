@@ -65,7 +65,7 @@ function writeLicences(metafile, outdir) {
   writeFileSync(path.join(outdir, 'THIRD-PARTY-LICENSES.txt'), `The packages bundled into this folder, each with its licence.\n\n${[...sections.keys()].sort().map((name) => sections.get(name)).join(`\n\n${'-'.repeat(72)}\n\n`)}\n`);
 }
 
-async function bundle(entry, outdir) {
+async function bundle(entry, outdir, extra = {}) {
   rmSync(outdir, { recursive: true, force: true });
   const { metafile } = await build({
     entryPoints: [entry],
@@ -81,11 +81,14 @@ async function bundle(entry, outdir) {
     legalComments: 'linked',
     metafile: true,
     logLevel: 'warning',
+    ...extra,
   });
   writeLicences(metafile, outdir);
 }
 
-await bundle(path.join(root, 'dist', 'src', 'cli', 'bin.js'), path.join(root, 'dist', 'cli'));
+// With source maps (positions only, no source text), which bin.js turns on for --verbose: the
+// stack of an unexpected error then names src/… and node_modules/… files and lines, not chunks.
+await bundle(path.join(root, 'dist', 'src', 'cli', 'bin.js'), path.join(root, 'dist', 'cli'), { sourcemap: 'linked', sourcesContent: false });
 // bin.js reads the help pages the build rendered beside it.
 copyFileSync(path.join(root, 'dist', 'src', 'cli', 'help-pages.json'), path.join(root, 'dist', 'cli', 'help-pages.json'));
 await bundle(path.join(root, 'dist', 'src', 'index.js'), path.join(root, 'dist', 'lib'));

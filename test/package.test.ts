@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -47,6 +47,16 @@ describe('the package as installed, without a node_modules', () => {
     const listed = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: dir });
     expect(listed.stdout.trim()).toBe('12');
     expect(listed.stderr).toBe('');
+  });
+
+  test('with --verbose, the stack of an unexpected error names the source files, not the chunks', async () => {
+    const dir = await installed();
+    // A package that lost its schema validators: an error no input can cause, so a bug.
+    rmSync(path.join(dir, 'dist', 'src', 'schemas'), { recursive: true });
+    const failed = await run(process.execPath, [path.join(dir, manifest.bin['coredination-batch'] ?? ''), 'mapping', 'check', path.join(dir, 'templates', 'jobs.mapping.yaml'), '--verbose'], { cwd: dir }).catch((error: { stderr: string }) => error);
+    expect(failed.stderr).toContain('This is a bug');
+    expect(failed.stderr).toMatch(/at schemaValidator \(.*src\/util\/schema-validator\.ts:\d+:\d+\)/);
+    expect(failed.stderr).not.toMatch(/chunks\/chunk-/);
   });
 
   test('each bundle holds the licences of the packages bundled into it', () => {

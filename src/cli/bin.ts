@@ -10,6 +10,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const argv = process.argv.slice(2);
+// The stack an unexpected error shows with --verbose names the source files, not the bundle's chunks.
+if (argv.includes('--verbose') || argv.includes('-v')) process.setSourceMapsEnabled(true);
 // A command's help as the build rendered it from the same definitions: no yargs to load.
 const page = helpPage(argv, process.stdout.columns, builtHelpPages(new URL('help-pages.json', import.meta.url)));
 if (page !== undefined) {
