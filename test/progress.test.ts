@@ -33,4 +33,11 @@ describe('progress without a terminal', () => {
     expect(text()).not.toMatch(/rows\/s/);
     expect(text()).toContain('Sending: 3/3 rows, 0 retries');
   });
+
+  test('rows done but not sent (the run stopped) are said beside the count', () => {
+    const { io, text } = capture();
+    const reporter = progressReporter(io, {}, 'Importing');
+    reporter.progress?.({ phase: 'send', done: 3000, sent: 1004, total: 3000, notSent: 1996 });
+    expect(text()).toMatch(/^Importing: 3000\/3000 rows, .*0 failed, 1996 not sent\n$/);
+  });
 });

@@ -55,12 +55,15 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
       // While the server has every sender waiting (429/503), the line says so and for how long.
       const pausedMs = typeof update.paused === 'number' ? update.paused - Date.now() : 0;
       const paused = pausedMs > 0 ? ` | paused ${Math.ceil(pausedMs / 1000)} s (the server asked to wait)` : '';
-      const extra = { rate: rate === undefined ? '… rows/s' : `${rate.toFixed(1)} rows/s`, retries: Number(update.retries ?? 0), rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0, paused };
+      // Rows left unsent (the run stopped, or they were not to be sent) are counted among those done: said beside.
+      const notSentCount = (update.notSent as number | undefined) ?? 0;
+      const notSent = notSentCount ? ` | not sent ${notSentCount}` : '';
+      const extra = { rate: rate === undefined ? '… rows/s' : `${rate.toFixed(1)} rows/s`, retries: Number(update.retries ?? 0), rejected: (update.rejected as number | undefined) ?? 0, failed: (update.failed as number | undefined) ?? 0, paused, notSent };
       if (tty) {
         if (!barModule) return; // still loading: the next update draws it
         if (!bar) {
           bar = new barModule.SingleBar(
-            { stream: io.stderr, format: `${label} [{bar}] {value}/{total} rows | {rate} | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}{paused}`, hideCursor: true, etaBuffer: 50 },
+            { stream: io.stderr, format: `${label} [{bar}] {value}/{total} rows | {rate} | ETA {eta_formatted} | retries {retries} | rejected {rejected} | failed {failed}{notSent}{paused}`, hideCursor: true, etaBuffer: 50 },
             barModule.Presets.shades_classic,
           );
           bar.start(update.total, 0, extra);
@@ -69,7 +72,7 @@ export function progressReporter(io: CliIo, args: GlobalArgs, label: string): Re
       } else if (Date.now() - lastLine >= 5000 || update.done === update.total) {
         lastLine = Date.now();
         const left = update.done === update.total ? '' : rate ? `, about ${Math.round((update.total - update.done) / rate)} s left` : '';
-        out.info(`${label}: ${update.done}/${update.total} rows${rate === undefined ? '' : `, ${extra.rate}`}${left}, ${extra.retries} retries, ${extra.rejected} rejected, ${extra.failed} failed${paused.replace(' |', ',')}`);
+        out.info(`${label}: ${update.done}/${update.total} rows${rate === undefined ? '' : `, ${extra.rate}`}${left}, ${extra.retries} retries, ${extra.rejected} rejected, ${extra.failed} failed${notSentCount ? `, ${notSentCount} not sent` : ''}${paused.replace(' |', ',')}`);
       }
     },
     stop() {

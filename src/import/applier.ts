@@ -381,6 +381,6 @@ export class Applier {
     if (result.outcome === 'unknown') applied.unknownRows.push(row.row);
     applied.reported++;
     ctx.results.put(at, row, result);
-    ctx.reporter.progress?.({ phase: 'send', done: applied.reported, sent: this.sent, total: ctx.total, retries: ctx.uploader.retries, rejected: applied.counts.rejected, failed: applied.counts.failed });
+    ctx.reporter.progress?.({ phase: 'send', done: applied.reported, sent: this.sent, total: ctx.total, retries: ctx.uploader.retries, rejected: applied.counts.rejected, failed: applied.counts.failed, notSent: applied.counts['not-sent'] });
   }
 }
