@@ -42,7 +42,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
   const parser = (yargs(argv) as Argv<GlobalArgs>)
     .scriptName(BIN)
     .usage(`${BIN} <command> [options]\n\nMove jobs between spreadsheets and Coredination.`)
-    .option('config', { type: 'string', global: true, describe: 'Config file (YAML: baseUrl, apiKey, insecure, concurrency, rate) [env: COREDINATION_CONFIG] (default ~/.config/coredination-batch/config.yaml)' })
+    .option('config', { type: 'string', global: true, describe: 'Config file (YAML: baseUrl, apiKey, insecure, concurrency, rate, smtpPassword) [env: COREDINATION_CONFIG] (default ~/.config/coredination-batch/config.yaml)' })
     .option('json', { type: 'boolean', global: true, describe: 'Print one JSON summary on stdout' })
     .option('quiet', { type: 'boolean', global: true, alias: 'q', describe: 'Print only the summary and warnings' })
     .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })

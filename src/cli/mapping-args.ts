@@ -21,11 +21,15 @@ export function withMappingArgs<T>(yargs: Argv<T>): Argv<T & MappingArgs> {
   return withReadArgs(yargs.option('mapping', MAPPING_OPTION));
 }
 
-/** Adds --sheet, --header-row, --delimiter, --encoding: for commands whose mapping is not an option. */
-export function withReadArgs<T>(yargs: Argv<T>): Argv<T & MappingArgs> {
+/**
+ * Adds --sheet, --header-row, --delimiter, --encoding: for commands whose mapping is not an option
+ * (`mapping init` has none yet: its --sheet and --header-row override nothing).
+ */
+export function withReadArgs<T>(yargs: Argv<T>, options: { mapping?: boolean } = {}): Argv<T & MappingArgs> {
+  const overrides = options.mapping === false ? '' : ' (overrides the mapping)';
   return yargs
-    .option('sheet', { type: 'string', describe: 'xlsx: sheet name or 1-based number (overrides the mapping)' })
-    .option('header-row', { type: 'number', describe: 'Row holding the column names (overrides the mapping)' })
+    .option('sheet', { type: 'string', describe: `xlsx or ods: sheet name or 1-based number${overrides}` })
+    .option('header-row', { type: 'number', describe: `Row holding the column names${overrides}` })
     .option('delimiter', { type: 'string', describe: 'csv: delimiter, when detection should be overridden (use "\\t" for tab)' })
     .option('encoding', { type: 'string', describe: 'csv: encoding (utf-8, windows-1252, utf-16le), when detection should be overridden' });
 }

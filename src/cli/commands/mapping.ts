@@ -14,8 +14,8 @@ export function mappingCommand(io: CliIo, done: (code: number) => void): Command
           command: 'init <file>',
           describe: "Write a starter mapping from a spreadsheet's header row and first rows (Swedish, Norwegian, Danish, Finnish, German and English names understood)",
           builder: (y: Argv<GlobalArgs>) =>
-            withReadArgs(y)
-              .positional('file', { type: 'string', demandOption: true, describe: 'The spreadsheet (xlsx or csv)' })
+            withReadArgs(y, { mapping: false })
+              .positional('file', { type: 'string', demandOption: true, describe: 'The spreadsheet (xlsx, ods or csv)' })
               .option('out', { type: 'string', alias: 'o', describe: 'Where to write it (default: <file>.mapping.yaml beside the spreadsheet)' })
               .option('force', { type: 'boolean', describe: 'Overwrite an existing mapping file' }) as unknown as Argv<InitArgs>,
           handler: async (args: InitArgs) => done(await (await import('../handlers/mapping.js')).mappingInit(args, io)),
