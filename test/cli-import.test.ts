@@ -6,8 +6,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, test } from '@jest/globals';
 import type { Sandbox } from '../src/sandbox/server.js';
-import { CLI, cli } from './helpers/cli.js';
-import { readAll, tempDir } from './helpers/files.js';
+import { CLI, cli, cliProcess } from './helpers/cli.js';
+import { readAll, SAMPLES, tempDir } from './helpers/files.js';
 import { jobsCsv } from './helpers/jobs-file.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 
@@ -101,9 +101,17 @@ describe('import via the CLI', () => {
     // Its sandbox stopped with it: no undo is offered that cannot work, only how to try one.
     expect(run.stdout + run.stderr).not.toContain('takes it back');
     expect(run.stdout).toContain('To try undo (the demo\'s run went with its sandbox): start  coredination-batch sandbox  and, in another terminal,');
-    expect(run.stdout).toContain('  coredination-batch undo samples/jobs.results.csv\n');
+    expect(run.stdout).toContain('  coredination-batch import samples/jobs.xlsx\n  coredination-batch undo samples/jobs.results.csv\n');
     const results = await readAll(path.join(dir, 'import-results.csv'));
     expect(results.rows.filter((r) => r.cells[1] === 'created')).toHaveLength(36);
+  });
+
+  test('the demo run from another folder (an installed package) names the sample where it is, and results here', async () => {
+    // A process of its own: its working folder is not the package's.
+    const dir = await tempDir();
+    const run = await cliProcess(['demo', '--out', path.join(dir, 'out')], {}, { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`  coredination-batch import ${path.join(SAMPLES, 'jobs.xlsx')} --results jobs.results.csv\n  coredination-batch undo jobs.results.csv\n`);
   });
 });
 

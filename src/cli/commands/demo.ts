@@ -22,9 +22,13 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
       const demo = await runDemo({ outDir: args.out, reporter });
       reporter.stop();
       const c = demo.imported.counts;
+      // The sample as this folder reaches it: samples/jobs.xlsx in a clone, the installed package's otherwise.
+      const near = path.relative(process.cwd(), demo.input);
+      const sample = near.startsWith('..') ? demo.input : near;
+      const shown = /\s/.test(sample) ? `"${sample}"` : sample;
       out.result(
         [
-          `Imported ${path.relative(process.cwd(), demo.input)} into the sandbox: ${c.created} jobs created, ${c.rejected + c.failed} problems.`,
+          `Imported ${sample} into the sandbox: ${c.created} jobs created, ${c.rejected + c.failed} problems.`,
           // The demo's sandbox stopped with it: its run cannot be undone, so no undo is offered.
           ...describeImport(demo.imported, { undoHint: false }).slice(1),
           `Exported all ${demo.exported.rows} jobs back to ${demo.exported.file}: open it in Excel or LibreOffice.`,
@@ -35,8 +39,8 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
           'and against a sandbox you keep running:  coredination-batch sandbox  (see README.md).',
           'To try undo (the demo\'s run went with its sandbox): start  coredination-batch sandbox  and, in another terminal,',
           '  export COREDINATION_BASE_URL=http://127.0.0.1:8080/api/1 COREDINATION_API_KEY=sandbox-key',
-          '  coredination-batch import samples/jobs.xlsx',
-          '  coredination-batch undo samples/jobs.results.csv',
+          // Results beside the sample in a clone; here, not in the installed package's folder.
+          ...(sample === near ? [`  coredination-batch import ${shown}`, `  coredination-batch undo ${shown.replace(/\.xlsx("?)$/, '.results.csv$1')}`] : [`  coredination-batch import ${shown} --results jobs.results.csv`, '  coredination-batch undo jobs.results.csv']),
         ].join('\n'),
         { sandboxUrl: demo.sandboxUrl, input: demo.input, counts: c, resultsFile: demo.imported.resultsFile, exportFile: demo.exported.file, exported: demo.exported.rows, jobsOnServer: demo.jobsOnServer },
       );
