@@ -15,10 +15,8 @@ import type { CliIo, GlobalArgs } from './io.js';
 import { callsApi } from './api-options.js';
 import { errorJson, renderError } from './render-error.js';
 import { helpWidth } from './help-pages.js';
-import { usageHint, usageMessage } from './usage-words.js';
+import { BIN, usageHint, usageMessage } from './usage-words.js';
 
-const BIN = 'coredination-batch';
-const COMMANDS = ['demo', 'import', 'undo', 'export', 'schedule', 'mapping', 'template', 'version', 'doctor', 'sandbox'];
 
 /**
  * The arguments after `--` are file names, even when they start with `-` (yargs would leave the
@@ -37,6 +35,12 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
   const done = (code: number) => {
     exitCode = code;
   };
+  // The commands' names ('import <file>' is import), for the help a usage error points to.
+  const names: string[] = [];
+  const named = <T extends { command?: string | readonly string[] }>(module: T): T => {
+    names.push(String(module.command).split(' ')[0] ?? '');
+    return module;
+  };
   const verbose = argv.includes('--verbose');
   const json = argv.includes('--json');
   const parser = (yargs(argv) as Argv<GlobalArgs>)
@@ -47,16 +51,16 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .option('quiet', { type: 'boolean', global: true, alias: 'q', describe: 'Print only the summary and warnings' })
     .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })
     .conflicts('quiet', 'verbose')
-    .command(demoCommand(io, done))
-    .command(callsApi(importCommand(io, done)))
-    .command(callsApi(undoCommand(io, done)))
-    .command(callsApi(exportCommand(io, done)))
-    .command(callsApi(scheduleCommand(io, done)))
-    .command(mappingCommand(io, done))
-    .command(templateCommand(io, done))
-    .command(callsApi(versionCommand(io, done)))
-    .command(callsApi(doctorCommand(io, done)))
-    .command(sandboxCommand(io, done))
+    .command(named(demoCommand(io, done)))
+    .command(named(callsApi(importCommand(io, done))))
+    .command(named(callsApi(undoCommand(io, done))))
+    .command(named(callsApi(exportCommand(io, done))))
+    .command(named(callsApi(scheduleCommand(io, done))))
+    .command(named(mappingCommand(io, done)))
+    .command(named(templateCommand(io, done)))
+    .command(named(callsApi(versionCommand(io, done))))
+    .command(named(callsApi(doctorCommand(io, done))))
+    .command(named(sandboxCommand(io, done)))
     .demandCommand(1, 'Name a command.')
     .recommendCommands()
     .strict()
@@ -75,7 +79,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
       // yargs's own, left out of its types).
       const options = (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
       const known = [...Object.keys(options.key), ...Object.values(options.alias).flat()];
-      throw new CdbError('USAGE', usageMessage(message ?? error?.message ?? 'Invalid usage.', argv, known, COMMANDS), { hint: usageHint(argv, COMMANDS) });
+      throw new CdbError('USAGE', usageMessage(message ?? error?.message ?? 'Invalid usage.', argv, known, names), { hint: usageHint(argv, names) });
     });
   let helpShown = false;
   try {

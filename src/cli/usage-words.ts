@@ -1,6 +1,7 @@
 import { editDistance } from '../util/edit-distance.js';
 
-const BIN = 'coredination-batch';
+/** The command's name, as help and messages print it. */
+export const BIN = 'coredination-batch';
 /** Commands whose own words name a subcommand, for the help a usage error points to. */
 const SUBCOMMANDS: Record<string, readonly string[]> = { mapping: ['init', 'check'] };
 

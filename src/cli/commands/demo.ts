@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { Output } from '../io.js';
 import { EXIT } from '../render-error.js';
+import { shellQuote } from '../render/names.js';
 
 interface DemoArgs extends GlobalArgs {
   out: string;
@@ -25,7 +26,7 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
       // The sample as this folder reaches it: samples/jobs.xlsx in a clone, the installed package's otherwise.
       const near = path.relative(process.cwd(), demo.input);
       const sample = near.startsWith('..') ? demo.input : near;
-      const shown = /\s/.test(sample) ? `"${sample}"` : sample;
+      const shown = shellQuote(sample);
       out.result(
         [
           `Imported ${sample} into the sandbox: ${c.created} jobs created, ${c.rejected + c.failed} problems.`,
@@ -40,7 +41,7 @@ export function demoCommand(io: CliIo, done: (code: number) => void): CommandMod
           'To try undo (the demo\'s run went with its sandbox): start  coredination-batch sandbox  and, in another terminal,',
           '  export COREDINATION_BASE_URL=http://127.0.0.1:8080/api/1 COREDINATION_API_KEY=sandbox-key',
           // Results beside the sample in a clone; here, not in the installed package's folder.
-          ...(sample === near ? [`  coredination-batch import ${shown}`, `  coredination-batch undo ${shown.replace(/\.xlsx("?)$/, '.results.csv$1')}`] : [`  coredination-batch import ${shown} --results jobs.results.csv`, '  coredination-batch undo jobs.results.csv']),
+          ...(sample === near ? [`  coredination-batch import ${shown}`, `  coredination-batch undo ${shellQuote(sample.replace(/\.xlsx$/, '.results.csv'))}`] : [`  coredination-batch import ${shown} --results jobs.results.csv`, '  coredination-batch undo jobs.results.csv']),
         ].join('\n'),
         { sandboxUrl: demo.sandboxUrl, input: demo.input, counts: c, resultsFile: demo.imported.resultsFile, exportFile: demo.exported.file, exported: demo.exported.rows, jobsOnServer: demo.jobsOnServer },
       );
