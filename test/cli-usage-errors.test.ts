@@ -71,6 +71,25 @@ describe('usage errors are usage errors, through the CLI', () => {
     expect(run.stderr.trim()).toMatch(message);
   });
 
+  test.each([
+    [['import', 'x.csv', '--limit']],
+    [['import', 'x.csv', '--max-errors', '--skip-invalid']],
+    [['import', 'x.csv', '--only']],
+    [['export', 'out.csv', '--since']],
+    [['mapping', 'init', 'x.csv', '--sheet']],
+  ])('%j: an option given without its value is a usage error naming it, not an option left out', async (args) => {
+    const flag = args.find((arg) => ['--limit', '--max-errors', '--only', '--since', '--sheet'].includes(arg)) as string;
+    expectUsageError(await cli(args), new RegExp(`^Error: ${flag} needs a value after it\\.\\n`));
+  });
+
+  test.each([
+    [['import', 'x.csv', '--limit', 'x'], /--limit takes a whole number above 0, got something that is not a number\./],
+    [['import', 'x.csv', '--max-errors', '-1'], /--max-errors takes a whole number of 0 or more, got -1\./],
+    [['schedule', 'samples/schedules.yaml', '--next', '0'], /--next takes a whole number above 0, got 0\./],
+  ])('%j: a count that is not one is said so', async (args, message) => {
+    expectUsageError(await cli(args), message);
+  });
+
   test.each([['--version'], ['-V']])('%s prints the version, exit 0', async (flag) => {
     const run = await cli([flag]);
     expect(run.code).toBe(0);

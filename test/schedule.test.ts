@@ -308,12 +308,12 @@ describe('schedule', () => {
       '    mapping: nope.yaml',
       '    colour: red',
     ].join('\n'));
-    const run = await cli(['schedule', file, '--next']);
+    const run = await cli(['schedule', file, '--next', '5']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/exports\[1\]\.colour \(line 10\): is not a known setting/);
     const fixed = file.replace('.yaml', '-2.yaml');
     await writeFile(fixed, (await readFile(file, 'utf8')).replace('    colour: red\n', '').replace('    colour: red', ''));
-    const again = await cli(['schedule', fixed, '--next']);
+    const again = await cli(['schedule', fixed, '--next', '5']);
     expect(again.code).toBe(2);
     for (const problem of [
       /timezone \(line 1\): "Europe\/Gothenburg" is not an IANA time zone/,

@@ -1,4 +1,4 @@
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { CdbError } from '../errors.js';
 import { TOOL_VERSION } from '../tool-version.js';
 import { demoCommand } from './commands/demo.js';
@@ -16,6 +16,7 @@ import { callsApi } from './api-options.js';
 import { errorJson, renderError } from './render-error.js';
 import { helpWidth } from './help-pages.js';
 import { BIN, usageHint, usageMessage } from './usage-words.js';
+import { valuesRequired } from './valued-options.js';
 
 
 /**
@@ -35,11 +36,12 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
   const done = (code: number) => {
     exitCode = code;
   };
-  // The commands' names ('import <file>' is import), for the help a usage error points to.
+  // The commands' names ('import <file>' is import), for the help a usage error points to; each
+  // command's options that take a value need one.
   const names: string[] = [];
-  const named = <T extends { command?: string | readonly string[] }>(module: T): T => {
+  const named = <T, U>(module: CommandModule<T, U>): CommandModule<T, U> => {
     names.push(String(module.command).split(' ')[0] ?? '');
-    return module;
+    return valuesRequired(module);
   };
   const verbose = argv.includes('--verbose');
   const json = argv.includes('--json');

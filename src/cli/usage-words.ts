@@ -76,6 +76,8 @@ export function usageMessage(message: string, argv: readonly string[], known: re
     const either = (list: string) => list.replace(/, (?=[^,]*$)/, ' or ');
     return `--${choice[1]} takes ${either(choice[3] ?? '')}; ${choice[2]} ${choice[2]?.includes('", "') ? 'are' : 'is'} not.`;
   }
+  const valueless = /^Not enough arguments following: (\S+)$/.exec(message)?.[1];
+  if (valueless) return `--${valueless} needs a value after it.`;
   const recommended = /^Did you mean (\S+)\?$/.exec(message)?.[1];
   if (recommended && argv[0] !== undefined) return `No command "${argv[0]}": did you mean ${recommended}?`;
   return message;

@@ -21,7 +21,7 @@ export function exportCommand(io: CliIo, done: (code: number) => void): CommandM
       yargs
         .positional('out', { type: 'string', demandOption: true, describe: 'The file to write (.xlsx, .csv, or .tsv/.txt tab-separated); it appears only when complete' })
         .option('mapping', MAPPING_OPTION)
-        .option('format', { choices: ['xlsx', 'csv'] as const, describe: 'Write this format whatever the file\'s name' })
+        .option('format', { type: 'string', choices: ['xlsx', 'csv'] as const, describe: 'Write this format whatever the file\'s name' })
         .option('sheet', { type: 'string', describe: 'xlsx: the sheet name (default the mapping\'s sheet, else Jobs in its language: Uppdrag under sv-SE)' })
         .option('delimiter', { type: 'string', describe: 'csv: delimiter (default a tab for .tsv and .txt, ";" under sv-SE and other decimal-comma locales, else ",")' })
         .option('bom', { type: 'boolean', describe: 'csv: start with a UTF-8 BOM so that Excel reads åäö (default on under sv-SE); --no-bom to leave it out' })

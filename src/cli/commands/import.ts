@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { CdbError } from '../../errors.js';
 import type { CliIo, GlobalArgs } from '../io.js';
 import { withMappingArgs } from '../mapping-args.js';
-import { checkPace } from '../pace-flags.js';
+import { checkPace, checkWholeNumber } from '../pace-flags.js';
 import type { ImportArgs } from '../command-args.js';
 
 /** `import <file>`: spreadsheet → jobs. The engine is loaded only when the command runs. */
@@ -22,18 +22,17 @@ export function importCommand(io: CliIo, done: (code: number) => void): CommandM
         .option('concurrency', { type: 'number', describe: "Requests in flight at most (default: the mapping's or config file's, else 4)" })
         .option('rate', { type: 'number', describe: "Requests per second at most (default: the mapping's or config file's, else 10; 0: no cap)" })
         .option('key', { type: 'string', describe: 'Column identifying a row: matched against the account by its field; a match is updated with what changed, no match created' })
-        .option('only', { choices: ['create', 'update'] as const, describe: 'Keyed: only create jobs (a key that matches is a problem) or only update them (a key with no match is a problem)' })
+        .option('only', { type: 'string', choices: ['create', 'update'] as const, describe: 'Keyed: only create jobs (a key that matches is a problem) or only update them (a key with no match is a problem)' })
         .option('skip-invalid', { type: 'boolean', describe: 'Send the valid rows and report the invalid ones as rejected' })
         .option('max-errors', { type: 'number', describe: 'With --skip-invalid, more invalid rows than this sends nothing; more rows failing while sending stops the run' })
         .option('fresh', { type: 'boolean', describe: 'Forget what earlier runs of this mapping into this account sent (rows are sent again as new jobs)' })
-        .option('unknown', { choices: ['send', 'skip'] as const, describe: 'Rows an earlier run sent without an answer that the server cannot settle: send them again, or skip them' })
+        .option('unknown', { type: 'string', choices: ['send', 'skip'] as const, describe: 'Rows an earlier run sent without an answer that the server cannot settle: send them again, or skip them' })
         .option('put-replaces', { type: 'boolean', describe: "The server's PUT replaces the whole job: updates send the whole job with the changed fields" })
         .option('offline', { type: 'boolean', describe: '--dry-run: check the file only, without the journal or the account' })
         .check((args) => {
           checkPace(args);
-          if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit > 0)) throw new CdbError('USAGE', `--limit takes a whole number above 0, got ${args.limit}.`);
-          const maxErrors = args.maxErrors as number | undefined;
-          if (maxErrors !== undefined && !(Number.isInteger(maxErrors) && maxErrors >= 0)) throw new CdbError('USAGE', `--max-errors takes a whole number of 0 or more, got ${maxErrors}.`);
+          checkWholeNumber('limit', args.limit, 1);
+          checkWholeNumber('max-errors', args.maxErrors, 0);
           if (args.offline && !args.dryRun) throw new CdbError('USAGE', '--offline only applies to --dry-run: an import reads the journal and the account.', { hint: 'Add --dry-run to check the file alone.' });
           return true;
         }),

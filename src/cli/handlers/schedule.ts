@@ -109,7 +109,7 @@ export async function scheduleHandler(args: ScheduleArgs, io: CliIo): Promise<nu
     return EXIT.ok;
   }
   if (args.next !== undefined) {
-    const count = Math.max(1, Math.floor(args.next) || 5);
+    const count = args.next;
     // A watched folder that is not there would fail every look: said now, before the daemon runs.
     const problems = new Map<string, string>();
     for (const entry of schedule.imports) {
