@@ -7,6 +7,7 @@ import { cli, type CliRun } from './helpers/cli.js';
 import { KEY, sandbox } from './helpers/sandbox.js';
 import { TOOL_VERSION } from '../src/tool-version.js';
 import { tempDir } from './helpers/files.js';
+import { jobsCsv } from './helpers/jobs-file.js';
 
 const servers: net.Server[] = [];
 afterEach(async () => {
@@ -87,6 +88,23 @@ describe('usage errors are usage errors, through the CLI', () => {
     [['import', 'x.csv', '--max-errors', '-1'], /--max-errors takes a whole number of 0 or more, got -1\./],
     [['schedule', 'samples/schedules.yaml', '--next', '0'], /--next takes a whole number above 0, got 0\./],
   ])('%j: a count that is not one is said so', async (args, message) => {
+    expectUsageError(await cli(args), message);
+  });
+
+  test('a switch given a value (--dry-run=maybe) is a usage error, and nothing is sent', async () => {
+    const s = await sandbox();
+    const file = await jobsCsv(await tempDir(), 3);
+    const env = { COREDINATION_BASE_URL: s.url, COREDINATION_API_KEY: KEY, COREDINATION_STATE_DIR: await tempDir() };
+    expectUsageError(await cli(['import', file, '--dry-run=maybe'], env), /--dry-run is a switch: give it alone \(or --no-dry-run\), not with "=maybe"\./);
+    expect(s.requests).toHaveLength(0);
+    expect(s.jobs()).toHaveLength(0);
+  });
+
+  test.each([
+    [['export', 'out.xlsx', '--format', 'xlsx', '--format', 'csv'], /--format was given 2 times \(xlsx, csv\): give it once\./],
+    [['import', 'x.csv', '--key', 'Reference no', '--key', 'Title', '--dry-run'], /--key was given 2 times \(Reference no, Title\): give it once\./],
+    [['import', 'x.csv', '-abc'], /Unknown options for import: -a, -b, -c\./],
+  ])('%j: an option of one value given twice, or letters run together, are said so', async (args, message) => {
     expectUsageError(await cli(args), message);
   });
 

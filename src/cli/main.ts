@@ -17,6 +17,8 @@ import { errorJson, renderError } from './render-error.js';
 import { helpWidth } from './help-pages.js';
 import { BIN, usageHint, usageMessage } from './usage-words.js';
 import { valuesRequired } from './valued-options.js';
+import { checkFlagForms, type OptionsView } from './flag-forms.js';
+import { wantsVerbose } from './verbose-flag.js';
 
 
 /**
@@ -43,7 +45,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     names.push(String(module.command).split(' ')[0] ?? '');
     return valuesRequired(module);
   };
-  const verbose = argv.includes('--verbose');
+  const verbose = wantsVerbose(argv);
   const json = argv.includes('--json');
   const parser = (yargs(argv) as Argv<GlobalArgs>)
     .scriptName(BIN)
@@ -53,6 +55,8 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .option('quiet', { type: 'boolean', global: true, alias: 'q', describe: 'Print only the summary and warnings' })
     .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })
     .conflicts('quiet', 'verbose')
+    // Before the command's own checks, with its options known.
+    .middleware((parsed: Record<string, unknown>): void => checkFlagForms(argv, parsed, (parser as unknown as OptionsView).getOptions()), true)
     .command(named(demoCommand(io, done)))
     .command(named(callsApi(importCommand(io, done))))
     .command(named(callsApi(undoCommand(io, done))))

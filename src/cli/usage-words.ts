@@ -43,7 +43,9 @@ function nearest(name: string, known: readonly string[]): string | undefined {
 /** yargs's "Unknown arguments: dry-rn, dryRn": each as typed (yargs adds a dashed name's camelCase twin). */
 function unknownArguments(listed: readonly string[], argv: readonly string[], known: readonly string[], command: string): string {
   const names = listed.filter((name) => !listed.some((other) => other !== name && camel(other) === name));
-  const typedAs = (name: string) => [`-${name}`, `--${name}`, `--no-${name}`].find((form) => argv.some((arg) => arg === form || arg.startsWith(`${form}=`)));
+  // A one-letter option may be one of several written together (-abc).
+  const grouped = (name: string) => name.length === 1 && argv.some((arg) => /^-[^-]{2,}$/.test(arg) && arg.includes(name));
+  const typedAs = (name: string) => [`-${name}`, `--${name}`, `--no-${name}`].find((form) => argv.some((arg) => arg === form || arg.startsWith(`${form}=`))) ?? (grouped(name) ? `-${name}` : undefined);
   const options = names.filter((name) => typedAs(name) !== undefined);
   const words = names.filter((name) => typedAs(name) === undefined);
   if (options.length) {

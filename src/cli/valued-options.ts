@@ -1,9 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
-
-/** yargs's own view of a command's options (getOptions is left out of its types). */
-interface OptionsView {
-  getOptions(): { number: string[]; string: string[] };
-}
+import type { OptionsView } from './flag-forms.js';
 
 /**
  * A command whose number and string options each need a value after them: yargs would read

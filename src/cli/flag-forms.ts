@@ -1,0 +1,26 @@
+import { CdbError } from '../errors.js';
+
+/** yargs's own view of a command's options (getOptions is left out of its types). */
+export interface OptionsView {
+  getOptions(): { boolean: string[]; array: string[]; number: string[]; string: string[] };
+}
+
+/**
+ * What yargs reads quietly and the tool must not: a switch given a value (`--dry-run=maybe` is
+ * not a dry run to yargs, and the import would send), and an option of one value given twice
+ * (`--format xlsx --format csv` is both to yargs). Each a usage error naming the option.
+ */
+export function checkFlagForms(argv: readonly string[], parsed: Record<string, unknown>, options: ReturnType<OptionsView['getOptions']>): void {
+  for (const arg of argv) {
+    const given = /^--(?:no-)?([^=]+)=(.*)$/s.exec(arg);
+    if (given?.[1] && options.boolean.includes(given[1]) && given[2] !== 'true' && given[2] !== 'false') {
+      throw new CdbError('USAGE', `--${given[1]} is a switch: give it alone (or --no-${given[1]}), not with "=${given[2]}".`);
+    }
+  }
+  for (const key of new Set([...options.number, ...options.string])) {
+    const value = parsed[key];
+    if (!options.array.includes(key) && Array.isArray(value)) {
+      throw new CdbError('USAGE', `--${key} was given ${value.length} times (${value.map(String).join(', ')}): give it once.`);
+    }
+  }
+}
