@@ -109,6 +109,21 @@ describe('export', () => {
     expect(target.jobs().filter((j) => j.title === 'Ändrad titel')).toHaveLength(1);
   });
 
+  test('xlsx round trip of text XML cannot hold as it is: a CR, control characters, a literal _x0041_, kept to the character', async () => {
+    const s = await sandbox();
+    const odd = ['line1\nline2\r\nline3', 'ctrl\u0001char\u001f', 'a literal _x0041_ and _x000D_', 'tab\there'];
+    for (const [i, description] of odd.entries()) await client(s).createJob({ title: `Odd ${i}`, referenceNo: String(i), description });
+    const dir = await tempDir();
+    const file = path.join(dir, 'odd.xlsx');
+    await exportFrom(s, file);
+    const { mapping } = await loadMapping();
+    mapping.key = 'UUID';
+    // Read back against the same account, unchanged: nothing to update.
+    const again = await runImport({ file, mapping, client: client(s), rate: 0, concurrency: 4, dryRun: true, stateDir: await tempDir() });
+    expect(again.plan?.updates).toEqual([]);
+    expect(again.plan?.counts).toMatchObject({ unchanged: 4, update: 0, create: 0 });
+  });
+
   test('--since last across three runs: only what changed, nothing lost or doubled at the boundary', async () => {
     const s = await sandbox({ generate: 40 });
     const dir = await tempDir();

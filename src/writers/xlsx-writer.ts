@@ -96,12 +96,31 @@ function needsStyle(value: WrittenCell): boolean {
   return typeof value === 'string' ? LINE_BREAK.test(value) : isTypedCell(value);
 }
 
+/**
+ * Text as the format carries it: XML holds no control character, and reads a CR as a line feed,
+ * so each is written `_xHHHH_` (`_x000D_` for CR), as Excel writes them and every reader of the
+ * format (ours too) reads them; the underscore of a literal `_xHHHH_` is written `_x005F_`.
+ * Without this exceljs left control characters out and a CR came back as a line feed, so an
+ * export read back planned updates of jobs nobody had changed.
+ */
+export function escapeText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\r\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/.test(text)) return text;
+  return (
+    text
+      .replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\r\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`)
+  );
+}
+
 /** The value exceljs is given for a cell. */
 function rawValue(value: WrittenCell): unknown {
   if (value === undefined) return null;
+  if (typeof value === 'string') return escapeText(value);
   if (!isTypedCell(value)) return value;
   if (value.error) return { error: value.error };
-  return value.value ?? null;
+  return typeof value.value === 'string' ? escapeText(value.value) : (value.value ?? null);
 }
 
 /** Writes a table to an xlsx file with exceljs's streaming writer, made to be read and printed. */
