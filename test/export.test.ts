@@ -124,6 +124,19 @@ describe('export', () => {
     expect(again.plan?.counts).toMatchObject({ unchanged: 4, update: 0, create: 0 });
   });
 
+  test('xlsx: a cell longer than Excel holds (32,767 characters) is warned about, naming the job and column; csv says nothing', async () => {
+    const s = await sandbox();
+    const made = await client(s).createJob({ title: 'Long', referenceNo: '1', description: 'x'.repeat(40_000) });
+    const dir = await tempDir();
+    const warned: string[] = [];
+    const reporter = { info() {}, detail() {}, warn: (line: string) => void warned.push(line) };
+    await exportFrom(s, path.join(dir, 'long.xlsx'), { reporter });
+    expect(warned).toEqual([`A cell is longer than the 32,767 characters an Excel cell holds (job ${made.id}, column "Description", 40,000 characters): the file holds it whole, but Excel cuts it when it opens it. Export to .csv to keep such text.`]);
+    warned.length = 0;
+    await exportFrom(s, path.join(dir, 'long.csv'), { reporter });
+    expect(warned).toEqual([]);
+  });
+
   test('--since last across three runs: only what changed, nothing lost or doubled at the boundary', async () => {
     const s = await sandbox({ generate: 40 });
     const dir = await tempDir();

@@ -17,6 +17,9 @@ import { exportKey, OVERLAP_MS, WatermarkStore, type Watermark } from './waterma
 import { wallToEpoch } from '../time/zone-time.js';
 import { mapInOrder } from '../util/map-in-order.js';
 
+/** The most characters an Excel cell holds. */
+const EXCEL_CELL_CHARS = 32_767;
+
 /** What to export, where, and how. */
 export interface ExportOptions {
   client: CoredinationClient;
@@ -207,9 +210,18 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
     if (job.id !== undefined && job.modified >= newest - OVERLAP_MS) modifiedById.set(String(job.id), job.modified);
     if (modifiedById.size > 10_000) for (const [id, m] of modifiedById) if (m < newest - OVERLAP_MS) modifiedById.delete(id);
   };
+  // Excel holds at most 32,767 characters in a cell, and cuts a longer one when it opens the file.
+  const tooLong = { cells: 0, first: '' };
+  const measure = (job: Job, cells: OutCell[]) => {
+    for (const [i, cell] of cells.entries()) {
+      if (typeof cell !== 'string' || cell.length <= EXCEL_CELL_CHARS) continue;
+      if (!tooLong.cells++) tooLong.first = `job ${job.id ?? job.uuid}, column "${header[i] ?? i + 1}", ${cell.length.toLocaleString('en')} characters`;
+    }
+  };
   try {
     const write = async (job: Job, cells: OutCell[] = rowOf(job)) => {
       if (options.signal?.aborted) throw new CdbError('INTERRUPTED', 'The export was interrupted; nothing was written to its path.', { hint: 'Run it again.' });
+      if (format === 'xlsx') measure(job, cells);
       await writer.write(cells);
       remember(job);
       rows++;
@@ -224,6 +236,7 @@ export async function runExport(options: ExportOptions): Promise<ExportSummary> 
     throw error;
   }
 
+  if (tooLong.cells) reporter.warn(`${tooLong.cells === 1 ? 'A cell is' : `${tooLong.cells} cells are`} longer than the ${EXCEL_CELL_CHARS.toLocaleString('en')} characters an Excel cell holds (${tooLong.cells === 1 ? '' : 'the first: '}${tooLong.first}): the file holds ${tooLong.cells === 1 ? 'it' : 'them'} whole, but Excel cuts ${tooLong.cells === 1 ? 'it' : 'them'} when it opens it. Export to .csv to keep such text.`);
   // Advance the watermark only now that the file is complete.
   const near: Record<string, number> = {};
   for (const [id, modified] of modifiedById) if (modified >= newest - OVERLAP_MS) near[id] = modified;
