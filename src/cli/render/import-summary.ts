@@ -63,9 +63,10 @@ export function checkJson(check: FileCheck) {
   };
 }
 
-/** The plan as lines: what each row will do, then the first updates with what they change. */
-export function describePlan(plan: ImportPlan): string[] {
+/** The plan as lines: what each row will do, then the first updates with what they change (every row: in `planFile`, when one was written). */
+export function describePlan(plan: ImportPlan, planFile?: string): string[] {
   const c = plan.counts;
+  const every = planFile ? `${shownName(planFile)} lists every row` : '--plan plan.csv lists every row';
   // Unkeyed rows are only ever created (or known as done): updates need a key.
   const parts = plan.account ? [`${c.create} to create`, `${c.update} to update`, `${c.unchanged} unchanged`] : [`${c.create} to create`];
   if (c.done) parts.push(`${c.done} already sent by earlier runs (skipped)`);
@@ -76,7 +77,7 @@ export function describePlan(plan: ImportPlan): string[] {
   const against = plan.account ? ` against the account (${plan.account.jobs} jobs${plan.account.readings > 1 ? `, read ${plan.account.readings} times: ${plan.account.changedWhileRead ?? 'it changed while it was read'}` : ''})` : '';
   const lines = [`Plan${against}: ${parts.join(', ')}.`];
   for (const update of plan.updates) lines.push(`  update ${update}`);
-  if (c.update > plan.updates.length) lines.push(`  … and ${c.update - plan.updates.length} more updates (--plan plan.csv lists every row).`);
+  if (c.update > plan.updates.length) lines.push(`  … and ${c.update - plan.updates.length} more updates (${every}).`);
   const { lostZeros } = plan;
   if (lostZeros.rows) {
     lines.push(`${lostZeros.rows} key${s(lostZeros.rows)} of the file match a job of the account only with leading zeros (the file's 50000 is the account's 0050000): the file seems to have lost them, and nothing is sent for ${lostZeros.rows === 1 ? 'that row' : 'those rows'}. Give the key column pad: ${lostZeros.widths.join(' or ')} in the mapping to put the zeros back.`);
@@ -84,13 +85,13 @@ export function describePlan(plan: ImportPlan): string[] {
   const shownRejections = plan.rejections.shown.slice(0, SHOWN_REJECTIONS);
   for (const rejection of shownRejections) lines.push(`  reject ${rejection}`);
   const otherRejections = plan.rejections.rows - shownRejections.length;
-  if (otherRejections > 0) lines.push(`  … and ${otherRejections} more rejected rows (--plan plan.csv lists every row with its reason).`);
+  if (otherRejections > 0) lines.push(`  … and ${otherRejections} more rejected rows (${every} with its reason).`);
   const { kept } = plan;
   if (kept.rows) {
     const columns = Object.entries(kept.byColumn).map(([column, n]) => `${column} ${n}`).join(', ');
     lines.push(`Empty cells keep the job's value on ${kept.rows} row${s(kept.rows)} (${columns}); empty: clear on a column clears it instead.`);
     for (const text of kept.shown) lines.push(`  kept ${text}`);
-    if (kept.rows > kept.shown.length) lines.push(`  … and ${kept.rows - kept.shown.length} more rows (--plan plan.csv lists every row).`);
+    if (kept.rows > kept.shown.length) lines.push(`  … and ${kept.rows - kept.shown.length} more rows (${every}).`);
   }
   if (plan.orphans) lines.push(`${plan.orphans} send${s(plan.orphans)} of earlier runs whose answer was lost are not in this file (an edited or removed row?): the import looks ${plan.orphans === 1 ? 'it' : 'them'} up first and says what it finds.`);
   return lines;
@@ -99,7 +100,7 @@ export function describePlan(plan: ImportPlan): string[] {
 /** A dry run as lines. */
 export function describeDryRun(summary: ImportSummary, note: string[] = []): string[] {
   const lines = [...describeCheck(summary.check)];
-  if (summary.plan) lines.push(...describePlan(summary.plan));
+  if (summary.plan) lines.push(...describePlan(summary.plan, summary.planFile));
   if (summary.planFile) lines.push(`The plan is in ${shownName(summary.planFile)}, one row per input row.`);
   lines.push(...note, 'Dry run: nothing was sent.');
   return lines;
@@ -123,7 +124,7 @@ export function describeImport(summary: ImportSummary, options: { undoHint?: boo
   }
   const what = `${rowsText(summary.reported)}: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c['not-sent'] ? `${c['not-sent']} not sent, ` : ''}${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
   // The plan of a keyed import says what matched; an unkeyed one's is the counts below.
-  if (summary.plan?.account) lines.push(...describePlan(summary.plan));
+  if (summary.plan?.account) lines.push(...describePlan(summary.plan, summary.planFile));
   if (summary.status === 'done') lines.push(`Done in ${summary.seconds.toFixed(1)} s. ${what}.`);
   else if (summary.status === 'interrupted') lines.push(`Interrupted after ${summary.seconds.toFixed(1)} s. ${what}.`);
   else lines.push(`Stopped after ${summary.seconds.toFixed(1)} s. ${what}.`);
