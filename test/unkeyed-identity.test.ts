@@ -28,6 +28,20 @@ async function importInto(s: Sandbox, file: string, stateDir: string, extra: Par
 const titles = (s: Sandbox) => s.jobs().map((j) => j.title as string).sort();
 
 describe('unkeyed rows are known by what they send', () => {
+  test('an export imported again without a key: every row names its job by uuid, so none is made a second time; --key UUID matches them', async () => {
+    const s = await sandbox({ generate: 6 });
+    const dir = await tempDir();
+    const { mapping } = await loadMapping();
+    const file = path.join(dir, 'export.csv');
+    await runExport({ client: createClient({ baseUrl: s.url, apiKey: KEY }), mapping, output: file, stateDir: await tempDir() });
+    const again = await importInto(s, file, await tempDir());
+    expect(again.counts).toMatchObject({ created: 0, rejected: 6 });
+    expect(s.jobs()).toHaveLength(6);
+    expect(again.plan?.rejections.shown[0]).toMatch(/^row 2: it gives the uuid of a job \([0-9a-f-]{36}\), as an export writes it, .*Give --key UUID to update the job it names/);
+    const keyed = await importInto(s, file, await tempDir(), { mapping: { ...mapping, key: 'UUID' } });
+    expect(keyed.counts).toMatchObject({ unchanged: 6, created: 0 });
+  });
+
   test('a job added at the top of the sheet: the new one is created, the others are done, none is rejected', async () => {
     const s = await sandbox();
     const [dir, state] = [await tempDir(), await tempDir()];

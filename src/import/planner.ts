@@ -79,7 +79,7 @@ export function tally(plan: ImportPlan, planned: PlannedRow, mapping?: ValueCont
   if (action.kind === 'rejected' && !planned.mapped.issues.length) {
     // The check's problems are told by the check; these only the plan knows.
     plan.rejections.rows++;
-    if (plan.rejections.shown.length < SHOWN_UPDATES) plan.rejections.shown.push(`row ${planned.row.row} (${planned.key ?? ''}): ${action.reason}`);
+    if (plan.rejections.shown.length < SHOWN_UPDATES) plan.rejections.shown.push(`row ${planned.row.row}${planned.key ? ` (${planned.key})` : ''}: ${action.reason}`);
     if (action.lostZeros) {
       plan.lostZeros.rows++;
       for (const width of action.lostZeros) if (!plan.lostZeros.widths.includes(width)) plan.lostZeros.widths.push(width);

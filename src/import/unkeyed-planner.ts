@@ -28,6 +28,12 @@ export class UnkeyedPlanner {
       const record = this.journal.payloads.get(hash);
       const made = record?.created[nth];
       if (made) return { kind: 'done', uuid: made.uuid, id: made.id, reason: 'done by an earlier run (created)' };
+      // A row that gives its job's uuid (an export's UUID column) is that job: made anew, it would
+      // be a second job beside it, and under another uuid than the file says.
+      const own = mapped.job.uuid;
+      if (typeof own === 'string' && own !== '') {
+        return { kind: 'rejected', reason: `it gives the uuid of a job (${own}), as an export writes it, and an import without a key only makes new jobs: it would make a second one. Give --key UUID to update the job it names (or leave its UUID cell empty for a new job)` };
+      }
       const lost = record?.pending[nth - (record?.created.length ?? 0)];
       if (lost) {
         // Looked up by the uuid it carried; where the server cannot say, the user decides.

@@ -123,8 +123,9 @@ export function describeImport(summary: ImportSummary, options: { undoHint?: boo
     if (check.issueCount > shown) lines.push(`  … and ${check.issueCount - shown} more problems (all of them are in the errors file).`);
   }
   const what = `${rowsText(summary.reported)}: ${c.created} created, ${c.updated} updated, ${c.unchanged ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c['not-sent'] ? `${c['not-sent']} not sent, ` : ''}${c.rejected} rejected, ${c.failed} failed, ${c.unknown} unknown`;
-  // The plan of a keyed import says what matched; an unkeyed one's is the counts below.
-  if (summary.plan?.account) lines.push(...describePlan(summary.plan, summary.planFile));
+  // The plan of a keyed import says what matched; an unkeyed one's is the counts below, and the
+  // rows it rejected with why.
+  if (summary.plan?.account || summary.plan?.rejections.rows) lines.push(...describePlan(summary.plan, summary.planFile));
   if (summary.status === 'done') lines.push(`Done in ${summary.seconds.toFixed(1)} s. ${what}.`);
   else if (summary.status === 'interrupted') lines.push(`Interrupted after ${summary.seconds.toFixed(1)} s. ${what}.`);
   else lines.push(`Stopped after ${summary.seconds.toFixed(1)} s. ${what}.`);
