@@ -104,6 +104,8 @@ describe('usage errors are usage errors, through the CLI', () => {
     [['export', 'out.xlsx', '--format', 'xlsx', '--format', 'csv'], /--format was given 2 times \(xlsx, csv\): give it once\./],
     [['import', 'x.csv', '--key', 'Reference no', '--key', 'Title', '--dry-run'], /--key was given 2 times \(Reference no, Title\): give it once\./],
     [['import', 'x.csv', '-abc'], /Unknown options for import: -a, -b, -c\./],
+    [['import', 'x.csv', '--dryRun=maybe'], /--dry-run is a switch: give it alone \(or --no-dry-run\), not with "=maybe"\./],
+    [['import', 'x.csv', '-q', '-v'], /--quiet and --verbose cannot be given together: choose one\./],
   ])('%j: an option of one value given twice, or letters run together, are said so', async (args, message) => {
     expectUsageError(await cli(args), message);
   });

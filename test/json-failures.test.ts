@@ -25,6 +25,12 @@ test.each([
   expect(run.stdout).not.toContain('"k"');
 });
 
+test('--json=true is --json: a failure still prints its one JSON document', async () => {
+  const run = await cli(['import', '/no/such/file.csv', '--dry-run', '--json=true']);
+  expect(run.code).toBe(2);
+  expect(JSON.parse(run.stdout)).toMatchObject({ status: 'failed', error: { code: 'INPUT' } });
+});
+
 test('--json of a mapping that does not load: one JSON document naming the problem', async () => {
   const dir = await tempDir();
   const mapping = path.join(dir, 'bad.mapping.yaml');

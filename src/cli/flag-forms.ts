@@ -1,5 +1,7 @@
 import { CdbError } from '../errors.js';
 
+const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
 /** yargs's own view of a command's options (getOptions is left out of its types). */
 export interface OptionsView {
   getOptions(): { boolean: string[]; array: string[]; number: string[]; string: string[] };
@@ -11,10 +13,13 @@ export interface OptionsView {
  * (`--format xlsx --format csv` is both to yargs). Each a usage error naming the option.
  */
 export function checkFlagForms(argv: readonly string[], parsed: Record<string, unknown>, options: ReturnType<OptionsView['getOptions']>): void {
+  // yargs takes a dashed name in camelCase too (--dryRun for --dry-run).
+  const switches = new Map(options.boolean.flatMap((name) => [[name, name], [camel(name), name]] as const));
   for (const arg of argv) {
     const given = /^--(?:no-)?([^=]+)=(.*)$/s.exec(arg);
-    if (given?.[1] && options.boolean.includes(given[1]) && given[2] !== 'true' && given[2] !== 'false') {
-      throw new CdbError('USAGE', `--${given[1]} is a switch: give it alone (or --no-${given[1]}), not with "=${given[2]}".`);
+    const name = given?.[1] === undefined ? undefined : switches.get(given[1]);
+    if (name && given?.[2] !== 'true' && given?.[2] !== 'false') {
+      throw new CdbError('USAGE', `--${name} is a switch: give it alone (or --no-${name}), not with "=${given?.[2] ?? ''}".`);
     }
   }
   for (const key of new Set([...options.number, ...options.string])) {

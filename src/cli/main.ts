@@ -46,7 +46,8 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     return valuesRequired(module);
   };
   const verbose = wantsVerbose(argv);
-  const json = argv.includes('--json');
+  // As yargs reads it: --json=true asks for it too.
+  const json = argv.includes('--json') || argv.includes('--json=true');
   const parser = (yargs(argv) as Argv<GlobalArgs>)
     .scriptName(BIN)
     .usage(`${BIN} <command> [options]\n\nMove jobs between spreadsheets and Coredination.`)

@@ -80,6 +80,8 @@ export function usageMessage(message: string, argv: readonly string[], known: re
   }
   const valueless = /^Not enough arguments following: (\S+)$/.exec(message)?.[1];
   if (valueless) return `--${valueless} needs a value after it.`;
+  const exclusive = /^Arguments (\S+) and (\S+) are mutually exclusive$/.exec(message);
+  if (exclusive) return `--${exclusive[1]} and --${exclusive[2]} cannot be given together: choose one.`;
   const recommended = /^Did you mean (\S+)\?$/.exec(message)?.[1];
   if (recommended && argv[0] !== undefined) return `No command "${argv[0]}": did you mean ${recommended}?`;
   return message;

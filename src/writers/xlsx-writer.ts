@@ -96,6 +96,11 @@ function needsStyle(value: WrittenCell): boolean {
   return typeof value === 'string' ? LINE_BREAK.test(value) : isTypedCell(value);
 }
 
+/** Control characters (DEL too, which exceljs drops), CR, U+FFFE/U+FFFF and a half of a surrogate pair alone: none goes into XML as it is. */
+const UNWRITABLE_SOURCE = '[\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\r\\ufffe\\uffff]|[\\ud800-\\udbff](?![\\udc00-\\udfff])|(?<![\\ud800-\\udbff])[\\udc00-\\udfff]';
+const UNWRITABLE = new RegExp(UNWRITABLE_SOURCE);
+const UNWRITABLE_ALL = new RegExp(UNWRITABLE_SOURCE, 'g');
+
 /**
  * Text as the format carries it: XML holds no control character, and reads a CR as a line feed,
  * so each is written `_xHHHH_` (`_x000D_` for CR), as Excel writes them and every reader of the
@@ -104,14 +109,8 @@ function needsStyle(value: WrittenCell): boolean {
  * export read back planned updates of jobs nobody had changed.
  */
 export function escapeText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (!/[\u0000-\u0008\u000b\u000c\u000e-\u001f\r\ufffe\uffff]|_x[0-9A-Fa-f]{4}_/.test(text)) return text;
-  return (
-    text
-      .replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\r\ufffe\uffff]/g, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`)
-  );
+  if (!UNWRITABLE.test(text) && !/_x[0-9A-Fa-f]{4}_/.test(text)) return text;
+  return text.replace(/_(?=x[0-9A-Fa-f]{4}_)/g, '_x005F_').replace(UNWRITABLE_ALL, (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
 }
 
 /** The value exceljs is given for a cell. */
