@@ -137,6 +137,20 @@ describe('export', () => {
     expect(warned).toEqual([]);
   });
 
+  test('an all-day job holding a time of day (set elsewhere) is unchanged when its export is read back: its date is its date', async () => {
+    const s = await sandbox();
+    // 13:00 in Stockholm on 3 December 2026, on a job that is all-day.
+    await client(s).createJob({ title: 'Heldag', referenceNo: '1', allDay: true, startTime: Date.parse('2026-12-03T12:00:00Z') });
+    const dir = await tempDir();
+    const file = path.join(dir, 'allday.xlsx');
+    await exportFrom(s, file);
+    const { mapping } = await loadMapping();
+    mapping.key = 'UUID';
+    const again = await runImport({ file, mapping, client: client(s), rate: 0, concurrency: 4, dryRun: true, stateDir: await tempDir() });
+    expect(again.plan?.updates).toEqual([]);
+    expect(again.plan?.counts).toMatchObject({ unchanged: 1, update: 0 });
+  });
+
   test('--since last across three runs: only what changed, nothing lost or doubled at the boundary', async () => {
     const s = await sandbox({ generate: 40 });
     const dir = await tempDir();

@@ -268,7 +268,7 @@ export class Applier {
     const { row, hash } = planned;
     const uuid = String(fresh.uuid).toLowerCase();
     const current = ctx.index ? ctx.index.pick(fresh) : fresh;
-    const diff = diffJob(payload, current, ctx.wholeLists);
+    const diff = diffJob(payload, current, ctx.wholeLists, ctx.mapping?.timezone);
     // What the file's empty cells left as the job has it, and what the update changes, in the file's words.
     const kept = planned.action.kind === 'update' && planned.action.kept ? keptText(planned.action.kept, ctx.mapping) : undefined;
     if (!diff.changes.length) return this.report(at, row, { outcome: 'unchanged', id: fresh.id, uuid, reason: `the job already holds these values: nothing sent${kept ? `; ${kept}` : ''}` });

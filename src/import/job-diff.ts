@@ -93,13 +93,28 @@ function overlay(payload: unknown, current: unknown): unknown {
 }
 
 /**
+ * An all-day job's start and end are dates (map-row.ts sends them so): the file's date is the
+ * job's when the job's own start or end falls on it in the mapping's zone, whatever time of day
+ * the job holds (one set by another program, or by a mapping without the all-day column).
+ */
+function sameAllDayDate(attribute: string, value: unknown, payload: Job, current: Job, timezone: string): boolean {
+  if (attribute !== 'startTime' && attribute !== 'endTime') return false;
+  if ((payload.allDay ?? current.allDay) !== true) return false;
+  const held = current[attribute];
+  return typeof value === 'string' && typeof held === 'number' && formatWall(epochToWall(held, timezone), 'date') === value;
+}
+
+/**
  * Compares a row's payload with the job on the server: the fields the file would change, and
  * an update body that changes only those (whole top-level attributes, since that is what a
  * partial PUT replaces, each merged with what the job already holds there).
  */
-export function diffJob(payload: Job, current: Job, wholeLists: ReadonlySet<string> = new Set()): JobDiff {
+export function diffJob(payload: Job, current: Job, wholeLists: ReadonlySet<string> = new Set(), timezone?: string): JobDiff {
   const changes: FieldChange[] = [];
-  for (const [attribute, value] of Object.entries(payload)) collect(value, current[attribute], attribute, changes, wholeLists.has(attribute));
+  for (const [attribute, value] of Object.entries(payload)) {
+    if (timezone && sameAllDayDate(attribute, value, payload, current, timezone)) continue;
+    collect(value, current[attribute], attribute, changes, wholeLists.has(attribute));
+  }
   const body: Job = {};
   const before: Record<string, unknown> = {};
   for (const change of changes) {

@@ -24,6 +24,8 @@ export interface KeyedSetup {
   namespace: string;
   /** Lists a column fills whole (resources[].name): the file's list is the list. */
   wholeLists: ReadonlySet<string>;
+  /** The mapping's zone, in which an all-day job's date is read. */
+  timezone: string;
   only?: OnlyChoice;
   signal?: AbortSignal;
 }
@@ -84,7 +86,7 @@ export class KeyedPlanner {
     }
     // Empty cells: cleared where the column says so, else the job's value stays, and the plan says so.
     const payload = withClears(mapped.job, mapped.empty);
-    const { changes } = diffJob(payload, values, this.setup.wholeLists);
+    const { changes } = diffJob(payload, values, this.setup.wholeLists, this.setup.timezone);
     const kept = keptFields(mapped.empty, values);
     if (!changes.length) return { kind: 'unchanged', uuid: job.uuid, id: job.id, ...(kept ? { kept } : {}) };
     return { kind: 'update', uuid: job.uuid, id: job.id, payload, changes, ...(kept ? { kept } : {}) };

@@ -47,6 +47,7 @@ export async function keyedPlanner(options: {
     namespace: keyNamespace(options.account, keyField, mapping.namespace),
     // Lists a column fills whole (resources[].name): the file's list is the list.
     wholeLists: new Set(sent.filter((c) => c.parts.includes(EACH)).map((c) => String(c.parts[0]))),
+    timezone: mapping.timezone,
     only: options.only,
     signal: options.signal,
   });
