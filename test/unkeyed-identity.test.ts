@@ -40,6 +40,11 @@ describe('unkeyed rows are known by what they send', () => {
     expect(again.plan?.rejections.shown[0]).toMatch(/^row 2: it gives the uuid of a job \([0-9a-f-]{36}\), as an export writes it, .*Give --key UUID to update the job it names/);
     const keyed = await importInto(s, file, await tempDir(), { mapping: { ...mapping, key: 'UUID' } });
     expect(keyed.counts).toMatchObject({ unchanged: 6, created: 0 });
+    // A job added to the export has no uuid yet: keyed on UUID, the row says where it belongs.
+    await writeFile(file, `${(await readFile(file, 'utf8')).trimEnd()}\r\nNytt jobb${';'.repeat(15)}\r\n`);
+    const added = await importInto(s, file, await tempDir(), { mapping: { ...mapping, key: 'UUID' }, dryRun: true });
+    expect(added.check.invalid).toBe(1);
+    expect(added.check.issues[0]?.message).toMatch(/^is the key column and is empty: keyed on UUID, each row names a job that exists\. A new job has no uuid yet: import new rows in a file of their own, without --key UUID$/);
   });
 
   test('a job added at the top of the sheet: the new one is created, the others are done, none is rejected', async () => {

@@ -135,7 +135,14 @@ export function mapRow(bound: BoundMapping, ctx: ConvertContext, sheetRow: Sheet
     const typed = keyColumn ? getPath(job, keyColumn.parts) : undefined;
     key = (typeof typed === 'string' || typeof typed === 'number' || typeof typed === 'boolean' ? String(typed) : cellText(cells[bound.keyIndex] ?? null)).trim().normalize('NFC');
     if (isUuid(key)) key = key.toLowerCase();
-    if (key === '') issues.push({ row, column: bound.header[bound.keyIndex], message: 'is the key column and must not be empty' });
+    if (key === '') {
+      // Keyed on the job's uuid (an export's UUID column), an empty cell is most often a job added to the export.
+      const byUuid = keyColumn?.spec.field === 'uuid';
+      const message = byUuid
+        ? 'is the key column and is empty: keyed on UUID, each row names a job that exists. A new job has no uuid yet: import new rows in a file of their own, without --key UUID'
+        : 'is the key column and must not be empty';
+      issues.push({ row, column: bound.header[bound.keyIndex], message });
+    }
   }
   return empty ? { row, job: job, key, issues, empty } : { row, job: job, key, issues };
 }
