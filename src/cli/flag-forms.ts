@@ -1,10 +1,21 @@
 import { CdbError } from '../errors.js';
 
-const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+/** A dashed option name as yargs also takes it (dry-run: dryRun). */
+export const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** The options of the command being parsed, by kind, as yargs keeps them. */
+export interface ParsedOptions {
+  key: Record<string, unknown>;
+  alias: Record<string, string[]>;
+  boolean: string[];
+  array: string[];
+  number: string[];
+  string: string[];
+}
 
 /** yargs's own view of a command's options (getOptions is left out of its types). */
 export interface OptionsView {
-  getOptions(): { boolean: string[]; array: string[]; number: string[]; string: string[] };
+  getOptions(): ParsedOptions;
 }
 
 /**
@@ -12,7 +23,7 @@ export interface OptionsView {
  * not a dry run to yargs, and the import would send), and an option of one value given twice
  * (`--format xlsx --format csv` is both to yargs). Each a usage error naming the option.
  */
-export function checkFlagForms(argv: readonly string[], parsed: Record<string, unknown>, options: ReturnType<OptionsView['getOptions']>): void {
+export function checkFlagForms(argv: readonly string[], parsed: Record<string, unknown>, options: ParsedOptions): void {
   // yargs takes a dashed name in camelCase too (--dryRun for --dry-run).
   const switches = new Map(options.boolean.flatMap((name) => [[name, name], [camel(name), name]] as const));
   for (const arg of argv) {

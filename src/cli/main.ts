@@ -17,7 +17,7 @@ import { errorJson, renderError } from './render-error.js';
 import { helpWidth } from './help-pages.js';
 import { BIN, usageHint, usageMessage } from './usage-words.js';
 import { valuesRequired } from './valued-options.js';
-import { checkFlagForms, type OptionsView } from './flag-forms.js';
+import { checkFlagForms, type OptionsView, type ParsedOptions } from './flag-forms.js';
 import { wantsVerbose } from './verbose-flag.js';
 
 
@@ -45,6 +45,8 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     names.push(String(module.command).split(' ')[0] ?? '');
     return valuesRequired(module);
   };
+  // The options of the command being parsed (yargs's own view, left out of its types).
+  const optionsOf = (): ParsedOptions => (parser as unknown as OptionsView).getOptions();
   const verbose = wantsVerbose(argv);
   // As yargs reads it: --json=true asks for it too.
   const json = argv.includes('--json') || argv.includes('--json=true');
@@ -57,7 +59,7 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
     .option('verbose', { type: 'boolean', global: true, alias: 'v', describe: 'Print details of what is detected and done' })
     .conflicts('quiet', 'verbose')
     // Before the command's own checks, with its options known.
-    .middleware((parsed: Record<string, unknown>): void => checkFlagForms(argv, parsed, (parser as unknown as OptionsView).getOptions()), true)
+    .middleware((parsed: Record<string, unknown>): void => checkFlagForms(argv, parsed, optionsOf()), true)
     .command(named(demoCommand(io, done)))
     .command(named(callsApi(importCommand(io, done))))
     .command(named(callsApi(undoCommand(io, done))))
@@ -82,9 +84,8 @@ export async function runCli(given: string[], io: CliIo): Promise<number> {
       // yargs rethrows an error from a coerce function as its own YError, keeping only the message:
       // that is a usage error (a bad flag value), not a bug.
       if (error && error.name !== 'YError') throw error;
-      // The options of the command being parsed, for the nearest to a mistyped one (getOptions is
-      // yargs's own, left out of its types).
-      const options = (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+      // The options of the command being parsed, for the nearest to a mistyped one.
+      const options = optionsOf();
       const known = [...Object.keys(options.key), ...Object.values(options.alias).flat()];
       throw new CdbError('USAGE', usageMessage(message ?? error?.message ?? 'Invalid usage.', argv, known, names), { hint: usageHint(argv, names) });
     });

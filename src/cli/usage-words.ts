@@ -1,4 +1,5 @@
 import { editDistance } from '../util/edit-distance.js';
+import { camel } from './flag-forms.js';
 
 /** The command's name, as help and messages print it. */
 export const BIN = 'coredination-batch';
@@ -28,8 +29,6 @@ const NEEDS: Record<string, string> = {
   'mapping init': 'the spreadsheet to start from',
   'mapping check': 'the mapping file',
 };
-
-const camel = (name: string): string => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** The nearest of `known` to a mistyped option, when one is near. */
 function nearest(name: string, known: readonly string[]): string | undefined {
