@@ -29,6 +29,14 @@ async function csvRows(file: string, delimiter = ';'): Promise<string[][]> {
   return rows;
 }
 
+/** The account exported to xlsx and the file planned back against it with --key UUID (a dry run). */
+async function exportReadBack(s: Sandbox) {
+  const file = path.join(await tempDir(), 'jobs.xlsx');
+  await exportFrom(s, file);
+  const { mapping } = await loadMapping();
+  return runImport({ file, mapping: { ...mapping, key: 'UUID' }, client: client(s), rate: 0, concurrency: 4, dryRun: true, stateDir: await tempDir() });
+}
+
 describe('export', () => {
   test('xlsx: real date cells in the mapping\'s zone, numbers as numbers, job numbers as text, bold frozen header, autofilter', async () => {
     const s = await sandbox();
@@ -113,13 +121,8 @@ describe('export', () => {
     const s = await sandbox();
     const odd = ['line1\nline2\r\nline3', 'ctrl\u0001char\u001f del\u007f', 'a literal _x0041_ and _x000D_', 'tab\there', 'half a pair \ud800 alone'];
     for (const [i, description] of odd.entries()) await client(s).createJob({ title: `Odd ${i}`, referenceNo: String(i), description });
-    const dir = await tempDir();
-    const file = path.join(dir, 'odd.xlsx');
-    await exportFrom(s, file);
-    const { mapping } = await loadMapping();
-    mapping.key = 'UUID';
     // Read back against the same account, unchanged: nothing to update.
-    const again = await runImport({ file, mapping, client: client(s), rate: 0, concurrency: 4, dryRun: true, stateDir: await tempDir() });
+    const again = await exportReadBack(s);
     expect(again.plan?.updates).toEqual([]);
     expect(again.plan?.counts).toMatchObject({ unchanged: 5, update: 0, create: 0 });
   });
@@ -141,12 +144,7 @@ describe('export', () => {
     const s = await sandbox();
     // 13:00 in Stockholm on 3 December 2026, on a job that is all-day.
     await client(s).createJob({ title: 'Heldag', referenceNo: '1', allDay: true, startTime: Date.parse('2026-12-03T12:00:00Z') });
-    const dir = await tempDir();
-    const file = path.join(dir, 'allday.xlsx');
-    await exportFrom(s, file);
-    const { mapping } = await loadMapping();
-    mapping.key = 'UUID';
-    const again = await runImport({ file, mapping, client: client(s), rate: 0, concurrency: 4, dryRun: true, stateDir: await tempDir() });
+    const again = await exportReadBack(s);
     expect(again.plan?.updates).toEqual([]);
     expect(again.plan?.counts).toMatchObject({ unchanged: 1, update: 0 });
   });
